@@ -1,0 +1,75 @@
+"""The parity contract of ``shared/CONCEPTS.md`` as code: one tolerance table, one comparison helper.
+
+Every parity test compares a scratch array with its torch twin through ``assert_twin_close``; no test
+invents a tolerance of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+# (rtol, atol) per dtype and kind of comparison, mirroring the contract's table.
+TOLERANCES: dict[str, dict[Any, dict[str, float]]] = {
+    # forward outputs and every gradient (input and each parameter)
+    "value": {
+        np.float64: {"rtol": 1e-10, "atol": 1e-12},
+        np.float32: {"rtol": 1.3e-6, "atol": 1e-5},  # torch.testing's defaults for float32
+    },
+    # optimizer trajectories, N >= 20 steps
+    "trajectory": {
+        np.float64: {"rtol": 1e-10, "atol": 1e-12},
+        np.float32: {"rtol": 1e-5, "atol": 1e-5},
+    },
+}
+# analytic NumPy gradient vs central finite differences (float64 only)
+FINITE_DIFFERENCE_RTOL = 1e-7
+# paired training: largest absolute weight difference after an epoch (float64 only)
+PAIRED_TRAINING_ATOL = 1e-8
+
+DTYPES = (np.float64, np.float32)
+TORCH_DTYPE = {np.float64: torch.float64, np.float32: torch.float32}
+
+
+def tolerance(dtype: Any, kind: str = "value") -> dict[str, float]:
+    return TOLERANCES[kind][np.dtype(dtype).type]
+
+
+def to_torch(
+    array: np.ndarray, device: str | torch.device = "cpu", requires_grad: bool = False
+) -> torch.Tensor:
+    """A torch copy of a NumPy array (same dtype), on ``device``."""
+    tensor = torch.from_numpy(np.ascontiguousarray(array)).clone().to(device)
+    return tensor.requires_grad_(requires_grad)
+
+
+def assert_twin_close(actual: Any, expected: torch.Tensor | None, what: str, kind: str = "value") -> None:
+    """Assert the scratch value ``actual`` equals its torch twin ``expected`` within the contract.
+
+    Shape and dtype are checked before values; the message names ``what`` (concept and tensor).
+    """
+    assert expected is not None, f"{what}: the torch twin has no value (no gradient reached it?)"
+    actual = np.asarray(actual)
+    expected_np = expected.detach().cpu().numpy()
+    assert actual.shape == expected_np.shape, (
+        f"{what}: shape {actual.shape} (scratch) != {expected_np.shape} (torch)"
+    )
+    assert actual.dtype == expected_np.dtype, (
+        f"{what}: dtype {actual.dtype} (scratch) != {expected_np.dtype} (torch)"
+    )
+    torch.testing.assert_close(
+        torch.from_numpy(np.ascontiguousarray(actual)),
+        torch.from_numpy(np.ascontiguousarray(expected_np)),
+        **tolerance(actual.dtype, kind),
+        equal_nan=True,
+        msg=lambda m: f"{what}: scratch and torch differ\n{m}",
+    )
+
+
+def max_abs_diff(actual: np.ndarray, expected: torch.Tensor) -> float:
+    """Largest absolute difference, for reports."""
+    return float(
+        np.max(np.abs(np.asarray(actual, np.float64) - expected.detach().cpu().double().numpy()), initial=0.0)
+    )

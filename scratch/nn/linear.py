@@ -1,0 +1,85 @@
+"""C3.1-forward: the fully connected layer (seed §3.1)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from scratch.nn import init
+from scratch.nn.checks import check_floating, check_grad_output, check_positive_int, check_same_dtype
+from scratch.nn.module import Module, Parameter
+
+
+class Linear(Module):
+    r"""C3.1-forward: affine map, every output a weighted sum of the inputs plus a bias (seed §3.1).
+
+    Math:      y = x Wᵀ + b                       (one row of x is one sample)
+    Backward:  ∂E/∂x = g W,   ∂E/∂W = gᵀ x,   ∂E/∂b = Σ_rows g            (g = ∂E/∂y)
+    Shape:     x (*, in_features) -> y (*, out_features);  weight (out_features, in_features),
+               bias (out_features,) — torch's layout, so state dicts move between twins as they are.
+    Args:
+        in_features, out_features: n and m, the widths of x and y.
+        bias: learn b (default True).
+        dtype: of the parameters (default float64); inputs must match it (no silent upcast).
+        rng: draws the initial weights; torch's default init: W, b ~ U(−1/√n, 1/√n)
+            (``kaiming_uniform_(a=√5)``).
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        dtype: Any = np.float64,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        self.in_features = check_positive_int("Linear", "in_features", in_features)
+        self.out_features = check_positive_int("Linear", "out_features", out_features)
+        self.dtype = np.dtype(dtype)
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=self.dtype))
+        self.bias = Parameter(np.empty(out_features, dtype=self.dtype)) if bias else None
+        self._x: np.ndarray | None = None
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
+        """torch's default: kaiming_uniform_(a=√5) gives U(−1/√n, 1/√n); the bias the same bound."""
+        init.kaiming_uniform_(self.weight.data, a=math.sqrt(5), rng=rng)
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features)
+            init.uniform_(self.bias.data, -bound, bound, rng=rng)
+
+    def _on_dtype_change(self, dtype: np.dtype) -> None:
+        self.dtype = dtype
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        check_floating("Linear", "input", x)
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear: expected input with last dimension in_features={self.in_features}, "
+                f"got shape {x.shape}"
+            )
+        check_same_dtype("Linear", "input", x, self.dtype)
+        self._x = x  # backward needs only the input
+        y = x @ self.weight.data.T
+        if self.bias is not None:
+            y += self.bias.data
+        return y
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        x = self._take("_x")
+        g = check_grad_output("Linear.backward", grad_output, (*x.shape[:-1], self.out_features))
+        g2 = g.reshape(-1, self.out_features)  # (*, m) -> (N, m): leading dims are all "samples"
+        x2 = x.reshape(-1, self.in_features)
+        self.weight.grad += g2.T @ x2  # accumulate until zero_grad()
+        if self.bias is not None:
+            self.bias.grad += g2.sum(axis=0)
+        return g @ self.weight.data
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        )
