@@ -73,3 +73,42 @@ def max_abs_diff(actual: np.ndarray, expected: torch.Tensor) -> float:
     return float(
         np.max(np.abs(np.asarray(actual, np.float64) - expected.detach().cpu().double().numpy()), initial=0.0)
     )
+
+
+def check_module_parity(
+    what: str,
+    scratch_module: Any,
+    torch_module: torch.nn.Module,
+    x: np.ndarray,
+    rng: np.random.Generator,
+    device: str | torch.device = "cpu",
+) -> dict[str, float]:
+    """Forward output, input gradient and every parameter gradient of two twins, under a random
+    upstream gradient. The torch twin gets the scratch twin's weights through its state dict first.
+
+    Returns the largest absolute difference per compared tensor, for reports.
+    """
+    from torch_impl.nn.state import load_numpy_state_dict
+
+    load_numpy_state_dict(torch_module, scratch_module.state_dict())
+    torch_module.to(device)
+    scratch_module.zero_grad()
+    x_t = to_torch(x, device, requires_grad=True)
+    y = scratch_module(x)
+    y_t = torch_module(x_t)
+    assert_twin_close(y, y_t, f"{what}: output")
+    upstream = rng.standard_normal(y.shape).astype(y.dtype)
+    dx = scratch_module.backward(upstream)
+    y_t.backward(to_torch(upstream, device))
+    assert_twin_close(dx, x_t.grad, f"{what}: gradient of the input")
+    diffs = {"output": max_abs_diff(y, y_t), "input.grad": max_abs_diff(dx, x_t.grad)}
+    torch_parameters = dict(torch_module.named_parameters())
+    scratch_parameters = dict(scratch_module.named_parameters())
+    assert list(scratch_parameters) == list(torch_parameters), (
+        f"{what}: parameter names differ: {list(scratch_parameters)} (scratch) "
+        f"!= {list(torch_parameters)} (torch)"
+    )
+    for name, parameter in scratch_parameters.items():
+        assert_twin_close(parameter.grad, torch_parameters[name].grad, f"{what}: gradient of {name}")
+        diffs[f"{name}.grad"] = max_abs_diff(parameter.grad, torch_parameters[name].grad)
+    return diffs

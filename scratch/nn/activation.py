@@ -166,7 +166,7 @@ class PReLU(Module):
     Math:      y = x if x > 0 else a x            (one a, or one per channel along dim 1)
     Backward:  ∂E/∂x = g if x > 0 else a g        (a at x = 0 exactly)
                ∂E/∂a = Σ g · x over x ≤ 0, summed over every dim but the channel (0 at x = 0)
-    Shape:     x (N, C, *) or (C,) for a 1-D input; weight (num_parameters,), with num_parameters 1 or C.
+    Shape:     x (N, C, *); weight (num_parameters,), with num_parameters 1 or C (1 for inputs of < 2 dims).
     Args:
         num_parameters: 1 (one slope shared) or C (one per channel). Default 1.
         init: the initial a, default 0.25.
@@ -180,17 +180,18 @@ class PReLU(Module):
         self._x: np.ndarray | None = None
 
     def _slope(self, x: np.ndarray) -> np.ndarray:
-        """The slope broadcast to x: along dim 1 (dim 0 for a 1-D input), as torch."""
+        """The slope broadcast to x along dim 1, the channel dim (torch: an input of fewer than 2 dims
+        has one channel, so it needs num_parameters = 1)."""
         if self.num_parameters == 1:
-            return self.weight.data.reshape((1,) * x.ndim) if x.ndim else self.weight.data[0]
-        channel_dim = 0 if x.ndim == 1 else 1
-        if x.ndim == 0 or x.shape[channel_dim] != self.num_parameters:
+            return self.weight.data.reshape((1,) * x.ndim)
+        channels = x.shape[1] if x.ndim >= 2 else 1
+        if channels != self.num_parameters:
             raise ValueError(
-                f"PReLU: expected input with {self.num_parameters} channels in dim {channel_dim} "
+                f"PReLU: expected input with {self.num_parameters} channels in dim 1 "
                 f"(num_parameters), got shape {x.shape}"
             )
         shape = [1] * x.ndim
-        shape[channel_dim] = self.num_parameters
+        shape[1] = self.num_parameters
         return self.weight.data.reshape(shape)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -208,8 +209,7 @@ class PReLU(Module):
         if self.num_parameters == 1:
             self.weight.grad += grad_a.sum()
         else:
-            channel_dim = 0 if x.ndim == 1 else 1
-            axes = tuple(d for d in range(x.ndim) if d != channel_dim)
+            axes = tuple(d for d in range(x.ndim) if d != 1)
             self.weight.grad += grad_a.sum(axis=axes)
         return np.where(negative, a * g, g).astype(g.dtype, copy=False)
 
