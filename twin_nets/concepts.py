@@ -372,5 +372,21 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
+BEGIN, END = "<!-- concepts:begin -->", "<!-- concepts:end -->"
+
+
+def update_readme(path: str) -> None:
+    """Rewrite the table between the README's concept markers."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(f"{head}{BEGIN}\n{markdown_table()}\n{END}{tail}")
+
+
 if __name__ == "__main__":
-    sys.stdout.write(markdown_table() + "\n")
+    if sys.argv[1:2] == ["--update"]:
+        update_readme(sys.argv[2] if len(sys.argv) > 2 else "README.md")
+    else:
+        sys.stdout.write(markdown_table() + "\n")

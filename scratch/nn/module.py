@@ -86,25 +86,22 @@ class Module:
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
-        if "_parameter_names" not in self.__dict__:
+        names = self.__dict__.get("_parameter_names")
+        if names is None:
             raise AttributeError(
                 f"{type(self).__name__}: call super().__init__() before assigning attribute {name!r}"
             )
-        for names in (self._parameter_names, self._module_names, self._buffer_names):
-            if name in names and not self._same_kind(names, value):
-                names.remove(name)
-        if isinstance(value, Parameter) and name not in self._parameter_names:
-            self._parameter_names.append(name)
-        elif isinstance(value, Module) and name not in self._module_names:
-            self._module_names.append(name)
+        if isinstance(value, Parameter):
+            if name not in names:
+                names.append(name)
+        elif isinstance(value, Module):
+            if name not in self._module_names:
+                self._module_names.append(name)
+        elif name in names:  # a parameter replaced by something else (e.g. None) stops being one
+            names.remove(name)
+        elif name in self._module_names:
+            self._module_names.remove(name)
         object.__setattr__(self, name, value)
-
-    def _same_kind(self, names: list[str], value: Any) -> bool:
-        if names is self._parameter_names:
-            return isinstance(value, Parameter)
-        if names is self._module_names:
-            return isinstance(value, Module)
-        return isinstance(value, np.ndarray)
 
     def register_buffer(self, name: str, array: np.ndarray | None) -> None:
         """A state array that is saved in ``state_dict()`` but not learned (e.g. ``running_mean``)."""
