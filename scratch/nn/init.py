@@ -25,7 +25,17 @@ import math
 
 import numpy as np
 
-_LINEAR_GAIN = ("linear", "conv1d", "conv2d", "conv3d", "sigmoid", "identity")
+# torch's list (its docs' table says "Identity" too, but its code rejects "identity").
+_LINEAR_GAIN = (
+    "linear",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "sigmoid",
+)
 _NONLINEARITIES = (*_LINEAR_GAIN, "tanh", "relu", "leaky_relu", "selu")
 
 

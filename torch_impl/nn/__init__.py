@@ -2,10 +2,18 @@
 
 from torch.nn import (
     ELU,
+    BatchNorm1d,
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    Dropout,
+    LayerNorm,
     LeakyReLU,
     Linear,
     LogSoftmax,
     Module,
+    MSELoss,
+    NLLLoss,
     Parameter,
     PReLU,
     ReLU,
@@ -17,17 +25,29 @@ from torch.nn import (
 )
 
 from torch_impl.nn.activation import Step
+from torch_impl.nn.dropout import SharedMaskDropout
+from torch_impl.nn.loss import HalfSquaredErrorLoss
 
 __all__ = [
     "ELU",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "CrossEntropyLoss",
+    "Dropout",
+    "HalfSquaredErrorLoss",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
+    "MSELoss",
     "Module",
+    "NLLLoss",
     "PReLU",
     "Parameter",
     "ReLU",
     "Sequential",
+    "SharedMaskDropout",
     "Sigmoid",
     "Softmax",
     "Step",

@@ -1,0 +1,181 @@
+r"""C4.3-batchnorm: batch normalization over the batch dimension (seed §4.3)."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from scratch.nn.checks import check_floating, check_grad_output, check_positive_int, check_same_dtype
+from scratch.nn.module import Module, Parameter
+
+
+class BatchNorm1d(Module):
+    r"""C4.3-batchnorm: normalise each feature with the batch's mean and variance, then scale and shift
+    (seed §4.3).
+
+    The seed: every batch has its own distribution, which drags the weights around; normalising each
+    batch by its own mean and variance, usually just before the activation, stops that. At inference
+    there is no batch to average over, so the running averages of the training batches' statistics
+    stand in for them.
+
+    Math (per feature c; the average runs over the batch and, for (N, C, L), over L: n = N·L values):
+               μ = (1/n) Σ x,   σ² = (1/n) Σ (x − μ)²                    (biased: normalises the batch)
+               x̂ = (x − μ) / √(σ² + eps),   y = γ x̂ + β
+               running_mean ← (1 − m)·running_mean + m·μ
+               running_var  ← (1 − m)·running_var  + m·σ²·n/(n − 1)      (unbiased: estimates the data's)
+               m = momentum, or 1/num_batches_tracked (a cumulative average) when momentum is None.
+               In eval, μ and σ² are running_mean and running_var (the batch statistics again when
+               track_running_stats=False, which keeps no running statistics).
+    Backward:  with s = 1/√(σ² + eps) and x̂ cached by the forward, g = ∂E/∂y, ⟨·⟩ the per-feature mean:
+               ∂E/∂β = Σ g,   ∂E/∂γ = Σ g x̂,
+               training:  ∂E/∂x = γ s (g − ⟨g⟩ − x̂ ⟨g x̂⟩)      (μ and σ² depend on every x in the batch)
+               eval:      ∂E/∂x = γ s g                        (running statistics are constants)
+    Shape:     x (N, C) or (N, C, L) -> y of the same shape and dtype;  weight γ, bias β,
+               running_mean, running_var (C,);  num_batches_tracked () int64.
+    Args:
+        num_features: C.
+        eps: added to the variance inside the root, default 1e-5.
+        momentum: m of the running averages, default 0.1 (torch's sense: the weight of the NEW batch);
+            None for a cumulative average.
+        affine: learn γ (ones) and β (zeros), default True.
+        track_running_stats: keep running_mean, running_var and num_batches_tracked, default True;
+            False: no buffers, and batch statistics in eval too.
+        dtype: of parameters and running statistics, default float64; inputs must match.
+
+    Differs from torch: no keyword-only ``bias=`` (recent torch releases only, absent from torch 2.4)
+    and no device argument.
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        *,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        self.num_features = check_positive_int("BatchNorm1d", "num_features", num_features)
+        if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
+            raise TypeError(f"BatchNorm1d: expected eps to be a real number, got {eps!r}")
+        if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, numbers.Real)):
+            raise TypeError(f"BatchNorm1d: expected momentum to be a real number or None, got {momentum!r}")
+        self.eps = float(eps)
+        self.momentum = None if momentum is None else float(momentum)
+        self.affine = bool(affine)
+        self.track_running_stats = bool(track_running_stats)
+        self.dtype = np.dtype(dtype)
+        if not np.issubdtype(self.dtype, np.floating):
+            raise TypeError(f"BatchNorm1d: expected a floating dtype, got {self.dtype}")
+        if self.affine:
+            self.weight = Parameter(np.ones(num_features, dtype=self.dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=self.dtype))
+        else:
+            self.weight = None
+            self.bias = None
+        if self.track_running_stats:
+            self.register_buffer("running_mean", np.zeros(num_features, dtype=self.dtype))
+            self.register_buffer("running_var", np.ones(num_features, dtype=self.dtype))
+            self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        # (x̂, s = 1/√(σ² + eps) broadcastable to x, used batch statistics?) for backward
+        self._cache: tuple[np.ndarray, np.ndarray, bool] | None = None
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.fill(0)
+            self.running_var.fill(1)
+            self.num_batches_tracked.fill(0)
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            self.weight.data.fill(1)
+            self.bias.data.fill(0)
+
+    def _on_dtype_change(self, dtype: np.dtype) -> None:
+        self.dtype = dtype
+
+    def _check_input(self, x: np.ndarray) -> None:
+        check_floating("BatchNorm1d", "input", x)
+        if x.ndim not in (2, 3):
+            raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {x.ndim}D input)")
+        if x.shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm1d: expected input with num_features={self.num_features} channels in dim 1, "
+                f"got shape {x.shape}"
+            )
+        check_same_dtype("BatchNorm1d", "input", x, self.dtype)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._check_input(x)
+        use_batch_stats = self.training or not self.track_running_stats
+        axes = (0, 2) if x.ndim == 3 else (0,)
+        n = x.size // self.num_features  # values per channel
+        if use_batch_stats:
+            if n == 1:
+                raise ValueError(
+                    f"BatchNorm1d: Expected more than 1 value per channel when training, got input size "
+                    f"{x.shape}"
+                )
+            if self.eps <= 0:
+                raise ValueError(f"BatchNorm1d: eps must be positive during training, but got {self.eps}")
+        elif self.eps < 0:
+            raise ValueError(f"BatchNorm1d: eps must be non-negative, but got {self.eps}")
+
+        shape = (1, self.num_features, 1) if x.ndim == 3 else (1, self.num_features)
+        if use_batch_stats:
+            mean = x.mean(axis=axes)  # (C,)
+            variance_sum = np.square(x - mean.reshape(shape)).sum(axis=axes)  # Σ (x − μ)², (C,)
+            inv_std = (1 / np.sqrt(variance_sum / n + self.eps)).astype(x.dtype, copy=False)
+            if self.training and self.track_running_stats:
+                self._update_running_stats(mean, variance_sum / (n - 1))
+        else:
+            mean = self.running_mean
+            inv_std = (1 / np.sqrt(self.running_var + self.eps)).astype(x.dtype, copy=False)
+
+        # torch's CPU kernel: y = x·α + (β − μ·α) with α = γ s; x̂ is kept for the backward.
+        alpha = inv_std * self.weight.data if self.affine else inv_std
+        shift = -mean * alpha
+        if self.affine:
+            shift = shift + self.bias.data
+        y = x * alpha.reshape(shape) + shift.reshape(shape)
+        x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
+        self._cache = (x_hat, inv_std.reshape(shape), use_batch_stats)
+        return y
+
+    def _update_running_stats(self, mean: np.ndarray, unbiased_variance: np.ndarray) -> None:
+        """torch's update, in place: m weighs the new batch (momentum=None: m = 1/batches seen)."""
+        self.num_batches_tracked += 1
+        m = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
+        self.running_mean[...] = m * mean + (1 - m) * self.running_mean
+        self.running_var[...] = m * unbiased_variance + (1 - m) * self.running_var
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        x_hat, inv_std, used_batch_stats = self._take("_cache")
+        g = check_grad_output("BatchNorm1d.backward", grad_output, x_hat.shape)
+        axes = (0, 2) if g.ndim == 3 else (0,)
+        if self.affine:
+            self.weight.grad += (g * x_hat).sum(axis=axes)
+            self.bias.grad += g.sum(axis=axes)
+            scale = inv_std * self.weight.data.reshape(inv_std.shape)  # γ s
+        else:
+            scale = inv_std
+        if not used_batch_stats:
+            return g * scale
+        g_mean = g.mean(axis=axes, keepdims=True)  # ⟨g⟩
+        gx_mean = (g * x_hat).mean(axis=axes, keepdims=True)  # ⟨g x̂⟩
+        return scale * (g - g_mean - x_hat * gx_mean)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
