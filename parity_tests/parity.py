@@ -41,7 +41,7 @@ def to_torch(
     array: np.ndarray, device: str | torch.device = "cpu", requires_grad: bool = False
 ) -> torch.Tensor:
     """A torch copy of a NumPy array (same dtype), on ``device``."""
-    tensor = torch.from_numpy(np.ascontiguousarray(array)).clone().to(device)
+    tensor = torch.from_numpy(np.array(array, order="C", copy=True)).clone().to(device)
     return tensor.requires_grad_(requires_grad)
 
 
@@ -60,8 +60,8 @@ def assert_twin_close(actual: Any, expected: torch.Tensor | None, what: str, kin
         f"{what}: dtype {actual.dtype} (scratch) != {expected_np.dtype} (torch)"
     )
     torch.testing.assert_close(
-        torch.from_numpy(np.ascontiguousarray(actual)),
-        torch.from_numpy(np.ascontiguousarray(expected_np)),
+        torch.from_numpy(np.array(actual, order="C", copy=True)),
+        torch.from_numpy(np.array(expected_np, order="C", copy=True)),
         **tolerance(actual.dtype, kind),
         equal_nan=True,
         msg=lambda m: f"{what}: scratch and torch differ\n{m}",

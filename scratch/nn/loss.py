@@ -447,7 +447,7 @@ class CrossEntropyLoss(_IndexedLoss):
         else:
             s = np.broadcast_to(self._row_scale(g, total).reshape(-1), keep.shape)
             # every term is masked on ignored rows (their s may be inf when all rows are ignored)
-            s = s.astype(logp.dtype, copy=False)
+            s = np.where(keep, s, 0).astype(logp.dtype, copy=False)
             G = np.zeros_like(logp)
             G[np.arange(len(safe_t)), safe_t] = -(1 - eps) * s * w_part
             if eps > 0:
