@@ -25,7 +25,7 @@ def test_scratch_imports_with_torch_blocked():
 
 
 # scratch modules torch_impl may use: plain data (datasets, batch order, specs), not math.
-SHARED_DATA_MODULES = ("scratch.data", "scratch.models.mlp")
+SHARED_DATA_MODULES = ("scratch.data", "scratch.models.mlp", "scratch.models.seed_weights")
 
 
 def _imports(path: Path) -> set[str]:

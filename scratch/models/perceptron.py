@@ -19,23 +19,15 @@ from typing import Any
 import numpy as np
 
 from scratch import nn
+from scratch.models.seed_weights import (
+    GATE_WEIGHTS,
+    SEED_XOR_HIDDEN_BIAS,
+    SEED_XOR_HIDDEN_WEIGHT,
+    SEED_XOR_OUTPUT_BIAS,
+    SEED_XOR_OUTPUT_WEIGHT,
+)
 from scratch.nn.checks import check_floating, check_grad_output, check_positive_int, check_same_dtype
 from scratch.nn.module import Module, Parameter
-
-# Hand-set (w₁, w₂), b for each gate; y = step(w₁x₁ + w₂x₂ + b). AND and OR are the seed's hidden
-# perceptrons (1, 1, −1.5) and (1, 1, −0.5) of §2.2; NAND is AND with every sign flipped.
-GATE_WEIGHTS: dict[str, tuple[tuple[float, float], float]] = {
-    "and": ((1.0, 1.0), -1.5),
-    "or": ((1.0, 1.0), -0.5),
-    "nand": ((-1.0, -1.0), 1.5),
-}
-
-# The seed's XOR network (§2.2): hidden perceptrons h₁ = (1, 1, −1.5) and h₂ = (1, 1, −0.5), output
-# perceptron (−1, 1, −0.5) on (h₁, h₂); as Linear layers, weight rows are units, columns are inputs.
-SEED_XOR_HIDDEN_WEIGHT = ((1.0, 1.0), (1.0, 1.0))
-SEED_XOR_HIDDEN_BIAS = (-1.5, -0.5)
-SEED_XOR_OUTPUT_WEIGHT = ((-1.0, 1.0),)
-SEED_XOR_OUTPUT_BIAS = (-0.5,)
 
 
 def _check_rows(where: str, x: Any, in_features: int, dtype: np.dtype) -> np.ndarray:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from scratch.models.perceptron import (
+from scratch.models.seed_weights import (
     GATE_WEIGHTS,
     SEED_XOR_HIDDEN_BIAS,
     SEED_XOR_HIDDEN_WEIGHT,

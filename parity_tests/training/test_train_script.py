@@ -1,0 +1,127 @@
+"""C3.2.1: ``scripts/train.py`` from the command line: bad flags exit 2 with one line before anything is
+written; the job runs as ``python scripts/train.py``; MNIST offline says how to get the files."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+import torchvision
+
+from twin_nets.training import TrainConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("train_script", ROOT / "scripts" / "train.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+train_script = _load_script()
+IRIS = ["--dataset", "iris", "--hidden", "8", "--batch-size", "16", "--epochs", "1"]
+
+BAD_FLAGS = [
+    pytest.param(["--dataset", "cifar10"], "--dataset: invalid choice", id="unknown-dataset"),
+    pytest.param(["--optimizer", "lion"], "--optimizer: invalid choice", id="unknown-optimizer"),
+    pytest.param(["--lr", "0"], "--lr: expected a learning rate > 0, got 0.0", id="lr-zero"),
+    pytest.param(["--lr", "-0.1"], "--lr: expected a learning rate > 0", id="lr-negative"),
+    pytest.param(["--lr", "nan"], "--lr: expected a learning rate > 0", id="lr-nan"),
+    pytest.param(["--lr", "fast"], "--lr: invalid float value", id="lr-not-a-number"),
+    pytest.param(["--batch-size", "0"], "--batch-size: expected an integer >= 1, got 0", id="batch-zero"),
+    pytest.param(
+        ["--batch-size", "121"],
+        "--batch-size: expected at most the 120 training samples of iris, got 121",
+        id="C3.2.1-sgd-batch-above-data-size",
+    ),
+    pytest.param(["--betas", "0.9", "1.0"], "--betas: expected two numbers in [0, 1)", id="beta2-one"),
+    pytest.param(["--betas", "-0.1", "0.9"], "--betas: expected two numbers in [0, 1)", id="beta1-negative"),
+    pytest.param(
+        ["--dropout", "1"], "--dropout: expected a probability in [0, 1), got 1.0", id="dropout-one"
+    ),
+    pytest.param(["--dropout", "-0.5"], "--dropout: expected a probability in [0, 1)", id="dropout-negative"),
+    pytest.param(["--epochs", "0"], "--epochs: expected an integer >= 1, got 0", id="epochs-zero"),
+    pytest.param(["--hidden", "8", "0"], "--hidden: expected widths >= 1", id="hidden-zero"),
+    pytest.param(["--norm", "group"], "--norm: invalid choice", id="unknown-norm"),
+    pytest.param(["--momentum", "0.9"], "--momentum does not apply to --optimizer adam", id="momentum-adam"),
+    pytest.param(
+        ["--optimizer", "sgd", "--nesterov"], "--nesterov: expected --momentum > 0", id="nesterov-no-momentum"
+    ),
+    pytest.param(
+        ["--weight-decay", "-1"], "--weight-decay: expected a number >= 0", id="weight-decay-negative"
+    ),
+    pytest.param(["--test-size", "1.5"], "--test-size: expected a fraction in (0, 1)", id="test-size"),
+    pytest.param(["--threads", "0"], "--threads: expected an integer >= 1", id="threads-zero"),
+    pytest.param(
+        ["--experiment", "a/b"], "--experiment: expected a folder name without '/'", id="experiment"
+    ),
+    pytest.param(["--resume"], "--resume: no checkpoint", id="nothing-to-resume"),
+    pytest.param(["--no-such-flag"], "unrecognized arguments: --no-such-flag", id="unknown-flag"),
+]
+if not torch.cuda.is_available():
+    BAD_FLAGS.append(
+        pytest.param(["--device", "cuda"], "--device cuda: CUDA is not available", id="cuda-absent")
+    )
+
+
+@pytest.mark.parametrize(("flags", "message"), BAD_FLAGS)
+def test_bad_flags_exit_2_with_one_line_before_anything_is_written(tmp_path, capsys, flags, message):
+    logdir = tmp_path / "runs"
+    with pytest.raises(SystemExit) as caught:
+        train_script.main([*IRIS, "--logdir", str(logdir), *flags])
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("train.py: error: ") and message in lines[0], lines[0]
+    assert captured.out == ""
+    assert not logdir.exists(), "nothing may be written before the flags are checked"
+
+
+def test_flags_parse_into_a_frozen_dataclass():
+    config = TrainConfig()
+    with pytest.raises(AttributeError):
+        config.lr = 0.1  # type: ignore[misc]
+    assert config.impl == "both" and config.dataset == "digits" and config.dtype == "float64"
+
+
+def test_resume_with_other_flags_is_refused(tmp_path, capsys):
+    assert train_script.main([*IRIS, "--logdir", str(tmp_path), "--experiment", "x"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as caught:
+        train_script.main([*IRIS, "--logdir", str(tmp_path), "--experiment", "x", "--resume", "--lr", "0.01"])
+    assert caught.value.code == 2
+    assert "--resume: the checkpoint was made with other flags: --lr 0.001" in capsys.readouterr().err
+
+
+def test_mnist_offline_without_files_says_how_to_get_them(tmp_path, capsys, monkeypatch):
+    def offline(self):
+        raise RuntimeError("Error downloading train-images-idx3-ubyte.gz: <urlopen error no network>")
+
+    monkeypatch.setattr(torchvision.datasets.MNIST, "download", offline)
+    status = train_script.main(["--dataset", "mnist", "--data-dir", str(tmp_path), "--logdir", str(tmp_path)])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert "torchvision.datasets.MNIST" in err and "download=True" in err
+
+
+def test_runs_as_a_script(tmp_path):
+    """``python scripts/train.py`` from the repository root (PYTHONPATH=. stands in for pip install -e .)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "scripts/train.py", *IRIS, "--logdir", str(tmp_path)]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "parity: PASS" in result.stdout
+    assert "train loss (scratch | torch)" in result.stdout
+    bad = subprocess.run(
+        [*command, "--lr", "0"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and "Traceback" not in bad.stderr

@@ -1,0 +1,196 @@
+r"""C2.2-mlp: the multi-layer perceptron, built from one spec for both twins (seed §2.2, §4.1–4.3).
+
+The seed's picture has 8 inputs, 10 hidden units and 3 outputs: each hidden unit is a perceptron with
+8 weights and a bias (8·10 + 10 = 90 parameters), each output one with 10 weights and a bias
+(10·3 + 3 = 33). ``MLPSpec(sizes=(8, 10, 3))`` builds exactly that.
+
+Layout, per hidden layer (torch's ``nn.Sequential`` numbering, so state-dict keys read ``"0.weight"``):
+
+    Linear → [BatchNorm1d | LayerNorm] → activation → [Dropout]        … then a final Linear
+
+Normalisation sits before the activation, where the seed puts batch normalisation (§4.3); dropout
+after it (§4.2). The output layer has no activation: its raw scores (logits) go to
+``CrossEntropyLoss``, which applies the softmax itself.
+
+``MLPSpec`` is plain data: the torch twin imports it and builds the same layout with ``torch.nn``
+(``torch_impl.models.mlp.build_mlp``); the initial weights are drawn once, here, and loaded into the
+torch twin through ``load_state_dict``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from scratch import nn
+from scratch.nn import init
+
+# --activation name -> the class name, the same in scratch.nn and torch.nn
+ACTIVATIONS = {
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "elu": "ELU",
+    "prelu": "PReLU",
+    "sigmoid": "Sigmoid",
+    "tanh": "Tanh",
+}
+# --norm name -> the class name, built with the hidden width as its one argument
+NORMS = {"batch": "BatchNorm1d", "layer": "LayerNorm"}
+# --init name -> what it draws (C4.1); biases start at 0 in every scheme but "default"
+INIT_SCHEMES = {
+    "default": "torch's Linear default: W, b ~ U(−1/√n, 1/√n)",
+    "zeros": "W = 0 (every hidden unit stays identical)",
+    "normal": "W ~ N(0, 1) (the seed's first random init)",
+    "small_normal": "W ~ N(0, 0.01²) (the seed's second)",
+    "xavier": "W ~ N(0, 2/(n+m)) (xavier_normal_)",
+    "xavier_uniform": "W ~ U(−√(6/(n+m)), √(6/(n+m))) (xavier_uniform_)",
+    "he": "W ~ N(0, 2/n) (kaiming_normal_, ReLU gain)",
+    "he_uniform": "W ~ U(−√(6/n), √(6/n)) (kaiming_uniform_, ReLU gain)",
+}
+
+
+@dataclass(frozen=True)
+class MLPSpec:
+    """Everything that decides an MLP's layout: shared, as plain data, by both twins.
+
+    Args:
+        sizes: widths from input to output, e.g. (8, 10, 3) = 8 inputs, one hidden layer of 10, 3 outputs.
+        activation: one of ``ACTIVATIONS`` (default "relu").
+        init: one of ``INIT_SCHEMES`` (default "default", torch's own).
+        dropout: drop probability p after each hidden activation, 0 ≤ p < 1 (default 0: no Dropout layer).
+        norm: None, "batch" (BatchNorm1d) or "layer" (LayerNorm) before each hidden activation.
+    """
+
+    sizes: tuple[int, ...]
+    activation: str = "relu"
+    init: str = "default"
+    dropout: float = 0.0
+    norm: str | None = None
+
+    def __post_init__(self) -> None:
+        sizes = tuple(self.sizes) if isinstance(self.sizes, (tuple, list)) else None
+        if (
+            sizes is None
+            or len(sizes) < 2
+            or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s <= 0 for s in sizes)
+        ):
+            raise ValueError(f"MLPSpec: expected sizes to be >= 2 positive integers, got {self.sizes!r}")
+        object.__setattr__(self, "sizes", tuple(int(s) for s in sizes))
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"MLPSpec: expected activation in {tuple(ACTIVATIONS)}, got {self.activation!r}")
+        if self.init not in INIT_SCHEMES:
+            raise ValueError(f"MLPSpec: expected init in {tuple(INIT_SCHEMES)}, got {self.init!r}")
+        if isinstance(self.dropout, bool) or not isinstance(self.dropout, (int, float)):
+            raise ValueError(f"MLPSpec: expected dropout to be a number in [0, 1), got {self.dropout!r}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"MLPSpec: expected dropout in [0, 1), got {self.dropout!r}")
+        if self.norm is not None and self.norm not in NORMS:
+            raise ValueError(f"MLPSpec: expected norm to be None or one of {tuple(NORMS)}, got {self.norm!r}")
+
+    @property
+    def layer_names(self) -> tuple[str, ...]:
+        """The class name of every layer, in order: the layout both twins build."""
+        names: list[str] = []
+        for _ in self.sizes[1:-1]:
+            names.append("Linear")
+            if self.norm is not None:
+                names.append(NORMS[self.norm])
+            names.append(ACTIVATIONS[self.activation])
+            if self.dropout > 0:
+                names.append("Dropout")
+        return (*names, "Linear")
+
+    def num_parameters(self) -> int:
+        """Learnable parameters: n·m + m per Linear, 2·m per normalisation layer, 1 per PReLU."""
+        count = sum(n * m + m for n, m in itertools.pairwise(self.sizes))
+        hidden = self.sizes[1:-1]
+        if self.norm is not None:
+            count += sum(2 * m for m in hidden)
+        if self.activation == "prelu":
+            count += len(hidden)
+        return count
+
+
+def init_linear_(layer: nn.Linear, scheme: str, rng: np.random.Generator | None = None) -> None:
+    """C4.1: redraw a Linear layer's weight (and zero its bias) by ``scheme``; "default" redraws torch's
+    default. Uses the functions of ``scratch.nn.init`` with ``rng``."""
+    weight, bias = layer.weight.data, None if layer.bias is None else layer.bias.data
+    if scheme == "default":
+        layer.reset_parameters(rng)
+        return
+    if scheme == "zeros":
+        init.zeros_(weight)
+    elif scheme == "normal":
+        init.normal_(weight, 0.0, 1.0, rng=rng)
+    elif scheme == "small_normal":
+        init.normal_(weight, 0.0, 0.01, rng=rng)
+    elif scheme == "xavier":
+        init.xavier_normal_(weight, rng=rng)
+    elif scheme == "xavier_uniform":
+        init.xavier_uniform_(weight, rng=rng)
+    elif scheme == "he":
+        init.kaiming_normal_(weight, nonlinearity="relu", rng=rng)
+    elif scheme == "he_uniform":
+        init.kaiming_uniform_(weight, nonlinearity="relu", rng=rng)
+    else:
+        raise ValueError(f"init_linear_: expected scheme in {tuple(INIT_SCHEMES)}, got {scheme!r}")
+    if bias is not None:
+        init.zeros_(bias)
+
+
+def _layer(class_name: str, *args: Any, **kwargs: Any) -> nn.Module:
+    """A layer of ``scratch.nn`` by class name, with a clear error while a module has not landed yet."""
+    cls = getattr(nn, class_name, None)
+    if cls is None:
+        raise ImportError(f"build_mlp: scratch.nn has no {class_name} yet (needed by this MLPSpec)")
+    return cls(*args, **kwargs)
+
+
+def build_mlp(
+    spec: MLPSpec,
+    rng: np.random.Generator | None = None,
+    *,
+    dtype: Any = np.float64,
+    dropout_rng: np.random.Generator | None = None,
+) -> nn.Sequential:
+    r"""C2.2-mlp: the scratch twin of ``spec``, its weights drawn from ``rng`` (seed §2.2).
+
+    Math:      h₀ = x,   hₖ = drop(f(norm(hₖ₋₁ Wₖᵀ + bₖ))) for each hidden layer,   ŷ = h_L W_Lᵀ + b_L
+    Backward:  ``Sequential.backward``: every layer's own backward, last to first.
+    Shape:     x (N, sizes[0]) -> logits (N, sizes[-1]).
+    Args:
+        spec: the layout (``MLPSpec``).
+        rng: draws every Linear layer's initial weights, layer by layer (default: unseeded).
+        dtype: of the parameters (default float64).
+        dropout_rng: the generator of every Dropout layer's masks (default ``rng``); the torch twin's
+            ``SharedMaskDropout`` takes a generator in the same state to draw the same masks.
+    """
+    if not isinstance(spec, MLPSpec):
+        raise TypeError(f"build_mlp: expected spec to be an MLPSpec, got {type(spec).__name__}")
+    rng = np.random.default_rng() if rng is None else rng
+    dropout_rng = rng if dropout_rng is None else dropout_rng
+    layers: list[nn.Module] = []
+    pairs = list(itertools.pairwise(spec.sizes))
+    for index, (n, m) in enumerate(pairs):
+        # torch's default init is drawn by Linear itself; any other scheme redraws the weights.
+        linear = nn.Linear(n, m, rng=rng if spec.init == "default" else None)
+        if spec.init != "default":
+            init_linear_(linear, spec.init, rng)
+        layers.append(linear)
+        if index == len(pairs) - 1:
+            break
+        if spec.norm is not None:
+            layers.append(_layer(NORMS[spec.norm], m))
+        layers.append(_layer(ACTIVATIONS[spec.activation]))
+        if spec.dropout > 0:
+            layers.append(_layer("Dropout", spec.dropout, rng=dropout_rng))
+    return nn.Sequential(*layers).to(dtype)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Total number of learnable values."""
+    return sum(math.prod(p.shape) for p in model.parameters())

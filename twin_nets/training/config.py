@@ -1,0 +1,242 @@
+"""The flags of ``scripts/train.py``, parsed into one frozen ``TrainConfig``.
+
+Every check that needs nothing but the flags lives in ``TrainConfig.__post_init__`` and raises a
+one-line ``ValueError``; the parser turns it into ``train.py: error: …`` and exit status 2, before
+anything is written. Checks that need the data (a batch larger than the training set) or the machine
+(``--device cuda`` without a GPU) raise ``ConfigError`` later, still before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from scratch.data.datasets import DATASETS
+from scratch.models.mlp import ACTIVATIONS, INIT_SCHEMES, NORMS
+
+# --optimizer -> (class name in scratch.optim and torch_impl.optim, the hyper-parameters it takes)
+OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sgd": ("SGD", ("momentum", "dampening", "weight_decay", "nesterov")),
+    "adam": ("Adam", ("betas", "eps", "weight_decay", "amsgrad")),
+    "adamw": ("AdamW", ("betas", "eps", "weight_decay", "amsgrad")),
+    "rmsprop": ("RMSprop", ("alpha", "eps", "weight_decay", "momentum", "centered")),
+    "adagrad": ("Adagrad", ("lr_decay", "weight_decay", "eps")),
+    "textbook_momentum": ("TextbookMomentum", ("momentum",)),
+}
+HYPERPARAMETERS = ("momentum", "dampening", "nesterov", "weight_decay", "betas", "eps", "alpha", "centered",
+                   "amsgrad", "lr_decay")  # fmt: skip
+IMPLS = ("scratch", "torch", "both")
+DTYPES = ("float32", "float64")
+DEVICES = ("auto", "cpu", "cuda")
+# fields that do not change the trajectory, so a --resume may change them
+RESUMABLE_CHANGES = ("epochs", "resume", "device", "threads", "logdir", "data_dir", "experiment")
+
+
+class ConfigError(ValueError):
+    """A flag that is wrong for this data or this machine; reported like a bad flag (exit status 2)."""
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training run, as the flags describe it. ``None`` for a hyper-parameter means torch's default."""
+
+    impl: str = "both"
+    dataset: str = "digits"
+    data_dir: str = "data"
+    test_size: float = 0.2
+    hidden: tuple[int, ...] = (512,)
+    activation: str = "relu"
+    init: str = "he"
+    dropout: float = 0.0
+    norm: str | None = None
+    optimizer: str = "adam"
+    lr: float = 1e-3
+    momentum: float | None = None
+    dampening: float | None = None
+    nesterov: bool | None = None
+    weight_decay: float | None = None
+    betas: tuple[float, float] | None = None
+    eps: float | None = None
+    alpha: float | None = None
+    centered: bool | None = None
+    amsgrad: bool | None = None
+    lr_decay: float | None = None
+    epochs: int = 40
+    batch_size: int = 64
+    dtype: str = "float64"
+    device: str = "auto"
+    threads: int = 1
+    seed: int = 0
+    logdir: str = "runs"
+    experiment: str | None = None
+    resume: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+        if self.betas is not None:
+            object.__setattr__(self, "betas", tuple(self.betas))
+        for name, choices in (
+            ("impl", IMPLS),
+            ("dataset", DATASETS),
+            ("activation", tuple(ACTIVATIONS)),
+            ("init", tuple(INIT_SCHEMES)),
+            ("optimizer", tuple(OPTIMIZERS)),
+            ("dtype", DTYPES),
+            ("device", DEVICES),
+        ):
+            if getattr(self, name) not in choices:
+                raise ValueError(
+                    f"{_flag(name)}: expected one of {', '.join(choices)}, got {getattr(self, name)!r}"
+                )
+        if self.norm is not None and self.norm not in NORMS:
+            raise ValueError(f"--norm: expected one of none, {', '.join(NORMS)}, got {self.norm!r}")
+        self._check_numbers()
+        self._check_hyperparameters()
+        if self.experiment is not None and (not self.experiment or "/" in self.experiment):
+            raise ValueError(f"--experiment: expected a folder name without '/', got {self.experiment!r}")
+
+    def _check_numbers(self) -> None:
+        def require(name: str, ok: bool, expected: str) -> None:
+            if not ok:
+                raise ValueError(f"{_flag(name)}: expected {expected}, got {getattr(self, name)!r}")
+
+        require("lr", math.isfinite(self.lr) and self.lr > 0, "a learning rate > 0")
+        require("epochs", self.epochs >= 1, "an integer >= 1")
+        require("batch_size", self.batch_size >= 1, "an integer >= 1")
+        require("threads", self.threads >= 1, "an integer >= 1")
+        require("hidden", all(h >= 1 for h in self.hidden), "widths >= 1")
+        require("dropout", 0 <= self.dropout < 1, "a probability in [0, 1)")
+        require("test_size", 0 < self.test_size < 1, "a fraction in (0, 1)")
+        for name in ("momentum", "dampening", "weight_decay", "eps", "alpha", "lr_decay"):
+            value = getattr(self, name)
+            require(name, value is None or (math.isfinite(value) and value >= 0), "a number >= 0")
+        require(
+            "betas",
+            self.betas is None or (len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas)),
+            "two numbers in [0, 1)",
+        )
+
+    def _check_hyperparameters(self) -> None:
+        takes = OPTIMIZERS[self.optimizer][1]
+        for name in HYPERPARAMETERS:
+            if getattr(self, name) is not None and name not in takes:
+                accepted = ", ".join(["--lr", *map(_flag, takes)])
+                raise ValueError(
+                    f"{_flag(name)} does not apply to --optimizer {self.optimizer} (it takes {accepted})"
+                )
+        if self.nesterov and (not self.momentum or self.dampening):
+            raise ValueError("--nesterov: expected --momentum > 0 and --dampening 0 with it")
+
+    # ------------------------------------------------------------------ derived values
+    @property
+    def run_name(self) -> str:
+        """The experiment folder: ``--experiment`` or a name built from the flags that matter most."""
+        if self.experiment is not None:
+            return self.experiment
+        hidden = "-".join(map(str, self.hidden)) or "none"
+        parts = [self.dataset, self.optimizer, f"lr{self.lr:g}", f"h{hidden}", self.activation]
+        if self.norm:
+            parts.append(f"{self.norm}norm")
+        if self.dropout:
+            parts.append(f"drop{self.dropout:g}")
+        return "_".join([*parts, self.dtype, f"seed{self.seed}"])
+
+    @property
+    def impls(self) -> tuple[str, ...]:
+        return ("scratch", "torch") if self.impl == "both" else (self.impl,)
+
+    def optimizer_kwargs(self) -> dict[str, Any]:
+        """``lr`` and every hyper-parameter given on the command line; the rest keep torch's defaults."""
+        kwargs = {"lr": self.lr}
+        for name in OPTIMIZERS[self.optimizer][1]:
+            if getattr(self, name) is not None:
+                kwargs[name] = getattr(self, name)
+        return kwargs
+
+    def to_dict(self) -> dict[str, Any]:
+        """The flags as JSON-ready data (tuples become lists)."""
+        data = dataclasses.asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+    def describe(self) -> str:
+        """The flags on one line, for the console."""
+        return " ".join(f"{k}={v}" for k, v in self.to_dict().items())
+
+    def resume_mismatches(self, saved: dict[str, Any]) -> list[str]:
+        """Flags that differ from a checkpoint's config and would change the trajectory."""
+        current = self.to_dict()
+        return [
+            f"{_flag(k)} {saved.get(k)!r} (checkpoint) vs {current[k]!r} (now)"
+            for k in current
+            if k not in RESUMABLE_CHANGES and saved.get(k) != current[k]
+        ]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but an error is one line on stderr (no usage block) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
+
+
+def build_parser(prog: str = "train.py") -> OneLineParser:
+    """The command line of the main job; ``parse_config`` turns its result into a ``TrainConfig``."""
+    d = TrainConfig()
+    p = OneLineParser(
+        prog=prog,
+        description="Train the NumPy twin and the torch twin side by side (C3.2.1), log both to TensorBoard.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    run = p.add_argument_group("run")
+    run.add_argument("--impl", choices=IMPLS, default=d.impl, help="which twin(s) to train")
+    run.add_argument("--epochs", type=int, default=d.epochs)
+    run.add_argument("--batch-size", type=int, default=d.batch_size)
+    run.add_argument("--dtype", choices=DTYPES, default=d.dtype, help="float64 is the parity dtype")
+    run.add_argument("--device", choices=DEVICES, default=d.device, help="where the torch twin runs")
+    run.add_argument(
+        "--threads",
+        type=int,
+        default=d.threads,
+        help="torch's CPU threads (torch.set_num_threads); for these small networks one is fastest",
+    )
+    run.add_argument("--seed", type=int, default=d.seed, help="initial weights, split, batch order, dropout")
+    run.add_argument("--logdir", default=d.logdir, help="TensorBoard root: <logdir>/<experiment>/<twin>")
+    run.add_argument("--experiment", default=None, help="run folder name (default: built from the flags)")
+    run.add_argument("--resume", action="store_true", help="continue from the experiment's checkpoints")
+    data = p.add_argument_group("data")
+    data.add_argument("--dataset", choices=DATASETS, default=d.dataset)
+    data.add_argument("--data-dir", default=d.data_dir, help="where MNIST's files are (or go)")
+    data.add_argument("--test-size", type=float, default=d.test_size)
+    model = p.add_argument_group("model")
+    model.add_argument("--hidden", type=int, nargs="*", default=list(d.hidden), help="hidden widths")
+    model.add_argument("--activation", choices=tuple(ACTIVATIONS), default=d.activation)
+    model.add_argument("--init", choices=tuple(INIT_SCHEMES), default=d.init)
+    model.add_argument("--dropout", type=float, default=d.dropout, help="drop probability after activations")
+    model.add_argument("--norm", choices=("none", *NORMS), default="none", help="before each activation")
+    opt = p.add_argument_group("optimizer (unset hyper-parameters keep torch's defaults)")
+    opt.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=d.optimizer)
+    opt.add_argument("--lr", type=float, default=d.lr)
+    for name in ("momentum", "dampening", "weight_decay", "eps", "alpha", "lr_decay"):
+        opt.add_argument(_flag(name), type=float, default=None)
+    opt.add_argument("--betas", type=float, nargs=2, default=None, metavar=("BETA1", "BETA2"))
+    for name in ("nesterov", "centered", "amsgrad"):
+        opt.add_argument(_flag(name), action="store_true", default=None)
+    return p
+
+
+def parse_config(argv: list[str] | None = None, parser: OneLineParser | None = None) -> TrainConfig:
+    """Flags -> ``TrainConfig``; a bad flag exits with status 2 and a one-line message."""
+    parser = build_parser() if parser is None else parser
+    args = vars(parser.parse_args(argv))
+    args["norm"] = None if args["norm"] == "none" else args["norm"]
+    try:
+        return TrainConfig(**args)
+    except ValueError as error:
+        parser.error(str(error))

@@ -1,0 +1,253 @@
+"""The two twins of one run, built from one config, behind one small interface for the runner.
+
+``build_twins`` draws the initial weights once (the scratch init with the run's ``init`` stream) and
+loads them into the torch twin; each twin gets its own generator for the batch order and its own for
+the dropout masks, both started from the same seed, so the twins see the same batches and drop the same
+units. A ``ScratchTwin`` and a ``TorchTwin`` then answer the runner in NumPy: a step's loss, the
+weights, the gradients, the generators' states, a checkpoint.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+import scratch.nn
+import scratch.optim
+import scratch.train
+import torch_impl.optim
+import torch_impl.train
+from scratch.data.datasets import DatasetSplit
+from scratch.data.loader import DataLoader, TensorDataset
+from scratch.models.mlp import MLPSpec, build_mlp
+from torch_impl.data.datasets import tensor_dataset
+from torch_impl.data.loader import DataLoader as TorchDataLoader
+from torch_impl.models.mlp import build_mlp as build_torch_mlp
+from torch_impl.nn.state import load_numpy_state_dict
+from twin_nets.training import checkpoint
+from twin_nets.training.config import OPTIMIZERS, TrainConfig
+
+# One seed, four independent random streams (NumPy SeedSequence.spawn), each used for one purpose.
+STREAMS = ("data", "init", "loader", "dropout")
+
+
+def generator(seed: int, stream: str) -> np.random.Generator:
+    """A fresh generator for ``stream``; called twice, it gives two generators in the same state."""
+    return np.random.default_rng(np.random.SeedSequence(seed).spawn(len(STREAMS))[STREAMS.index(stream)])
+
+
+class Twin:
+    """What both twins share: the batch-order and dropout generators, and checkpoint bookkeeping.
+
+    Subclasses set ``impl`` and ``checkpoint_name`` and implement ``step``, ``evaluate``, ``weights``,
+    ``gradients`` and the file format (``_write`` / ``_read``); every answer is NumPy or a float.
+    """
+
+    impl: str
+    checkpoint_name: str
+
+    def __init__(
+        self,
+        model: Any,
+        loss_fn: Any,
+        optimizer: Any,
+        loader: Any,
+        loader_rng: np.random.Generator,
+        dropout_rng: np.random.Generator,
+        test: tuple[Any, Any],
+        device: Any = "cpu",
+    ) -> None:
+        self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
+        self.loader, self.test, self.device = loader, test, device
+        self.loader_rng, self.dropout_rng = loader_rng, dropout_rng
+        self.mark_epoch_start()
+
+    def mark_epoch_start(self) -> None:
+        """Remember the order generator's state: a checkpoint made during the epoch (or at its very
+        start) restores it, and the epoch's batch order is drawn again, identically."""
+        self.epoch_start_state = copy.deepcopy(self.loader_rng.bit_generator.state)
+
+    def epoch_batches(self) -> Iterator[Any]:
+        """An iterator over this epoch's batches (the order is drawn from the generator now)."""
+        self.mark_epoch_start()
+        return iter(self.loader)
+
+    @property
+    def lr(self) -> float:
+        return float(self.optimizer.param_groups[0]["lr"])
+
+    def rng_state(self) -> dict[str, Any]:
+        return {"loader_epoch_start": self.epoch_start_state, "dropout": self.dropout_rng.bit_generator.state}
+
+    def set_rng_state(self, state: dict[str, Any]) -> None:
+        self.loader_rng.bit_generator.state = state["loader_epoch_start"]
+        self.dropout_rng.bit_generator.state = state["dropout"]
+
+    def save(self, folder: Path, meta: dict[str, Any]) -> Path:
+        """Model, optimizer, generators and ``meta`` into ``folder/checkpoint_name`` (atomically)."""
+        path = folder / self.checkpoint_name
+        self._write(path, {**meta, "rng": self.rng_state()})
+        return path
+
+    def load(self, folder: Path) -> dict[str, Any]:
+        """Restore model, optimizer and generators from ``folder``; returns the checkpoint's ``meta``."""
+        model_state, optimizer_state, meta = self._read(folder / self.checkpoint_name)
+        self.model.load_state_dict(model_state)
+        self.optimizer.load_state_dict(optimizer_state)
+        self.set_rng_state(meta["rng"])
+        return meta
+
+    def step(self, batch: Any) -> tuple[float, int]:
+        raise NotImplementedError
+
+    def evaluate(self) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def weights(self) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def _write(self, path: Path, meta: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _read(self, path: Path) -> tuple[Any, Any, dict[str, Any]]:
+        raise NotImplementedError
+
+
+class ScratchTwin(Twin):
+    """The NumPy twin: ``scratch`` model, loss, optimizer and loader; checkpoints as ``.npz``."""
+
+    impl = "scratch"
+    checkpoint_name = "checkpoint.npz"
+
+    def step(self, batch: Any) -> tuple[float, int]:
+        x, y = batch
+        return scratch.train.train_step(self.model, self.loss_fn, self.optimizer, x, y)
+
+    def evaluate(self) -> tuple[float, float]:
+        return scratch.train.evaluate(self.model, self.loss_fn, *self.test)
+
+    def weights(self) -> dict[str, np.ndarray]:
+        """Parameters and buffers under their state-dict keys (live arrays, not copies)."""
+        state = {name: p.data for name, p in self.model.named_parameters()}
+        state.update(self.model.named_buffers())
+        return state
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        return {name: p.grad for name, p in self.model.named_parameters()}
+
+    def _write(self, path: Path, meta: dict[str, Any]) -> None:
+        checkpoint.save_scratch(path, self.model.state_dict(), self.optimizer.state_dict(), meta)
+
+    def _read(self, path: Path) -> tuple[Any, Any, dict[str, Any]]:
+        return checkpoint.load_scratch(path)
+
+
+class TorchTwin(Twin):
+    """The torch twin: ``torch.nn`` model and loss, ``torch.optim``, torch's DataLoader; ``.pt`` files."""
+
+    impl = "torch"
+    checkpoint_name = "checkpoint.pt"
+
+    def step(self, batch: Any) -> tuple[float, int]:
+        x, y = batch
+        return torch_impl.train.train_step(self.model, self.loss_fn, self.optimizer, x, y)
+
+    def evaluate(self) -> tuple[float, float]:
+        return torch_impl.train.evaluate(self.model, self.loss_fn, *self.test)
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return {name: t.detach().cpu().numpy() for name, t in self.model.state_dict().items()}
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        return {
+            name: p.grad.detach().cpu().numpy()
+            for name, p in self.model.named_parameters()
+            if p.grad is not None
+        }
+
+    def _write(self, path: Path, meta: dict[str, Any]) -> None:
+        checkpoint.save_torch(path, self.model.state_dict(), self.optimizer.state_dict(), meta)
+
+    def _read(self, path: Path) -> tuple[Any, Any, dict[str, Any]]:
+        return checkpoint.load_torch(path, self.device)
+
+
+def mlp_spec(config: TrainConfig, data: DatasetSplit) -> MLPSpec:
+    return MLPSpec(
+        (data.num_features, *config.hidden, data.num_classes),
+        config.activation,
+        config.init,
+        config.dropout,
+        config.norm,
+    )
+
+
+def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -> dict[str, Twin]:
+    """The twins ``config.impl`` asks for, with the same initial weights, batch order and dropout masks.
+
+    Raises ValueError (from an optimizer or a layer) for a hyper-parameter the optimizer rejects.
+    """
+    spec = mlp_spec(config, data)
+    np_dtype = np.dtype(config.dtype)
+    optimizer_name = OPTIMIZERS[config.optimizer][0]
+    kwargs = config.optimizer_kwargs()
+    # The weights are drawn once, here, by the scratch init; the torch twin loads them.
+    scratch_dropout_rng = generator(config.seed, "dropout")
+    scratch_model = build_mlp(
+        spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=scratch_dropout_rng
+    )
+    twins: dict[str, Twin] = {}
+    if "scratch" in config.impls:
+        loader = DataLoader(
+            TensorDataset(data.x_train, data.y_train),
+            config.batch_size,
+            shuffle=True,
+            rng=generator(config.seed, "loader"),
+        )
+        optimizer = getattr(scratch.optim, optimizer_name)(scratch_model.parameters(), **kwargs)
+        test = (data.x_test, data.y_test)
+        twins["scratch"] = ScratchTwin(
+            scratch_model,
+            scratch.nn.CrossEntropyLoss(),
+            optimizer,
+            loader,
+            loader.rng,
+            scratch_dropout_rng,
+            test,
+        )
+    if "torch" in config.impls:
+        dropout_rng = generator(config.seed, "dropout")
+        torch_model = build_torch_mlp(
+            spec,
+            dtype=getattr(torch, config.dtype),
+            device=device,
+            dropout_rng=dropout_rng if spec.dropout > 0 else None,
+        )
+        load_numpy_state_dict(torch_model, scratch_model.state_dict())
+        loader = TorchDataLoader(
+            tensor_dataset(data.x_train, data.y_train, device),
+            config.batch_size,
+            shuffle=True,
+            rng=generator(config.seed, "loader"),
+        )
+        optimizer = getattr(torch_impl.optim, optimizer_name)(torch_model.parameters(), **kwargs)
+        test = tuple(torch.from_numpy(a).to(device) for a in (data.x_test, data.y_test))
+        twins["torch"] = TorchTwin(
+            torch_model,
+            torch.nn.CrossEntropyLoss(),
+            optimizer,
+            loader,
+            loader.sampler.rng,
+            dropout_rng,
+            test,
+            device,
+        )
+    return twins
