@@ -4,7 +4,6 @@ TensorBoard. File names and TensorBoard tags start with the concept ID (``C3.1.1
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen needed; set before pyplot is imported anywhere
 import matplotlib.pyplot as plt
+
+from twin_nets.atomic import atomic_write
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -28,17 +29,10 @@ def save_figure(
 ) -> Path:
     """Write ``fig`` to ``outdir/name.png`` (temp file + rename) and to ``writer`` under tag ``name``;
     close it; return the PNG's path."""
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    path = outdir / f"{name}.png"
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".png", dir=outdir)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format="png", dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    path = atomic_write(
+        Path(outdir) / f"{name}.png",
+        lambda handle: fig.savefig(handle, format="png", dpi=dpi, bbox_inches="tight"),
+    )
     if writer is not None:
         writer.add_figure(name, fig, global_step=step, close=False)
     plt.close(fig)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from twin_nets.training.checkpoint import atomic_write
+from twin_nets.atomic import atomic_write
 
 # (history key, column title, format)
 _COLUMNS = (
