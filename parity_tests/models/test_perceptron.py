@@ -31,16 +31,6 @@ TRUTH = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0], "xor": [
 DTYPE_IDS = ["float64", "float32"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """These networks are tiny: torch's thread pool only adds contention (64 ms a step instead of 0.4 ms
-    on a loaded two-core machine). One thread for this module, the setting restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 GATES = [pytest.param(g, id=f"C2.1-perceptron-{g}") for g in ("and", "or", "nand")]
 
 

@@ -33,16 +33,6 @@ from twin_nets.experiments import supervised as experiment
 DTYPE_IDS = ["float64", "float32"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """These networks are tiny: torch's thread pool only adds contention (64 ms a step instead of 0.4 ms
-    on a loaded two-core machine). One thread for this module, the setting restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 MODELS = [
     pytest.param("LogisticRegression", 3, id="C1.1-supervised-logistic"),
     pytest.param("LinearRegression", 3, id="C1.1-supervised-linear"),
