@@ -41,7 +41,7 @@ def to_torch(
     array: np.ndarray, device: str | torch.device = "cpu", requires_grad: bool = False
 ) -> torch.Tensor:
     """A torch copy of a NumPy array (same dtype), on ``device``."""
-    tensor = torch.from_numpy(np.array(array, order="C", copy=True)).clone().to(device)
+    tensor = torch.from_numpy(np.array(array, order="C", copy=True)).to(device)
     return tensor.requires_grad_(requires_grad)
 
 

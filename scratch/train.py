@@ -25,7 +25,11 @@ def train_step(
     optimizer.zero_grad()  # gradients accumulate (backward adds), so clear last step's first
     logits = model(x)
     loss = loss_fn(logits, y)
-    model.backward(loss_fn.backward())
+    grad_logits = loss_fn.backward()
+    if model.can_skip_input_grad:  # the input is data: no one needs ∂E/∂x (torch skips it too)
+        model.backward(grad_logits, needs_input_grad=False)
+    else:
+        model.backward(grad_logits)
     optimizer.step()
     return float(loss), int(np.count_nonzero(logits.argmax(axis=1) == y))
 

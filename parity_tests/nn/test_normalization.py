@@ -124,7 +124,9 @@ def test_float32_is_kept_and_to_converts(rng):
 
 @settings(max_examples=20, deadline=None)
 @given(
-    batch=st.integers(2, 6),
+    # From 3 samples: with 2, BatchNorm maps each feature to ≈ ±1 whatever the values, so replacing the
+    # other sample can leave sample 0's output unchanged (allclose) and the claim cannot be shown.
+    batch=st.integers(3, 6),
     features=st.integers(2, 6),
     seed=st.integers(0, 2**32 - 1),
 )

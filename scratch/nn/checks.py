@@ -12,7 +12,7 @@ def check_floating(where: str, name: str, x: Any) -> np.ndarray:
     """``x`` as a floating-point ndarray, or a TypeError naming ``where`` and ``name``."""
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{where}: expected {name} to be a numpy.ndarray, got {type(x).__name__}")
-    if not np.issubdtype(x.dtype, np.floating):
+    if x.dtype.kind != "f":  # float16/32/64: np.issubdtype(x.dtype, np.floating), without its ~1 µs
         raise TypeError(f"{where}: expected {name} to have a floating dtype, got dtype={x.dtype}")
     return x
 

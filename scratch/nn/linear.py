@@ -17,6 +17,10 @@ class Linear(Module):
 
     Math:      y = x Wᵀ + b                       (one row of x is one sample)
     Backward:  ∂E/∂x = g W,   ∂E/∂W = gᵀ x,   ∂E/∂b = Σ_rows g            (g = ∂E/∂y)
+               ``backward(g, needs_input_grad=False)`` skips g W (the first layer of a network: its
+               input is the data) and returns None, as torch skips it for an input without requires_grad.
+    Cost:      three matrix products of 2·N·n·m FLOPs each (two without ∂E/∂x); the bias is added in
+               place, so forward makes one array (y); backward makes gᵀx (m, n), added into W.grad.
     Shape:     x (*, in_features) -> y (*, out_features);  weight (out_features, in_features),
                bias (out_features,) — torch's layout, so state dicts move between twins as they are.
     Args:
@@ -26,6 +30,8 @@ class Linear(Module):
         rng: draws the initial weights; torch's default init: W, b ~ U(−1/√n, 1/√n)
             (``kaiming_uniform_(a=√5)``).
     """
+
+    can_skip_input_grad = True
 
     def __init__(
         self,
@@ -66,10 +72,10 @@ class Linear(Module):
         self._x = x  # backward needs only the input
         y = x @ self.weight.data.T
         if self.bias is not None:
-            y += self.bias.data
+            y += self.bias.data  # in place: the product's array becomes the output
         return y
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+    def backward(self, grad_output: np.ndarray, needs_input_grad: bool = True) -> np.ndarray | None:
         x = self._take("_x")
         g = check_grad_output("Linear.backward", grad_output, (*x.shape[:-1], self.out_features))
         g2 = g.reshape(-1, self.out_features)  # (*, m) -> (N, m): leading dims are all "samples"
@@ -77,7 +83,7 @@ class Linear(Module):
         self.weight.grad += g2.T @ x2  # accumulate until zero_grad()
         if self.bias is not None:
             self.bias.grad += g2.sum(axis=0)
-        return g @ self.weight.data
+        return g @ self.weight.data if needs_input_grad else None
 
     def extra_repr(self) -> str:
         return (

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -74,7 +74,12 @@ class Module:
     Subclasses call ``super().__init__()`` first, then assign ``Parameter`` s, sub-``Module`` s and
     buffers (``register_buffer``) as attributes; the order of assignment is the order of
     ``named_parameters()`` and of the ``state_dict()`` keys, as in torch.
+
+    A module whose ``backward`` accepts ``needs_input_grad=False`` (``Linear``, ``Sequential``) sets
+    ``can_skip_input_grad = True``: it then adds its parameter gradients but skips computing ∂E/∂x.
     """
+
+    can_skip_input_grad: ClassVar[bool] = False
 
     def __init__(self) -> None:
         # Values live in the instance __dict__ (plain attribute access, no __getattr__ hop on the hot
@@ -300,7 +305,12 @@ class Sequential(Module):
     Backward:  ∂E/∂x = J_1ᵀ(J_2ᵀ(… J_Lᵀ g)):  each layer's ``backward`` turns the gradient of its output
                into the gradient of its input, so the gradient flows from the loss back to the input.
     State:     children are named "0", "1", …, so keys read ``"0.weight"`` as in torch.
+    Backward of a network's first layer: its input is the data, whose gradient no one uses, so a
+               training step calls ``backward(g, needs_input_grad=False)``; a first ``Linear`` then skips
+               its g·W product (torch skips it too: the data does not require grad) and None is returned.
     """
+
+    can_skip_input_grad = True
 
     def __init__(self, *layers: Module) -> None:
         super().__init__()
@@ -323,11 +333,22 @@ class Sequential(Module):
         return self
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        for layer in self.children():
-            x = layer(x)
+        for name in self._module_names:  # the children in order (as backward below, no generator)
+            x = self.__dict__[name](x)
         return x
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        for name in reversed(self._module_names):
-            grad_output = self.__dict__[name].backward(grad_output)
-        return grad_output
+    def backward(self, grad_output: np.ndarray, needs_input_grad: bool = True) -> np.ndarray | None:
+        """∂E/∂x from ∂E/∂y, last layer first; with ``needs_input_grad=False`` only the parameter
+        gradients are accumulated and None is returned."""
+        layers = [self.__dict__[name] for name in self._module_names]
+        if not layers:
+            return grad_output if needs_input_grad else None
+        for layer in reversed(layers[1:]):
+            grad_output = layer.backward(grad_output)
+        first = layers[0]
+        if needs_input_grad:
+            return first.backward(grad_output)
+        if first.can_skip_input_grad:
+            return first.backward(grad_output, needs_input_grad=False)
+        first.backward(grad_output)  # a first layer that cannot skip it: computed and dropped
+        return None

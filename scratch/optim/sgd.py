@@ -97,7 +97,7 @@ class SGD(Optimizer):
                         b = state["momentum_buffer"] = g.copy()  # torch: b₁ = g₁
                     else:
                         b *= mu
-                        b += (1 - tau) * g
+                        b += g if tau == 0 else (1 - tau) * g  # τ = 0: no (1 − τ)·g temporary
                     g = g + mu * b if group["nesterov"] else b
                 w -= lr * g  # in place: the array keeps its identity and dtype
         return loss

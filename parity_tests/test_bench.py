@@ -1,0 +1,85 @@
+"""C3.2.1: ``scripts/bench.py`` — the FLOP count, the flags and the shape of its JSON (never its timings)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from twin_nets import bench
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    "name, flops",
+    [
+        # 2·N·(3·Σ n·m − n₁·m₁), written out per product
+        pytest.param("digits", 2 * 64 * (2 * 64 * 128 + 3 * 128 * 10), id="C3.2.1-digits"),
+        pytest.param("mnist", 2 * 128 * (2 * 784 * 256 + 3 * 256 * 256 + 3 * 256 * 10), id="C3.2.1-mnist"),
+        pytest.param("wide", 2 * 256 * (2 * 784 * 1024 + 3 * 1024 * 1024 + 3 * 1024 * 10), id="C3.2.1-wide"),
+    ],
+)
+def test_flops_count_forward_weight_and_input_gradients_but_not_the_datas(name, flops):
+    assert bench.MODELS[name].flops == flops
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--threads", "0"], "--threads: expected an integer >= 1, got 0"),
+        (["--seconds", "-1"], "--seconds: expected a number > 0, got -1.0"),
+        (["--models", "huge"], "argument --models: invalid choice: 'huge'"),
+        (["--out", "/no/such/folder/bench.json"], "--out: expected a file in an existing folder"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(argv, message, capsys):
+    with pytest.raises(SystemExit) as raised:
+        bench.parse_config(argv)
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_a_missing_training_script_is_reported_not_raised(monkeypatch, tmp_path):
+    monkeypatch.setattr(bench, "TRAIN_SCRIPT", tmp_path / "train.py")
+    assert "missing" in bench.train_run("scratch", quick=True)
+
+
+@pytest.mark.slow
+def test_quick_run_writes_the_table_and_json(tmp_path):
+    """The smoke run end to end (one subprocess, about 10 s): every row, both twins, every field."""
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--no-train-runs", "--out", str(out)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(out.read_text())
+    assert result["threads"] == 1 and result["machine"]["torch_threads"] == 1  # the default
+    assert result["machine"]["cores"] >= 1 and "omp_wait_policy" in result["machine"]
+    assert set(result["peak_gflops"]["cpu"]) == {"float32", "float64"}
+    assert [(r["model"], r["dtype"]) for r in result["rows"]] == [
+        (model, dtype) for model in bench.MODELS for dtype in bench.DTYPES
+    ]
+    for row in result["rows"]:
+        assert row["flops"] == bench.MODELS[row["model"]].flops
+        assert {"scratch", "torch"} <= set(row["twins"])
+        for twin in row["twins"].values():
+            assert twin["steps"] >= 3
+            assert twin["median_s"] > 0 and twin["q1_s"] <= twin["median_s"] <= twin["q3_s"]
+            assert twin["peak_memory_bytes"] >= twin["state_bytes"] > 0
+        assert row["ratio"] == row["twins"]["scratch"]["median_s"] / row["twins"]["torch"]["median_s"]
+        losses = list(row["first_step_loss"].values())  # same weights, same batch: the same first loss
+        assert max(losses) - min(losses) < 1e-4 * max(1.0, abs(losses[0])), losses
+    assert [(t["model"], t["dtype"]) for t in result["targets"]] == [
+        ("digits", "float32"), ("mnist", "float32"), ("wide", "float32")
+    ]  # fmt: skip
+    assert result["train_runs"] == {"skipped": "--no-train-runs"}
+    assert "| digits 64-128-10 | float32 | 64 |" in done.stdout
+    assert bench.format_table(result) in done.stdout

@@ -1,0 +1,28 @@
+"""C3.2.1: how fast is the NumPy twin? One training step of each twin, timed interleaved, on three MLPs.
+
+    python scripts/bench.py                  # the full bench (under 3 minutes on 2 cores) -> bench.json
+    python scripts/bench.py --quick          # a smoke run: the same table and JSON, numbers not meaningful
+    python scripts/bench.py --threads 2 --models wide --dtypes float32 --out wide.json
+
+Prints a Markdown table (step times, scratch/torch, GFLOP/s as % of the measured matmul peak, peak
+memory per step), the issue's targets, and the end-to-end time of ``scripts/train.py`` per twin; writes
+the same as JSON. What is measured and how: ``twin_nets.bench``. Exit status: 0 done, 2 a bad flag.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from twin_nets.bench import format_table, parse_config, run, write_json
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse_config(argv)  # a bad flag exits here, status 2
+    result = run(config, log=lambda line: print(line, file=sys.stderr))
+    print(format_table(result))
+    print(f"wrote {write_json(result, config.out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
