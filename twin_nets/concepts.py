@@ -29,6 +29,7 @@ _LOSS = "parity_tests/nn/test_loss.py"
 _OPT = "parity_tests/optim/test_optim.py"
 _SURF = "parity_tests/experiments/test_surfaces.py"
 _INIT = "parity_tests/nn/test_init.py"
+_REGULARIZATION = "parity_tests/experiments/test_regularization.py"
 
 CONCEPTS: tuple[Concept, ...] = (
     _c(
@@ -334,7 +335,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "Dropout",
         ["scratch.nn.Dropout"],
         ["torch_impl.nn.Dropout"],
-        ["parity_tests/nn/test_dropout.py"],
+        ["parity_tests/nn/test_dropout.py", "parity_tests/training/test_runner.py", _REGULARIZATION],
     ),
     _c(
         "C4.3-batchnorm",
@@ -343,7 +344,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "Batch normalization",
         ["scratch.nn.BatchNorm1d"],
         ["torch_impl.nn.BatchNorm1d"],
-        ["parity_tests/nn/test_batchnorm.py"],
+        ["parity_tests/nn/test_batchnorm.py", "parity_tests/training/test_runner.py", _REGULARIZATION],
     ),
     _c(
         "C4.3-layernorm",
@@ -352,7 +353,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "Layer normalization",
         ["scratch.nn.LayerNorm"],
         ["torch_impl.nn.LayerNorm"],
-        ["parity_tests/nn/test_normalization.py"],
+        ["parity_tests/nn/test_normalization.py", "parity_tests/training/test_runner.py", _REGULARIZATION],
     ),
 )
 

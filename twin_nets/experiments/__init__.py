@@ -1,4 +1,4 @@
-"""The seed's experiments, run on both twins (seed §3.1.1–§4.1).
+"""The seed's experiments, run on both twins (seed §3.1.1–§4.3).
 
 Glue only: building the same network in both twins, stepping optimizers on the test surfaces, collecting
 what the figures (``scripts/``) and the tests (``parity_tests/experiments/``) read. The math is in
@@ -12,5 +12,8 @@ what the figures (``scripts/``) and the tests (``parity_tests/experiments/``) re
 * ``deep_nets``  — deep MLPs under each initialisation: per-layer gradient norms (C3.2.3-vanishing) and
   activation statistics (C4.1-init-*), both twins with the same weights.
 * ``symmetry``   — training from zero weights keeps the hidden units identical (C4.1-init-zero).
+* ``regularization`` — short paired runs that record curves: dropout against over-fitting (C4.2-dropout),
+  batch norm across initial weight scales (C4.3-batchnorm), batch norm against layer norm at batch sizes
+  2, 8 and 64 (C4.3-layernorm).
 * ``cli``, ``plotting`` — the figure scripts' shared flags and the twin-overlay plot.
 """
