@@ -139,7 +139,7 @@ def test_seed_arithmetic_1000_samples_batch_100_is_10_iterations(init_runs, batc
 @pytest.mark.parametrize("twin", TWINS)
 def test_batchnorm_falls_behind_layernorm_at_batch_size_2(batch_runs, twin):
     """C4.3-layernorm: at batch size 2 batch norm's test accuracy is far below layer norm's (measured
-    0.67 / 0.69 against 0.96 after 3 epochs); at 8 and 64 it is as good (0.94 vs 0.95, 0.83 vs 0.78)."""
+    0.71 / 0.67 against 0.96 after 3 epochs); at 8 and 64 it is as good (0.94 vs 0.95, 0.83 vs 0.78)."""
     final = {key: curves[twin].test_accuracy[-1] for key, curves in batch_runs.items()}
     assert final[2, "layer"] - final[2, "batch"] > 0.2
     for batch_size in (8, 64):
@@ -172,7 +172,8 @@ def test_normal_initial_state_draws_every_weight_from_n0_sigma():
     values = np.concatenate([w.ravel() for w in weights])
     assert abs(values.std() / 0.3 - 1) < 5 / math.sqrt(2 * values.size)
     assert abs(values.mean()) < 5 * 0.3 / math.sqrt(values.size)
-    assert all(not state[key].any() for key in ("0.bias", "3.bias", "6.bias"))
+    assert "0.bias" not in state and "3.bias" not in state  # no bias before batch norm
+    assert not state["6.bias"].any()
     assert np.array_equal(state["1.weight"], np.ones(64))  # batch norm's γ keeps its own init
 
 

@@ -14,17 +14,6 @@ from torch_impl.models.mlp import build_mlp as build_torch_mlp
 from torch_impl.nn.state import load_numpy_state_dict
 
 
-def _needs(*class_names: str) -> None:
-    """Skip while a layer another issue adds (Dropout, BatchNorm1d, LayerNorm) is not in scratch.nn."""
-    missing = sorted({name for name in class_names if not hasattr(scratch.nn, name)})
-    if missing:
-        pytest.skip(f"scratch.nn has no {', '.join(missing)} yet (the regularization work adds it)")
-
-
-def _spec_needs(spec: MLPSpec) -> None:
-    _needs(*(name for name in spec.layer_names if name in ("Dropout", "BatchNorm1d", "LayerNorm")))
-
-
 def test_the_seeds_8_10_3_network_has_80_plus_10_and_30_plus_3_parameters():
     spec = MLPSpec((8, 10, 3))
     scratch_model = build_mlp(spec, np.random.default_rng(0))
@@ -53,7 +42,6 @@ SPECS = [
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_both_twins_build_the_same_layers_and_state_dict(spec):
-    _spec_needs(spec)
     scratch_model = build_mlp(spec, np.random.default_rng(0))
     torch_model = build_torch_mlp(spec)
     assert [type(layer).__name__ for layer in scratch_model] == list(spec.layer_names)
@@ -66,11 +54,24 @@ def test_both_twins_build_the_same_layers_and_state_dict(spec):
     assert sum(p.numel() for p in torch_model.parameters()) == spec.num_parameters()
 
 
+@pytest.mark.parametrize(
+    ("norm", "biases"),
+    [(None, [True, True, True]), ("layer", [True, True, True]), ("batch", [False, False, True])],
+)
+def test_a_linear_before_batch_norm_has_no_bias_in_either_twin(norm, biases):
+    """C4.3-batchnorm: batch norm subtracts the batch mean, which cancels a bias before it; its β shifts
+    instead. Layer norm normalises each sample over its features, which does not cancel a bias: kept."""
+    spec = MLPSpec((4, 6, 5, 3), norm=norm)
+    for model in (build_mlp(spec, np.random.default_rng(0)), build_torch_mlp(spec)):
+        linears = [(i, layer) for i, layer in enumerate(model) if type(layer).__name__ == "Linear"]
+        assert [layer.bias is not None for _, layer in linears] == biases
+        assert [f"{i}.bias" in model.state_dict() for i, _ in linears] == biases
+
+
 @pytest.mark.parametrize("spec", [s for s in SPECS if s.values[0].dropout == 0])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_forward_and_every_gradient_agree(spec, dtype, device, rng):
     """Weights drawn once by the scratch init, loaded into the torch twin; a random upstream gradient."""
-    _spec_needs(spec)
     scratch_model = build_mlp(spec, rng, dtype=dtype)
     torch_model = build_torch_mlp(spec, dtype=TORCH_DTYPE[dtype])
     x = rng.standard_normal((7, spec.sizes[0])).astype(dtype)
@@ -79,7 +80,6 @@ def test_forward_and_every_gradient_agree(spec, dtype, device, rng):
 
 
 def test_dropout_twins_share_masks_given_generators_in_the_same_state(rng):
-    _needs("Dropout")
     spec = MLPSpec((4, 16, 16, 3), dropout=0.5)
     scratch_model = build_mlp(spec, rng, dropout_rng=np.random.default_rng(11))
     torch_model = build_torch_mlp(spec, dropout_rng=np.random.default_rng(11))
@@ -135,7 +135,6 @@ def test_default_init_is_torchs_linear_default_drawn_by_the_runs_generator():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_dtype_reaches_every_parameter(dtype):
-    _needs("BatchNorm1d")
     model = build_mlp(MLPSpec((3, 4, 2), norm="batch"), np.random.default_rng(0), dtype=dtype)
     assert {value.dtype for value in model.state_dict().values() if value.dtype.kind == "f"} == {
         np.dtype(dtype)

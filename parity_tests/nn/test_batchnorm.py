@@ -281,6 +281,31 @@ def test_one_value_per_channel_raises_when_batch_statistics_are_used(kwargs, tra
         assert int(bn.num_batches_tracked) == 0  # nothing was updated before the error
 
 
+def test_two_samples_normalise_to_plus_minus_one_and_pass_back_almost_no_gradient(rng):
+    """C4.3-batchnorm at batch size 2: each channel's two values x₁, x₂ become ±d/√(d² + ε), d = (x₁ − x₂)/2,
+    i.e. ±1 whatever they are, so the gradient passed back to x is only ε-small (∝ ε/(d² + ε)^{3/2}):
+    why batch norm at batch size 2 learns little below it, and chaotically (see the batch-size demo)."""
+    eps = 1e-5
+    x = 3.0 * rng.standard_normal((2, 5))
+    d = (x[0] - x[1]) / 2
+    expected = np.stack([d, -d]) / np.sqrt(d**2 + eps)
+    upstream = rng.standard_normal((2, 5))
+    scratch_bn = snn.BatchNorm1d(5, eps=eps)  # γ = 1, β = 0
+    torch_bn = tnn.BatchNorm1d(5, eps=eps, dtype=torch.float64)
+    x_t = to_torch(x).requires_grad_(True)
+    for name, y in (("scratch", scratch_bn(x)), ("torch", torch_bn(x_t).detach().numpy())):
+        np.testing.assert_allclose(y, expected, rtol=1e-12, err_msg=name)
+        assert np.all(np.abs(np.abs(y) - 1) < eps / np.minimum(d**2, 1.0)), name
+    grad_x = scratch_bn.backward(upstream)
+    torch_bn(x_t).backward(to_torch(upstream))
+    assert_twin_close(grad_x, x_t.grad, "C4.3-batchnorm-batch2-grad")
+    bound = eps / (d**2 + eps) ** 1.5 * np.abs(upstream).sum(axis=0)  # |∂x̂/∂x| · |upstream|, per channel
+    assert np.all(np.abs(grad_x) <= bound + 1e-15)
+    apart = np.abs(d) > 0.1  # two values further apart than 0.2: under 1% of the gradient comes back
+    assert apart.sum() >= 3
+    assert np.all(np.abs(grad_x[:, apart]) < 1e-2 * np.abs(upstream[:, apart]).sum(axis=0))
+
+
 def test_one_sample_in_eval_uses_running_statistics(rng):
     scratch_bn, torch_bn = make_twins({}, 3, np.float64, rng)
     x = rng.standard_normal((1, 3))

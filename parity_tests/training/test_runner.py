@@ -15,7 +15,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from parity_tests import parity as contract
 from twin_nets.training import PAIRED_TRAINING_ATOL, parse_config, prepare
-from twin_nets.training.parity import max_weight_difference
+from twin_nets.training.parity import max_weight_difference, verdict
 from twin_nets.training.twins import ScratchTwin, TorchTwin
 
 # iris: 120 training samples, batch 16 -> 8 iterations per epoch
@@ -54,8 +54,57 @@ PAIRED = [
     pytest.param(["--activation", "tanh", "--init", "xavier"], id="C3.1.1-tanh-xavier"),
     pytest.param(["--dropout", "0.3"], id="C4.2-dropout-shared-masks"),
     pytest.param(["--norm", "batch"], id="C4.3-batchnorm"),
+    pytest.param(["--norm", "batch", "--batch-size", "7", "--drop-last"], id="C4.3-batchnorm-drop-last"),
     pytest.param(["--norm", "layer", "--dropout", "0.2"], id="C4.3-layernorm-dropout"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("flags", "steps", "seen"), [([], 18, 120), (["--drop-last"], 17, 119)], ids=["keep-last", "drop-last"]
+)
+def test_drop_last_drops_the_short_batch_in_both_twins(tmp_path, flags, steps, seen):
+    """iris: 120 training samples at batch size 7 are 17 full batches and one of 1 sample; the epoch's
+    training accuracy is a count of correct samples over the ``seen`` samples."""
+    status, run, out = train(tmp_path, "--batch-size", "7", *flags)
+    assert status == 0, out
+    assert run.progress.global_step == steps
+    for impl, twin in run.twins.items():
+        assert len(twin.loader) == steps
+        correct = run.progress.history[impl][0]["train_accuracy"] * seen
+        assert abs(correct - round(correct)) < 1e-9, (impl, correct)
+    assert [r["train_accuracy"] for r in run.progress.history["scratch"]] == [
+        r["train_accuracy"] for r in run.progress.history["torch"]
+    ]
+
+
+def test_the_runner_records_how_far_apart_the_twins_are_after_step_1(tmp_path):
+    status, run, out = train(tmp_path)
+    assert status == 0, out
+    assert run.progress.divergence["first_step_weight_diff"] < 1e-14
+    assert "first_step_over_tolerance" not in run.progress.divergence
+
+
+def test_a_broken_twin_fails_the_verdict_from_step_1(tmp_path, monkeypatch):
+    """A twin that differs (here: the torch twin's first weight nudged by 1e-6 before training) is a
+    FAIL with exit status 1, and the verdict says it was already apart after step 1."""
+    config = parse_config([*TINY, "--logdir", str(tmp_path), "--experiment", "broken", "--device", "cpu"])
+    run = prepare(config)
+    with torch.no_grad():
+        run.twins["torch"].model[0].weight[0, 0] += 1e-6
+    out = io.StringIO()
+    assert run.run(out=out) == 1
+    text = out.getvalue()
+    assert "parity: FAIL" in text and "after step 1 and reached 1e-08 at step 1" in text, text
+    assert run.progress.divergence["first_step_weight_diff"] > 1e-7
+
+
+def test_the_verdict_says_how_a_failure_started():
+    grown = {"first_step_weight_diff": 1.1e-15, "first_step_over_tolerance": 273}
+    passed, sentence = verdict("float64", [1e-3, 0.76], grown)
+    assert passed is False
+    assert sentence.endswith("it was 1.1e-15 after step 1 and reached 1e-08 at step 273"), sentence
+    assert verdict("float64", [1e-12], {"first_step_weight_diff": 1e-16})[0] is True
+    assert verdict("float32", [1e-3], grown)[0] is None
 
 
 @pytest.mark.parametrize("flags", PAIRED)

@@ -63,6 +63,17 @@ BAD_FLAGS = [
         ["--experiment", "a/b"], "--experiment: expected a folder name without '/'", id="experiment"
     ),
     pytest.param(["--resume"], "--resume: no checkpoint", id="nothing-to-resume"),
+    pytest.param(
+        ["--norm", "batch", "--batch-size", "7"],
+        "--batch-size: with --norm batch every batch needs at least 2 samples, but 120 training samples at "
+        "batch size 7 leave a last batch of 1 (add --drop-last",
+        id="C4.3-batchnorm-last-batch-of-one",
+    ),
+    pytest.param(
+        ["--norm", "batch", "--batch-size", "1"],
+        "--batch-size: expected at least 2 with --norm batch, got 1",
+        id="C4.3-batchnorm-batch-of-one",
+    ),
     pytest.param(["--no-such-flag"], "unrecognized arguments: --no-such-flag", id="unknown-flag"),
 ]
 if not torch.cuda.is_available():
@@ -99,6 +110,15 @@ def test_resume_with_other_flags_is_refused(tmp_path, capsys):
         train_script.main([*IRIS, "--logdir", str(tmp_path), "--experiment", "x", "--resume", "--lr", "0.01"])
     assert caught.value.code == 2
     assert "--resume: the checkpoint was made with other flags: --lr 0.001" in capsys.readouterr().err
+
+
+def test_a_checkpoint_older_than_a_flag_resumes_with_that_flags_default():
+    saved = TrainConfig().to_dict()
+    del saved["drop_last"]  # made before --drop-last existed, when the last batch was always kept
+    assert TrainConfig().resume_mismatches(saved) == []
+    assert TrainConfig(drop_last=True).resume_mismatches(saved) == [
+        "--drop-last False (checkpoint) vs True (now)"
+    ]
 
 
 def test_mnist_offline_without_files_says_how_to_get_them(tmp_path, capsys, monkeypatch):

@@ -9,8 +9,10 @@ Layout, per hidden layer (torch's ``nn.Sequential`` numbering, so state-dict key
     Linear → [BatchNorm1d | LayerNorm] → activation → [Dropout]        … then a final Linear
 
 Normalisation sits before the activation, where the seed puts batch normalisation (§4.3); dropout
-after it (§4.2). The output layer has no activation: its raw scores (logits) go to
-``CrossEntropyLoss``, which applies the softmax itself.
+after it (§4.2). A Linear followed by BatchNorm1d has no bias (``bias=False``): batch norm subtracts the
+batch mean, which cancels the bias, and its own β is the shift (``MLPSpec.linear_bias``). The output
+layer has no activation: its raw scores (logits) go to ``CrossEntropyLoss``, which applies the softmax
+itself.
 
 ``MLPSpec`` is plain data: the torch twin imports it and builds the same layout with ``torch.nn``
 (``torch_impl.models.mlp.build_mlp``); the initial weights are drawn once, here, and loaded into the
@@ -62,7 +64,8 @@ class MLPSpec:
         activation: one of ``ACTIVATIONS`` (default "relu").
         init: one of ``INIT_SCHEMES`` (default "default", torch's own).
         dropout: drop probability p after each hidden activation, 0 ≤ p < 1 (default 0: no Dropout layer).
-        norm: None, "batch" (BatchNorm1d) or "layer" (LayerNorm) before each hidden activation.
+        norm: None, "batch" (BatchNorm1d, its Linear without bias) or "layer" (LayerNorm) before each
+            hidden activation.
     """
 
     sizes: tuple[int, ...]
@@ -104,9 +107,21 @@ class MLPSpec:
                 names.append("Dropout")
         return (*names, "Linear")
 
+    def linear_bias(self, index: int) -> bool:
+        """Whether Linear layer ``index`` (0 = the first) has a bias: not when batch norm follows it.
+
+        Batch norm subtracts each feature's batch mean, so a bias before it cancels: its gradient is zero
+        in exact arithmetic, round-off in practice, and Adam divides round-off by √v̂ + ε into steps of
+        up to lr·|g|/ε, moving a parameter that does nothing (and moving it differently in each twin).
+        β, batch norm's own shift, takes the bias's place. torch users write ``bias=False`` here too.
+        """
+        return not (self.norm == "batch" and index < len(self.sizes) - 2)
+
     def num_parameters(self) -> int:
-        """Learnable parameters: n·m + m per Linear, 2·m per normalisation layer, 1 per PReLU."""
-        count = sum(n * m + m for n, m in itertools.pairwise(self.sizes))
+        """Learnable parameters: n·m + m per Linear (n·m before batch norm), 2·m per normalisation layer,
+        1 per PReLU."""
+        pairs = itertools.pairwise(self.sizes)
+        count = sum(n * m + (m if self.linear_bias(k) else 0) for k, (n, m) in enumerate(pairs))
         hidden = self.sizes[1:-1]
         if self.norm is not None:
             count += sum(2 * m for m in hidden)
@@ -177,7 +192,7 @@ def build_mlp(
     pairs = list(itertools.pairwise(spec.sizes))
     for index, (n, m) in enumerate(pairs):
         # torch's default init is drawn by Linear itself; any other scheme redraws the weights.
-        linear = nn.Linear(n, m, rng=rng if spec.init == "default" else None)
+        linear = nn.Linear(n, m, bias=spec.linear_bias(index), rng=rng if spec.init == "default" else None)
         if spec.init != "default":
             init_linear_(linear, spec.init, rng)
         layers.append(linear)

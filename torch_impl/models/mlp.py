@@ -53,7 +53,7 @@ def build_mlp(
     layers: list[nn.Module] = []
     pairs = list(itertools.pairwise(spec.sizes))
     for index, (n, m) in enumerate(pairs):
-        layers.append(nn.Linear(n, m))
+        layers.append(nn.Linear(n, m, bias=spec.linear_bias(index)))
         if index == len(pairs) - 1:
             break
         if spec.norm is not None:

@@ -70,6 +70,7 @@ class TrainConfig:
     lr_decay: float | None = None
     epochs: int = 40
     batch_size: int = 64
+    drop_last: bool = False
     dtype: str = "float64"
     device: str = "auto"
     threads: int = 1
@@ -146,6 +147,8 @@ class TrainConfig:
             parts.append(f"{self.norm}norm")
         if self.dropout:
             parts.append(f"drop{self.dropout:g}")
+        if self.drop_last:
+            parts.append(f"bs{self.batch_size}droplast")
         return "_".join([*parts, self.dtype, f"seed{self.seed}"])
 
     @property
@@ -172,10 +175,11 @@ class TrainConfig:
     def resume_mismatches(self, saved: dict[str, Any]) -> list[str]:
         """Flags that differ from a checkpoint's config and would change the trajectory."""
         current = self.to_dict()
+        defaults = TrainConfig().to_dict()  # a flag newer than the checkpoint had its default then
         return [
-            f"{_flag(k)} {saved.get(k)!r} (checkpoint) vs {current[k]!r} (now)"
+            f"{_flag(k)} {saved.get(k, defaults[k])!r} (checkpoint) vs {current[k]!r} (now)"
             for k in current
-            if k not in RESUMABLE_CHANGES and saved.get(k) != current[k]
+            if k not in RESUMABLE_CHANGES and saved.get(k, defaults[k]) != current[k]
         ]
 
 
@@ -198,6 +202,11 @@ def build_parser(prog: str = "train.py") -> OneLineParser:
     run.add_argument("--impl", choices=IMPLS, default=d.impl, help="which twin(s) to train")
     run.add_argument("--epochs", type=int, default=d.epochs)
     run.add_argument("--batch-size", type=int, default=d.batch_size)
+    run.add_argument(
+        "--drop-last",
+        action="store_true",
+        help="skip each epoch's last, smaller batch (batch norm cannot train on a batch of one sample)",
+    )
     run.add_argument("--dtype", choices=DTYPES, default=d.dtype, help="float64 is the parity dtype")
     run.add_argument("--device", choices=DEVICES, default=d.device, help="where the torch twin runs")
     run.add_argument(

@@ -30,9 +30,17 @@ def max_weight_difference(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarra
     return largest
 
 
-def verdict(dtype: str, epoch_diffs: list[float]) -> tuple[bool | None, str]:
+def verdict(
+    dtype: str, epoch_diffs: list[float], divergence: Mapping[str, float] | None = None
+) -> tuple[bool | None, str]:
     """``(passed, sentence)`` from the weight difference after each epoch; ``passed`` is None in float32,
-    where the contract only reports the drift."""
+    where the contract only reports the drift.
+
+    ``divergence`` (the runner's record: ``first_step_weight_diff``, and ``first_step_over_tolerance``
+    once the difference reached the tolerance) adds to a FAIL how it started. A difference at round-off
+    after the first step that grew over many steps is a run that amplifies rounding — batch norm at batch
+    size 2 does: a 1e-15 nudge to one twin's own weights moves it as far — while a difference already
+    large after the first step is a convention the twins do not share. The verdict is FAIL either way."""
     if not epoch_diffs:
         return None, "parity: no epoch completed, nothing to judge"
     worst = max(epoch_diffs)
@@ -46,7 +54,14 @@ def verdict(dtype: str, epoch_diffs: list[float]) -> tuple[bool | None, str]:
             f"parity: PASS, the twins agree: largest weight difference after an epoch {worst:.3g} "
             f"< {PAIRED_TRAINING_ATOL:g} (float64 contract)"
         )
-    return False, (
+    sentence = (
         f"parity: FAIL, the twins diverged: largest weight difference after an epoch {worst:.3g} "
         f">= {PAIRED_TRAINING_ATOL:g} (float64 contract)"
     )
+    divergence = divergence or {}
+    if "first_step_weight_diff" in divergence and "first_step_over_tolerance" in divergence:
+        sentence += (
+            f"; it was {divergence['first_step_weight_diff']:.1e} after step 1 and reached "
+            f"{PAIRED_TRAINING_ATOL:g} at step {int(divergence['first_step_over_tolerance'])}"
+        )
+    return False, sentence

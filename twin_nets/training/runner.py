@@ -62,6 +62,9 @@ class Progress:
     parity: list[dict[str, float]] = field(default_factory=list)  # per epoch, when both twins run
     epoch_parity: dict[str, float] = field(default_factory=dict)  # this epoch's worst differences so far
     wall_time_s: dict[str, float] = field(default_factory=dict)  # per twin: time in its own steps and evals
+    # when both twins run: the weight difference after step 1, and the first step it reached the contract's
+    # tolerance (how a FAIL started: at once, or grown from round-off)
+    divergence: dict[str, float] = field(default_factory=dict)
 
     def meta(self, impl: str, config: TrainConfig) -> dict[str, Any]:
         return {
@@ -72,6 +75,7 @@ class Progress:
             "history": self.history[impl],
             "parity": self.parity,
             "epoch_parity": self.epoch_parity,
+            "divergence": self.divergence,
             "wall_time_s": self.wall_time_s[impl],
             "impl": impl,
             "config": config.to_dict(),
@@ -106,12 +110,29 @@ def _empty_sums() -> dict[str, float]:
     return {"loss": 0.0, "correct": 0.0, "count": 0.0}
 
 
+def check_batch_norm_batches(config: TrainConfig, n_train: int) -> None:
+    """Batch norm needs at least two samples per training batch (one sample has no variance; torch
+    raises "Expected more than 1 value per channel when training"). Say so before training starts,
+    naming the flags that fix it, rather than failing at the last batch of the first epoch."""
+    if config.norm != "batch":
+        return
+    if config.batch_size == 1:
+        raise ConfigError("--batch-size: expected at least 2 with --norm batch, got 1")
+    if not config.drop_last and n_train % config.batch_size == 1:
+        raise ConfigError(
+            f"--batch-size: with --norm batch every batch needs at least 2 samples, but "
+            f"{n_train} training samples at batch size {config.batch_size} leave a last batch of 1 "
+            f"(add --drop-last or choose another batch size)"
+        )
+
+
 def prepare(config: TrainConfig) -> PairedRun:
     """Data, twins and (with ``--resume``) their checkpoints; writes nothing.
 
     Raises:
-        ConfigError: a batch larger than the training set, a hyper-parameter an optimizer rejects,
-            ``--device cuda`` without a GPU, nothing to resume or a checkpoint made with other flags.
+        ConfigError: a batch larger than the training set, a batch of one sample under batch norm,
+            a hyper-parameter an optimizer rejects, ``--device cuda`` without a GPU, nothing to resume
+            or a checkpoint made with other flags.
         FileNotFoundError: MNIST files missing and not downloadable (the message says how to get them).
     """
     device = resolve_device(config.device)
@@ -128,6 +149,7 @@ def prepare(config: TrainConfig) -> PairedRun:
             f"--batch-size: expected at most the {n_train} training samples of {config.dataset}, "
             f"got {config.batch_size}"
         )
+    check_batch_norm_batches(config, n_train)
     try:
         twins = build_twins(config, data, device)
     except ValueError as error:  # an optimizer or layer rejecting a hyper-parameter, as torch does
@@ -176,6 +198,7 @@ class PairedRun:
         p = self.progress
         p.epoch, p.step_in_epoch, p.global_step = first["epoch"], first["step_in_epoch"], first["global_step"]
         p.parity, p.epoch_parity = first["parity"], first["epoch_parity"]
+        p.divergence = first.get("divergence", {})
         for impl, meta in metas.items():
             p.sums[impl], p.history[impl], p.wall_time_s[impl] = (
                 meta["sums"],
@@ -262,7 +285,8 @@ class PairedRun:
             return exit_code
         print(epoch_table(p.history, p.parity if self.paired else []), file=out)
         if self.paired:
-            passed, sentence = parity.verdict(self.config.dtype, [row["max_weight_diff"] for row in p.parity])
+            diffs = [row["max_weight_diff"] for row in p.parity]
+            passed, sentence = parity.verdict(self.config.dtype, diffs, p.divergence)
             print(sentence, file=out)
             if passed is False and exit_code == EXIT_OK:
                 return EXIT_FAILED
@@ -319,6 +343,10 @@ class PairedRun:
         worst = self.progress.epoch_parity
         worst["max_loss_diff"] = max(worst.get("max_loss_diff", 0.0), step_parity["loss_diff"])
         worst["max_step_weight_diff"] = max(worst.get("max_step_weight_diff", 0.0), diff)
+        divergence = self.progress.divergence
+        divergence.setdefault("first_step_weight_diff", diff)
+        if diff >= parity.PAIRED_TRAINING_ATOL:
+            divergence.setdefault("first_step_over_tolerance", self.progress.global_step)
         return step_parity
 
     def _end_epoch(self, bar: tqdm) -> None:

@@ -211,6 +211,7 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
             config.batch_size,
             shuffle=True,
             rng=generator(config.seed, "loader"),
+            drop_last=config.drop_last,
         )
         optimizer = getattr(scratch.optim, optimizer_name)(scratch_model.parameters(), **kwargs)
         test = (data.x_test, data.y_test)
@@ -237,6 +238,7 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
             config.batch_size,
             shuffle=True,
             rng=generator(config.seed, "loader"),
+            drop_last=config.drop_last,
         )
         optimizer = getattr(torch_impl.optim, optimizer_name)(torch_model.parameters(), **kwargs)
         test = tuple(torch.from_numpy(a).to(device) for a in (data.x_test, data.y_test))
