@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 import torch
-from threadpoolctl import threadpool_limits
+
+from twin_nets.threads import one_thread
 
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.cuda)]
 
@@ -31,13 +32,8 @@ def one_cpu_thread() -> Iterator[None]:
     """One BLAS and one torch thread for the whole suite: the tests run many tiny matrix products, and
     with a thread pool on a busy 2-core machine each product waits for the others (64 ms a step instead of
     0.4 ms was measured). The settings are restored at the end."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(previous)
+    with one_thread():
+        yield
 
 
 @pytest.fixture(params=DEVICES)

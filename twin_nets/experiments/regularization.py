@@ -23,16 +23,14 @@ The three demos, each with a documented setting (a frozen dataclass); the claims
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_limits
 
 import scratch.train
 import torch_impl.train
@@ -42,6 +40,7 @@ from scratch.models.mlp import build_mlp
 from scratch.nn import Linear, Softmax
 from scratch.nn import init as scratch_init
 from torch_impl.nn.state import load_numpy_state_dict
+from twin_nets.threads import one_thread
 from twin_nets.training.config import TrainConfig
 from twin_nets.training.twins import Twin, build_twins, generator, mlp_spec
 
@@ -162,19 +161,6 @@ def _record(twin: Twin, data: DatasetSplit, epochs: int) -> TrainingCurves:
     losses = np.full(epochs * iterations, np.nan)
     losses[: len(batch_loss)] = batch_loss
     return TrainingCurves(iterations, losses, *columns.T)
-
-
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """One torch thread and one BLAS thread while training: for these small matrices a thread pool
-    costs more in synchronisation than it saves. The previous settings come back afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def train_twins(
