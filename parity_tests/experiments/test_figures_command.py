@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from twin_nets.experiments.cli import run_figure_script
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -86,4 +88,19 @@ def test_a_real_script_writes_its_figures(tmp_path):
     assert sorted(p.name for p in result.figures) == [
         "C3.1.2-cross-entropy-neg-log.png",
         "C3.1.2-mse-vs-cross-entropy-gradient.png",
+    ]
+
+
+def test_a_figure_script_says_where_it_writes_and_lists_each_file(tmp_path, capsys):
+    def make_figures(outdir, writer=None, impl="both"):
+        assert writer is None and impl == "torch"
+        return [Path(outdir) / "a.png", Path(outdir) / "b.png"]
+
+    argv = ["--outdir", str(tmp_path), "--no-tensorboard", "--impl", "torch"]
+    assert run_figure_script(make_figures, "doc", argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"figures in {tmp_path}, no TensorBoard, twins: torch",
+        f"{tmp_path}/a.png",
+        f"{tmp_path}/b.png",
     ]

@@ -66,7 +66,8 @@ def run_figure_script(
 ) -> int:
     """Parse the flags, print them (and log them to TensorBoard as text), draw, print every file written."""
     args = parse_figure_args(description, argv)
-    print(args)
+    board = f"TensorBoard in {args.logdir}" if args.logdir is not None else "no TensorBoard"
+    print(f"figures in {args.outdir}, {board}, twins: {args.impl}")
     writer = open_writer(args.logdir)
     try:
         if writer is not None:
