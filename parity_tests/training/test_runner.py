@@ -77,6 +77,18 @@ def test_drop_last_drops_the_short_batch_in_both_twins(tmp_path, flags, steps, s
     ]
 
 
+def test_twins_evaluate_the_test_set_or_any_arrays_they_are_given(tmp_path):
+    status, run, out = train(tmp_path)
+    assert status == 0, out
+    data = run.data
+    for twin in run.twins.values():
+        assert twin.evaluate(data.x_test, data.y_test) == twin.evaluate()
+    on_train = {impl: twin.evaluate(data.x_train, data.y_train) for impl, twin in run.twins.items()}
+    assert on_train["scratch"][1] == on_train["torch"][1]
+    assert math.isclose(on_train["scratch"][0], on_train["torch"][0], rel_tol=1e-10)
+    assert on_train["scratch"] != run.twins["scratch"].evaluate()
+
+
 def test_the_runner_records_how_far_apart_the_twins_are_after_step_1(tmp_path):
     status, run, out = train(tmp_path)
     assert status == 0, out

@@ -32,8 +32,6 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 
-import scratch.train
-import torch_impl.train
 from scratch.data.datasets import DatasetSplit, load_dataset, train_test_split
 from scratch.data.loader import num_batches
 from scratch.models.mlp import build_mlp
@@ -134,14 +132,6 @@ def normal_initial_state(config: TrainConfig, data: DatasetSplit, std: float) ->
     return model.state_dict()
 
 
-def _evaluate(twin: Twin, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(loss, accuracy) of ``twin`` on (x, y) in inference mode, by the twin's own ``evaluate``."""
-    if twin.impl == "scratch":
-        return scratch.train.evaluate(twin.model, twin.loss_fn, x, y)
-    x_t, y_t = (torch.from_numpy(np.ascontiguousarray(a)).to(twin.device) for a in (x, y))
-    return torch_impl.train.evaluate(twin.model, twin.loss_fn, x_t, y_t)
-
-
 def _record(twin: Twin, data: DatasetSplit, epochs: int) -> TrainingCurves:
     """Train ``twin`` for ``epochs`` epochs; a run whose loss stops being finite stops there, and the
     rest of its curves is NaN."""
@@ -152,7 +142,7 @@ def _record(twin: Twin, data: DatasetSplit, epochs: int) -> TrainingCurves:
             if epoch > 0:
                 for batch in twin.epoch_batches():
                     batch_loss.append(twin.step(batch)[0])
-            per_epoch.append((*_evaluate(twin, data.x_train, data.y_train), *twin.evaluate()))
+            per_epoch.append((*twin.evaluate(data.x_train, data.y_train), *twin.evaluate()))
             if not np.all(np.isfinite(per_epoch[-1])) or not np.all(np.isfinite(batch_loss)):
                 break
     iterations = len(twin.loader)

@@ -105,7 +105,8 @@ class Twin:
     def step(self, batch: Any) -> tuple[float, int]:
         raise NotImplementedError
 
-    def evaluate(self) -> tuple[float, float]:
+    def evaluate(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> tuple[float, float]:
+        """(loss, accuracy) in inference mode on the test set, or on (x, y) given as NumPy arrays."""
         raise NotImplementedError
 
     def weights(self) -> dict[str, np.ndarray]:
@@ -131,8 +132,9 @@ class ScratchTwin(Twin):
         x, y = batch
         return scratch.train.train_step(self.model, self.loss_fn, self.optimizer, x, y)
 
-    def evaluate(self) -> tuple[float, float]:
-        return scratch.train.evaluate(self.model, self.loss_fn, *self.test)
+    def evaluate(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> tuple[float, float]:
+        data = self.test if x is None else (x, y)
+        return scratch.train.evaluate(self.model, self.loss_fn, *data)
 
     def weights(self) -> dict[str, np.ndarray]:
         """Parameters and buffers under their state-dict keys (live arrays, not copies)."""
@@ -160,8 +162,9 @@ class TorchTwin(Twin):
         x, y = batch
         return torch_impl.train.train_step(self.model, self.loss_fn, self.optimizer, x, y)
 
-    def evaluate(self) -> tuple[float, float]:
-        return torch_impl.train.evaluate(self.model, self.loss_fn, *self.test)
+    def evaluate(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> tuple[float, float]:
+        data = self.test if x is None else tuple(torch.from_numpy(a).to(self.device) for a in (x, y))
+        return torch_impl.train.evaluate(self.model, self.loss_fn, *data)
 
     def weights(self) -> dict[str, np.ndarray]:
         return {name: t.detach().cpu().numpy() for name, t in self.model.state_dict().items()}
