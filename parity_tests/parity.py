@@ -1,4 +1,4 @@
-"""The parity contract of ``shared/CONCEPTS.md`` as code: one tolerance table, one comparison helper.
+"""The parity contract in the tests: the tolerance table (``twin_nets.contract``), one comparison helper.
 
 Every parity test compares a scratch array with its torch twin through ``assert_twin_close``; no test
 invents a tolerance of its own.
@@ -11,30 +11,12 @@ from typing import Any
 import numpy as np
 import torch
 
-# (rtol, atol) per dtype and kind of comparison, mirroring the contract's table.
-TOLERANCES: dict[str, dict[Any, dict[str, float]]] = {
-    # forward outputs and every gradient (input and each parameter)
-    "value": {
-        np.float64: {"rtol": 1e-10, "atol": 1e-12},
-        np.float32: {"rtol": 1.3e-6, "atol": 1e-5},  # torch.testing's defaults for float32
-    },
-    # optimizer trajectories, N >= 20 steps
-    "trajectory": {
-        np.float64: {"rtol": 1e-10, "atol": 1e-12},
-        np.float32: {"rtol": 1e-5, "atol": 1e-5},
-    },
-}
-# analytic NumPy gradient vs central finite differences (float64 only)
-FINITE_DIFFERENCE_RTOL = 1e-7
-# paired training: largest absolute weight difference after an epoch (float64 only)
-PAIRED_TRAINING_ATOL = 1e-8
+from twin_nets.contract import FINITE_DIFFERENCE_RTOL, PAIRED_TRAINING_ATOL, TOLERANCES, tolerance
+
+__all__ = ["FINITE_DIFFERENCE_RTOL", "PAIRED_TRAINING_ATOL", "TOLERANCES", "tolerance"]  # re-exported
 
 DTYPES = (np.float64, np.float32)
 TORCH_DTYPE = {np.float64: torch.float64, np.float32: torch.float32}
-
-
-def tolerance(dtype: Any, kind: str = "value") -> dict[str, float]:
-    return TOLERANCES[kind][np.dtype(dtype).type]
 
 
 def to_torch(

@@ -33,10 +33,6 @@ def train(tmp_path, *flags, experiment="run", device="cpu"):
     return status, run, out.getvalue()
 
 
-def test_the_library_threshold_is_the_contracts():
-    assert PAIRED_TRAINING_ATOL == contract.PAIRED_TRAINING_ATOL
-
-
 PAIRED = [
     pytest.param([], id="C3.2.1-adam-default"),
     pytest.param(["--optimizer", "sgd", "--lr", "0.1"], id="C3.2.1-sgd"),

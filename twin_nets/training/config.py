@@ -12,10 +12,11 @@ import argparse
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any
 
 from scratch.data.datasets import DATASETS
 from scratch.models.mlp import ACTIVATIONS, INIT_SCHEMES, NORMS
+from twin_nets.cli import OneLineParser
 
 # --optimizer -> (class name in scratch.optim and torch_impl.optim, the hyper-parameters it takes)
 OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -181,13 +182,6 @@ class TrainConfig:
             for k in current
             if k not in RESUMABLE_CHANGES and saved.get(k, defaults[k]) != current[k]
         ]
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but an error is one line on stderr (no usage block) and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
 
 
 def build_parser(prog: str = "train.py") -> OneLineParser:

@@ -2,8 +2,8 @@
 
 The parity contract (``shared/CONCEPTS.md``) asks, for paired training — same initial weights, same
 batches — that the largest absolute weight difference after an epoch stays below 1e-8 in float64; in
-float32 the drift is reported, not asserted. ``parity_tests/parity.py`` holds the same number for the
-tests, and a test checks the two agree.
+float32 the drift is reported, not asserted. The number comes from the one tolerance table,
+``twin_nets.contract``, which the tests read too.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-# Paired training, float64: largest absolute weight difference after an epoch (the contract's table).
-PAIRED_TRAINING_ATOL = 1e-8
+from twin_nets.contract import PAIRED_TRAINING_ATOL
 
 
 def max_weight_difference(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> float:
