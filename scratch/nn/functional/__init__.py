@@ -3,3 +3,65 @@
 Each forward function sits beside its hand-written ``*_backward`` (CS231n's ``affine_forward`` /
 ``affine_backward`` habit); the modules in ``scratch.nn`` hold parameters and state and call these.
 """
+
+from scratch.nn.functional.activation import (
+    elu,
+    elu_backward,
+    leaky_relu,
+    leaky_relu_backward,
+    log_softmax,
+    log_softmax_backward,
+    prelu,
+    prelu_backward,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    softmax,
+    softmax_backward,
+    step,
+    step_backward,
+    tanh,
+    tanh_backward,
+)
+from scratch.nn.functional.dropout import dropout, dropout_backward
+from scratch.nn.functional.linear import linear, linear_backward
+from scratch.nn.functional.normalization import (
+    batch_norm,
+    batch_norm_backward,
+    batch_norm_backward_staged,
+    batch_norm_staged,
+    layer_norm,
+    layer_norm_backward,
+)
+
+__all__ = [
+    "batch_norm",
+    "batch_norm_backward",
+    "batch_norm_backward_staged",
+    "batch_norm_staged",
+    "dropout",
+    "dropout_backward",
+    "elu",
+    "elu_backward",
+    "layer_norm",
+    "layer_norm_backward",
+    "leaky_relu",
+    "leaky_relu_backward",
+    "linear",
+    "linear_backward",
+    "log_softmax",
+    "log_softmax_backward",
+    "prelu",
+    "prelu_backward",
+    "relu",
+    "relu_backward",
+    "sigmoid",
+    "sigmoid_backward",
+    "softmax",
+    "softmax_backward",
+    "step",
+    "step_backward",
+    "tanh",
+    "tanh_backward",
+]
