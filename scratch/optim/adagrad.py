@@ -1,8 +1,12 @@
-r"""C3.2.1-adagrad: per-coordinate learning rates from the accumulated squared gradients (seed §3.2.1)."""
+r"""C3.2.1-adagrad: Adagrad, seed §3.2.1
+
+Per-coordinate learning rates from the accumulated squared gradients: the rule ``adagrad`` and the
+class ``Adagrad``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -12,7 +16,9 @@ from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
 class Adagrad(Optimizer):
-    r"""C3.2.1-adagrad: Adagrad, one of the family in the seed's comparison figure (seed §3.2.1).
+    r"""C3.2.1-adagrad: Adagrad, seed §3.2.1
+
+    One of the optimizers the seed's family figure of §3.2.1 names.
 
     Math (one step, per parameter w with gradient g = ∂E/∂w; η = ``lr``, the seed's α; element-wise):
         t ← t + 1
@@ -25,8 +31,9 @@ class Adagrad(Optimizer):
     Conventions (torch's):
         * ε is added outside the square root, after it.
         * The state (``step`` = 0, ``sum`` = G₀) is created in the constructor, not at the first step,
-          from the constructor's ``initial_accumulator_value`` (a group's override of it is not used
-          for that, as in torch).
+          from the constructor's ``initial_accumulator_value``; a group added later by
+          ``add_param_group`` starts from that value too, not from its own ``initial_accumulator_value``
+          (torch's ``_init_group`` reads ``self.defaults``).
         * The learning-rate decay uses t − 1: the first step uses η itself.
 
     State (per parameter): ``step`` (float), ``sum`` (G).
@@ -77,28 +84,51 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p, initial_accumulator_value)
+                self.state[p].update(self._new_state(p, group))
 
-    def _init_state(self, p: Parameter, initial_accumulator_value: float) -> None:
-        self.state[p]["step"] = 0.0
-        self.state[p]["sum"] = np.full_like(p.data, initial_accumulator_value)
+    def _new_state(self, p: Parameter, group: dict[str, Any]) -> dict[str, Any]:
+        # the constructor's G₀ for every group, a later one's own value ignored: torch's _init_group
+        return {"step": 0.0, "sum": np.full_like(p.data, self.defaults["initial_accumulator_value"])}
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter from its ``.grad`` (in place); returns ``closure()`` if given."""
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            lr, lr_decay = float(group["lr"]), float(group["lr_decay"])
-            eps, lam = float(group["eps"]), float(group["weight_decay"])
-            for p in group["params"]:
-                state = self.state[p]
-                if not state:  # a group added after construction
-                    self._init_state(p, float(group["initial_accumulator_value"]))
-                state["step"] += 1
-                w, G = p.data, state["sum"]
-                g = -p.grad if group["maximize"] else p.grad
-                if lam != 0:
-                    g = g + lam * w
-                lr_t = lr / (1 + (state["step"] - 1) * lr_decay)
-                G += g * g
-                w -= lr_t * (g / (np.sqrt(G) + eps))
-        return loss
+    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
+        adagrad(
+            p.data,
+            p.grad,
+            state,
+            lr=float(group["lr"]),
+            lr_decay=float(group["lr_decay"]),
+            weight_decay=float(group["weight_decay"]),
+            eps=float(group["eps"]),
+            maximize=bool(group["maximize"]),
+        )
+
+
+def adagrad(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    lr_decay: float,
+    weight_decay: float,
+    eps: float,
+    maximize: bool,
+) -> None:
+    """One Adagrad step on w, in place (the Math of ``Adagrad``).
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {"step": 0.0, "sum": np.full(1, 0.2)}
+        >>> adagrad(w, np.array([1.0]), state, lr=0.1, lr_decay=0.0, weight_decay=0.0, eps=1e-10,
+        ...         maximize=False)
+        >>> state["sum"].tolist(), w.round(4).tolist()  # G = 0.2 + 1², step 0.1 / √1.2
+        ([1.2], [0.9087])
+    """
+    state["step"] += 1
+    g = -g if maximize else g
+    if weight_decay != 0:
+        g = g + weight_decay * w
+    lr_t = lr / (1 + (state["step"] - 1) * lr_decay)
+    G = state["sum"]
+    G += g * g
+    w -= lr_t * (g / (np.sqrt(G) + eps))

@@ -1,8 +1,11 @@
-r"""C3.2.1-adam: momentum on the gradient and on its square, bias-corrected (seed §3.2.1)."""
+r"""C3.2.1-adam: Adam, seed §3.2.1
+
+Momentum on the gradient and on its square, bias-corrected: the rule ``adam`` and the class ``Adam``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -12,7 +15,9 @@ from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
 class Adam(Optimizer):
-    r"""C3.2.1-adam: Adam, the optimizer the seed singles out as the one to remember (seed §3.2.1).
+    r"""C3.2.1-adam: Adam, seed §3.2.1
+
+    The optimizer the seed names beside SGD as the one most used in practice.
 
     Math (one step, per parameter w with gradient g = ∂E/∂w; η = ``lr``, the seed's α; element-wise):
         t ← t + 1
@@ -84,38 +89,68 @@ class Adam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter from its ``.grad`` (in place); returns ``closure()`` if given."""
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            lr, eps, lam = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
-            beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
-            for p in group["params"]:
-                w, state = p.data, self.state[p]
-                if not state:
-                    state["step"] = 0.0
-                    state["exp_avg"] = np.zeros_like(w)
-                    state["exp_avg_sq"] = np.zeros_like(w)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = np.zeros_like(w)
-                state["step"] += 1
-                t = state["step"]
-                g = -p.grad if group["maximize"] else p.grad
-                if lam != 0:
-                    if self.decoupled_weight_decay:
-                        w *= 1 - lr * lam  # AdamW: decay w itself, before the moments
-                    else:
-                        g = g + lam * w
-                m, v = state["exp_avg"], state["exp_avg_sq"]
-                m += (1 - beta1) * (g - m)
-                v *= beta2
-                v += (1 - beta2) * (g * g)
-                if group["amsgrad"]:
-                    np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-                    v = state["max_exp_avg_sq"]
-                bias_correction1 = 1 - beta1**t
-                bias_correction2_sqrt = (1 - beta2**t) ** 0.5
-                step_size = lr / bias_correction1
-                denominator = np.sqrt(v) / bias_correction2_sqrt + eps
-                w -= step_size * (m / denominator)
-        return loss
+    def _new_state(self, p: Parameter, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": 0.0, "exp_avg": np.zeros_like(p.data), "exp_avg_sq": np.zeros_like(p.data)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = np.zeros_like(p.data)
+        return state
+
+    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
+        adam(
+            p.data,
+            p.grad,
+            state,
+            lr=float(group["lr"]),
+            beta1=float(group["betas"][0]),
+            beta2=float(group["betas"][1]),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            amsgrad=bool(group["amsgrad"]),
+            maximize=bool(group["maximize"]),
+            decoupled_weight_decay=self.decoupled_weight_decay,
+        )
+
+
+def adam(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+    weight_decay: float,
+    amsgrad: bool,
+    maximize: bool,
+    decoupled_weight_decay: bool,
+) -> None:
+    """One Adam (or AdamW) step on w, in place (the Math of ``Adam`` and ``AdamW``).
+
+    Example:
+        >>> import numpy as np
+        >>> w = np.array([1.0])
+        >>> state = {"step": 0.0, "exp_avg": np.zeros(1), "exp_avg_sq": np.zeros(1)}
+        >>> adam(w, np.array([3.0]), state, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+        ...      amsgrad=False, maximize=False, decoupled_weight_decay=False)
+        >>> w.round(6).tolist()  # the first step is ≈ lr · sign(g), whatever |g|
+        [0.9]
+    """
+    state["step"] += 1
+    t = state["step"]
+    g = -g if maximize else g
+    if weight_decay != 0:
+        if decoupled_weight_decay:
+            w *= 1 - lr * weight_decay  # AdamW: decay w itself, before the moments
+        else:
+            g = g + weight_decay * w  # Adam: L2, through the moments
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    m += (1 - beta1) * (g - m)
+    v *= beta2
+    v += (1 - beta2) * (g * g)
+    if amsgrad:
+        np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        v = state["max_exp_avg_sq"]
+    step_size = lr / (1 - beta1**t)  # η / (1 − β₁ᵗ)
+    denominator = np.sqrt(v) / (1 - beta2**t) ** 0.5 + eps  # √v / √(1 − β₂ᵗ) + ε
+    w -= step_size * (m / denominator)

@@ -1,4 +1,7 @@
-r"""C3.2.1-adamw: Adam with decoupled weight decay (seed §3.2.1)."""
+r"""C3.2.1-adamw: AdamW, seed §3.2.1
+
+Adam with decoupled weight decay; its rule is ``scratch.optim.adam.adam``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from scratch.optim.adam import Adam
 
 
 class AdamW(Adam):
-    r"""C3.2.1-adamw: AdamW, Adam whose weight decay shrinks w directly (seed §3.2.1).
+    r"""C3.2.1-adamw: AdamW, seed §3.2.1
+
+    Adam whose weight decay shrinks w directly.
 
     Math (one step, per parameter w with gradient g = ∂E/∂w; η = ``lr``, the seed's α; element-wise):
         t ← t + 1

@@ -1,14 +1,16 @@
-r"""C3.2.1-gd: the base class of every scratch optimizer, shaped like ``torch.optim.Optimizer`` (seed §3.2.1).
+r"""C3.2.1-gd: 경사하강법 (the optimizer base class), seed §3.2.1
 
-An optimizer updates the weights w from their gradients g = ∂E/∂w (seed §3.2.1: "the weights and biases
-are optimised with respect to the loss"). Each subclass writes one update rule in ``step()``; this class
-holds what they share, as torch does:
+Shaped like ``torch.optim.Optimizer``. An optimizer updates the weights w from their gradients g = ∂E/∂w
+(seed §3.2.1: the weights and biases are optimised with respect to the loss). Each subclass writes its
+update rule once, as a function of (w, g, state) beside its class — the twin of torch's functional forms
+(``torch.optim.sgd.sgd``, ``torch.optim.adam.adam``); this class holds what they share, as torch does:
 
 * ``param_groups``: a list of dicts, each ``{"params": [Parameter, ...], <hyper-parameters>}``; a group
   may override any default (e.g. a smaller ``lr`` for the bias);
 * ``state``: per parameter, the running quantities of the rule (momentum buffer, moments, ``step``),
   under torch's keys;
-* ``zero_grad()``, ``step(closure=None)``, ``add_param_group()``;
+* ``zero_grad()``, ``step(closure=None)`` (the loop over groups and parameters that calls the rule),
+  ``add_param_group()``;
 * ``state_dict()`` / ``load_state_dict()``: ``{"state": {index: {...}}, "param_groups": [{hyper-params,
   "params": [indices]}]}`` with parameters numbered in the order of the groups. A torch optimizer's state
   dict loads here as it is (tensors become arrays, the ``step`` tensor a float); the other way round,
@@ -27,6 +29,8 @@ Differs from torch:
       state key belongs to this optimizer (torch fails later, inside ``step``).
     * a hyper-parameter name the optimizer does not have (a typo such as ``"lR"``) is an error in
       ``add_param_group`` and ``load_state_dict``; torch keeps it silently.
+    * a parameter listed twice in one group: torch warns ("optimizer contains a parameter group with
+      duplicate parameters") and steps it twice per ``step()``; so does this class, with the same warning.
     * torch-only execution flags (``foreach``, ``fused``, ``capturable``, ``differentiable``) are accepted
       in a loaded state dict and ignored: they change how torch runs the rule, not the rule.
 """
@@ -34,6 +38,7 @@ Differs from torch:
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
@@ -119,6 +124,12 @@ class Optimizer:
         group = {"params": params, **{key: value for key, value in param_group.items() if key != "params"}}
         for key, default in self.defaults.items():
             group.setdefault(key, default)
+        if len({id(p) for p in params}) != len(params):  # torch's warning; both twins then step it twice
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will cause "
+                "an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                stacklevel=3,
+            )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
@@ -131,8 +142,26 @@ class Optimizer:
                 parameter.grad.fill(0)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter from its ``.grad``; returns ``closure()`` if one is given."""
-        raise NotImplementedError(f"{type(self).__name__} must implement step()")
+        """One update of every parameter from its ``.grad``, in place; returns ``closure()`` if given.
+
+        For each parameter of each group: its state is created on first use (``_new_state``), then the
+        subclass's rule runs (``_update``) with the group's hyper-parameters.
+        """
+        loss = None if closure is None else closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state.get(p) or self._new_state(p, group)
+                self._update(p, state, group)
+                if state:  # plain SGD keeps none, as torch
+                    self.state[p] = state
+        return loss
+
+    def _new_state(self, p: Parameter, group: dict[str, Any]) -> dict[str, Any]:
+        """The rule's state of a parameter before its first step (torch's keys)."""
+        return {}
+
+    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must implement _update()")
 
     # ------------------------------------------------------------------ state dicts
     def _parameters(self) -> list[Parameter]:

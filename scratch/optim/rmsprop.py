@@ -1,8 +1,11 @@
-r"""C3.2.1-rmsprop: steps scaled by a running root-mean-square of the gradient (seed §3.2.1)."""
+r"""C3.2.1-rmsprop: RMSprop, seed §3.2.1
+
+Steps scaled by a running root-mean-square of the gradient: the rule ``rmsprop`` and the class ``RMSprop``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -12,7 +15,9 @@ from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
 class RMSprop(Optimizer):
-    r"""C3.2.1-rmsprop: RMSprop, one of the family in the seed's comparison figure (seed §3.2.1).
+    r"""C3.2.1-rmsprop: RMSprop, seed §3.2.1
+
+    One of the optimizers the seed's family figure of §3.2.1 names.
 
     Math (one step, per parameter w with gradient g = ∂E/∂w; η = ``lr``, the seed's α; element-wise;
     the smoothing constant is ``alpha``, written a here to keep it apart from the seed's α):
@@ -82,39 +87,69 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter from its ``.grad`` (in place); returns ``closure()`` if given."""
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            lr, a, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
-            lam, mu = float(group["weight_decay"]), float(group["momentum"])
-            for p in group["params"]:
-                w, state = p.data, self.state[p]
-                if not state:
-                    state["step"] = 0.0
-                    state["square_avg"] = np.zeros_like(w)
-                    if mu > 0:
-                        state["momentum_buffer"] = np.zeros_like(w)
-                    if group["centered"]:
-                        state["grad_avg"] = np.zeros_like(w)
-                state["step"] += 1
-                g = -p.grad if group["maximize"] else p.grad
-                if lam != 0:
-                    g = g + lam * w
-                s = state["square_avg"]
-                s *= a
-                s += (1 - a) * (g * g)
-                if group["centered"]:
-                    g_avg = state["grad_avg"]
-                    g_avg += (1 - a) * (g - g_avg)
-                    r = np.sqrt(s - g_avg * g_avg) + eps
-                else:
-                    r = np.sqrt(s) + eps
-                if mu > 0:
-                    b = state["momentum_buffer"]
-                    b *= mu
-                    b += g / r
-                    w -= lr * b
-                else:
-                    w -= lr * (g / r)
-        return loss
+    def _new_state(self, p: Parameter, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": 0.0, "square_avg": np.zeros_like(p.data)}
+        if float(group["momentum"]) > 0:
+            state["momentum_buffer"] = np.zeros_like(p.data)
+        if group["centered"]:
+            state["grad_avg"] = np.zeros_like(p.data)
+        return state
+
+    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
+        rmsprop(
+            p.data,
+            p.grad,
+            state,
+            lr=float(group["lr"]),
+            alpha=float(group["alpha"]),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            momentum=float(group["momentum"]),
+            centered=bool(group["centered"]),
+            maximize=bool(group["maximize"]),
+        )
+
+
+def rmsprop(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    alpha: float,
+    eps: float,
+    weight_decay: float,
+    momentum: float,
+    centered: bool,
+    maximize: bool,
+) -> None:
+    """One RMSprop step on w, in place (the Math of ``RMSprop``; a = ``alpha``, μ = ``momentum``).
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {"step": 0.0, "square_avg": np.zeros(1)}
+        >>> rmsprop(w, np.array([2.0]), state, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0,
+        ...         momentum=0.0, centered=False, maximize=False)
+        >>> w.round(4).tolist()  # s = 0.01 · 4, step η g / √s = 0.01 · 2 / 0.2
+        [0.9]
+    """
+    state["step"] += 1
+    g = -g if maximize else g
+    if weight_decay != 0:
+        g = g + weight_decay * w
+    s = state["square_avg"]
+    s *= alpha
+    s += (1 - alpha) * (g * g)
+    if centered:
+        g_avg = state["grad_avg"]
+        g_avg += (1 - alpha) * (g - g_avg)
+        r = np.sqrt(s - g_avg * g_avg) + eps
+    else:
+        r = np.sqrt(s) + eps
+    if momentum > 0:
+        b = state["momentum_buffer"]
+        b *= momentum
+        b += g / r
+        w -= lr * b
+    else:
+        w -= lr * (g / r)

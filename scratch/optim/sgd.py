@@ -1,16 +1,21 @@
-r"""C3.2.1-sgd: gradient descent, with torch's momentum and Nesterov options (seed §3.2.1)."""
+r"""C3.2.1-sgd: 확률적 경사 하강법 (stochastic gradient descent), seed §3.2.1
+
+The rule ``sgd`` and its optimizer class ``SGD`` (torch's momentum and Nesterov options).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+
+import numpy as np
 
 from scratch.nn.module import Parameter
 from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
 class SGD(Optimizer):
-    r"""C3.2.1-sgd: (stochastic) gradient descent, optionally with momentum or Nesterov (seed §3.2.1).
+    r"""C3.2.1-sgd: 확률적 경사 하강법 (stochastic gradient descent), seed §3.2.1
 
     The same class is full-batch gradient descent (C3.2.1-gd) when ``.grad`` holds the gradient of the
     loss over all the data, and mini-batch SGD (C3.2.1-sgd) when it holds a mini-batch's; with
@@ -78,26 +83,53 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter from its ``.grad`` (in place); returns ``closure()`` if given."""
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            # Python floats: a NumPy float64 scalar would upcast a float32 parameter's arithmetic.
-            lr, mu = float(group["lr"]), float(group["momentum"])
-            tau, lam = float(group["dampening"]), float(group["weight_decay"])
-            for p in group["params"]:
-                w = p.data
-                g = -p.grad if group["maximize"] else p.grad  # never written to: p.grad stays as it is
-                if lam != 0:
-                    g = g + lam * w
-                if mu != 0:
-                    state = self.state[p]
-                    b = state.get("momentum_buffer")
-                    if b is None:
-                        b = state["momentum_buffer"] = g.copy()  # torch: b₁ = g₁
-                    else:
-                        b *= mu
-                        b += g if tau == 0 else (1 - tau) * g  # τ = 0: no (1 − τ)·g temporary
-                    g = g + mu * b if group["nesterov"] else b
-                w -= lr * g  # in place: the array keeps its identity and dtype
-        return loss
+    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
+        # Python floats: a NumPy float64 scalar would upcast a float32 parameter's arithmetic.
+        sgd(
+            p.data,
+            p.grad,
+            state,
+            lr=float(group["lr"]),
+            momentum=float(group["momentum"]),
+            dampening=float(group["dampening"]),
+            weight_decay=float(group["weight_decay"]),
+            nesterov=bool(group["nesterov"]),
+            maximize=bool(group["maximize"]),
+        )
+
+
+def sgd(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    momentum: float,
+    dampening: float,
+    weight_decay: float,
+    nesterov: bool,
+    maximize: bool,
+) -> None:
+    """One SGD step on w, in place (the Math of ``SGD``); ``state`` holds ``momentum_buffer`` b.
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {}
+        >>> for _ in range(2):
+        ...     sgd(w, np.array([1.0]), state, lr=0.1, momentum=0.9, dampening=0.0, weight_decay=0.0,
+        ...         nesterov=False, maximize=False)
+        >>> w.round(2).tolist(), state["momentum_buffer"].tolist()  # b₁ = g₁ = 1, b₂ = 0.9 + 1
+        ([0.71], [1.9])
+    """
+    g = -g if maximize else g  # never written to: p.grad stays as it is
+    if weight_decay != 0:
+        g = g + weight_decay * w
+    if momentum != 0:
+        b = state.get("momentum_buffer")
+        if b is None:
+            b = state["momentum_buffer"] = g.copy()  # torch: b₁ = g₁
+        else:
+            b *= momentum
+            b += (1 - dampening) * g
+        g = g + momentum * b if nesterov else b
+    w -= lr * g  # in place: the array keeps its identity and dtype

@@ -1,8 +1,11 @@
-r"""C3.2.1-momentum: the textbook form of momentum, a velocity added to the weights (seed §3.2.1)."""
+r"""C3.2.1-momentum: Momentum (the textbook form), seed §3.2.1
+
+A velocity added to the weights: the rule ``textbook_momentum`` and the class ``TextbookMomentum``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -12,7 +15,9 @@ from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
 class TextbookMomentum(Optimizer):
-    r"""C3.2.1-momentum: momentum as textbooks write it, v ← μv − ηg, w ← w + v (seed §3.2.1).
+    r"""C3.2.1-momentum: Momentum (the textbook form), seed §3.2.1
+
+    Momentum as textbooks write it, v ← μv − ηg, w ← w + v.
 
     The seed describes momentum as inertia: the step keeps going in the direction it was going, and
     speeds up where the gradient keeps its sign. This is that picture written literally, a velocity v
@@ -50,17 +55,27 @@ class TextbookMomentum(Optimizer):
         check_hyperparameter("TextbookMomentum", "momentum", momentum, not momentum < 0.0, ">= 0.0")
         super().__init__(params, {"lr": lr, "momentum": momentum})
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter from its ``.grad`` (in place); returns ``closure()`` if given."""
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            lr, mu = float(group["lr"]), float(group["momentum"])
-            for p in group["params"]:
-                state = self.state[p]
-                if not state:
-                    state["velocity"] = np.zeros_like(p.data)
-                v = state["velocity"]
-                v *= mu
-                v -= lr * p.grad
-                p.data += v
-        return loss
+    def _new_state(self, p: Parameter, group: dict[str, Any]) -> dict[str, Any]:
+        return {"velocity": np.zeros_like(p.data)}
+
+    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
+        textbook_momentum(p.data, p.grad, state, lr=float(group["lr"]), momentum=float(group["momentum"]))
+
+
+def textbook_momentum(
+    w: np.ndarray, g: np.ndarray, state: dict[str, Any], *, lr: float, momentum: float
+) -> None:
+    """One step of v ← μv − ηg, w ← w + v on w, in place.
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {"velocity": np.zeros(1)}
+        >>> for _ in range(2):
+        ...     textbook_momentum(w, np.array([1.0]), state, lr=0.1, momentum=0.9)
+        >>> state["velocity"].round(2).tolist(), w.round(2).tolist()  # v = −0.1, then −0.19
+        ([-0.19], [0.71])
+    """
+    v = state["velocity"]
+    v *= momentum
+    v -= lr * g
+    w += v
