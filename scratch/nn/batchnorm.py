@@ -1,4 +1,7 @@
-r"""C4.3-batchnorm: batch normalization over the batch dimension (seed §4.3)."""
+r"""C4.3-batchnorm: batch normalization over the batch dimension (seed §4.3).
+
+The module holds γ, β and the running statistics; the math is ``scratch.nn.functional.batch_norm``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,14 @@ from typing import Any
 import numpy as np
 
 from scratch.nn.checks import check_floating, check_grad_output, check_positive_int, check_same_dtype
+from scratch.nn.functional.normalization import BatchNormCache, batch_norm, batch_norm_backward
 from scratch.nn.module import Module, Parameter
 
 
 class BatchNorm1d(Module):
-    r"""C4.3-batchnorm: normalise each feature with the batch's mean and variance, then scale and shift
-    (seed §4.3).
+    r"""C4.3-batchnorm: 배치 정규화 (Batch Normalization), seed §4.3
+
+    Normalise each feature with the batch's mean and variance, then scale and shift.
 
     The seed: every batch has its own distribution, which drags the weights around; normalising each
     batch by its own mean and variance, usually just before the activation, stops that. At inference
@@ -22,7 +27,8 @@ class BatchNorm1d(Module):
 
     Math (per feature c; the average runs over the batch and, for (N, C, L), over L: n = N·L values):
                μ = (1/n) Σ x,   σ² = (1/n) Σ (x − μ)²                    (biased: normalises the batch)
-               x̂ = (x − μ) / √(σ² + eps),   y = γ x̂ + β
+               x̂ = (x − μ) / √(σ² + eps),   y = γ x̂ + β        (computed as x·γs + (β − μγs), torch's
+               grouping of the same sum: see ``scratch.nn.functional.batch_norm``)
                running_mean ← (1 − m)·running_mean + m·μ
                running_var  ← (1 − m)·running_var  + m·σ²·n/(n − 1)      (unbiased: estimates the data's)
                m = momentum, or 1/num_batches_tracked (a cumulative average) when momentum is None.
@@ -46,6 +52,14 @@ class BatchNorm1d(Module):
 
     Differs from torch: no keyword-only ``bias=`` (recent torch releases only, absent from torch 2.4)
     and no device argument.
+
+    Example:
+        >>> import numpy as np
+        >>> bn = BatchNorm1d(1, eps=0.0)
+        >>> bn(np.array([[1.0], [3.0]])).tolist()
+        [[-1.0], [1.0]]
+        >>> bn.running_mean.tolist(), bn.running_var.tolist()      # 0.9·0 + 0.1·2;  0.9·1 + 0.1·2
+        ([0.2], [1.1])
     """
 
     def __init__(
@@ -85,8 +99,7 @@ class BatchNorm1d(Module):
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
-        # (x̂, s = 1/√(σ² + eps) broadcastable to x, used batch statistics?) for backward
-        self._cache: tuple[np.ndarray, np.ndarray, bool] | None = None
+        self._cache: BatchNormCache | None = None  # for backward
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
@@ -117,7 +130,6 @@ class BatchNorm1d(Module):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._check_input(x)
         use_batch_stats = self.training or not self.track_running_stats
-        axes = (0, 2) if x.ndim == 3 else (0,)
         n = x.size // self.num_features  # values per channel
         if use_batch_stats:
             if n == 1:
@@ -130,49 +142,27 @@ class BatchNorm1d(Module):
         elif self.eps < 0:
             raise ValueError(f"BatchNorm1d: eps must be non-negative, but got {self.eps}")
 
-        shape = (1, self.num_features, 1) if x.ndim == 3 else (1, self.num_features)
-        if use_batch_stats:
-            mean = x.mean(axis=axes)  # (C,)
-            variance_sum = np.square(x - mean.reshape(shape)).sum(axis=axes)  # Σ (x − μ)², (C,)
-            inv_std = (1 / np.sqrt(variance_sum / n + self.eps)).astype(x.dtype, copy=False)
-            if self.training and self.track_running_stats:
-                self._update_running_stats(mean, variance_sum / (n - 1))
-        else:
-            mean = self.running_mean
-            inv_std = (1 / np.sqrt(self.running_var + self.eps)).astype(x.dtype, copy=False)
-
-        # torch's CPU kernel: y = x·α + (β − μ·α) with α = γ s; x̂ is kept for the backward.
-        alpha = inv_std * self.weight.data if self.affine else inv_std
-        shift = -mean * alpha
-        if self.affine:
-            shift = shift + self.bias.data
-        y = x * alpha.reshape(shape) + shift.reshape(shape)
-        x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
-        self._cache = (x_hat, inv_std.reshape(shape), use_batch_stats)
+        m = self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked += 1  # torch counts an empty batch too
+            m = 1.0 / float(self.num_batches_tracked) if m is None else m  # None: a cumulative average
+        if x.size == 0:  # an empty batch: an empty output, the running statistics untouched (as torch)
+            self._cache = BatchNormCache(x.copy(), x.copy(), None, False)
+            return x.copy()
+        weight, bias = (self.weight.data, self.bias.data) if self.affine else (None, None)
+        y, self._cache = batch_norm(
+            x, self.running_mean, self.running_var, weight, bias, use_batch_stats, m, self.eps
+        )
         return y
 
-    def _update_running_stats(self, mean: np.ndarray, unbiased_variance: np.ndarray) -> None:
-        """torch's update, in place: m weighs the new batch (momentum=None: m = 1/batches seen)."""
-        self.num_batches_tracked += 1
-        m = 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
-        self.running_mean[...] = m * mean + (1 - m) * self.running_mean
-        self.running_var[...] = m * unbiased_variance + (1 - m) * self.running_var
-
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        x_hat, inv_std, used_batch_stats = self._take("_cache")
-        g = check_grad_output("BatchNorm1d.backward", grad_output, x_hat.shape)
-        axes = (0, 2) if g.ndim == 3 else (0,)
+        cache = self._take("_cache")
+        g = check_grad_output("BatchNorm1d.backward", grad_output, cache.x_hat.shape)
+        grad_input, grad_weight, grad_bias = batch_norm_backward(g, cache)
         if self.affine:
-            self.weight.grad += (g * x_hat).sum(axis=axes)
-            self.bias.grad += g.sum(axis=axes)
-            scale = inv_std * self.weight.data.reshape(inv_std.shape)  # γ s
-        else:
-            scale = inv_std
-        if not used_batch_stats:
-            return g * scale
-        g_mean = g.mean(axis=axes, keepdims=True)  # ⟨g⟩
-        gx_mean = (g * x_hat).mean(axis=axes, keepdims=True)  # ⟨g x̂⟩
-        return scale * (g - g_mean - x_hat * gx_mean)
+            self.weight.grad += grad_weight
+            self.bias.grad += grad_bias
+        return grad_input
 
     def extra_repr(self) -> str:
         return (

@@ -1,4 +1,7 @@
-r"""C4.2-dropout: inverted dropout, a random keep-mask then a pure function of the mask (seed §4.2)."""
+r"""C4.2-dropout: inverted dropout, a random keep-mask then a pure function of the mask (seed §4.2).
+
+The math, given the mask, is ``scratch.nn.functional.dropout``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import numbers
 import numpy as np
 
 from scratch.nn.checks import check_floating, check_grad_output
+from scratch.nn.functional.dropout import dropout, dropout_backward
 from scratch.nn.module import Module
 
 
@@ -19,49 +23,10 @@ def check_dropout_probability(where: str, p: float) -> float:
     return float(p)
 
 
-def _noise(keep_mask: np.ndarray, p: float, dtype: np.dtype) -> np.ndarray:
-    """The multiplier m/(1 − p), in the input's dtype, computed as torch's CPU kernel does
-    (``noise = mask.to(dtype); noise.div_(1 − p)``) so that the product with x rounds identically."""
-    noise = keep_mask.astype(dtype)
-    noise /= dtype.type(1 - p)
-    return noise
-
-
-def _check_mask(where: str, keep_mask: np.ndarray, shape: tuple[int, ...]) -> None:
-    if not isinstance(keep_mask, np.ndarray) or keep_mask.dtype != np.bool_:
-        raise TypeError(f"{where}: expected keep_mask to be a boolean numpy.ndarray, got {keep_mask!r:.60}")
-    if keep_mask.shape != shape:
-        raise ValueError(f"{where}: expected keep_mask of shape {shape} (the input's), got {keep_mask.shape}")
-
-
-def dropout(x: np.ndarray, keep_mask: np.ndarray, p: float) -> np.ndarray:
-    r"""C4.2-dropout: the deterministic half of training-mode dropout, given the keep-mask m.
-
-    Math:      y = x ⊙ m / (1 − p)             (m ∈ {0, 1}; p = 1 gives y = x · 0, with no division)
-    Shape:     x, m and y share a shape; y has x's dtype.
-
-    A test injects torch's mask here (recovered as ``out != 0`` from torch's output for a nonzero x).
-    """
-    check_floating("dropout", "input", x)
-    p = check_dropout_probability("dropout", p)
-    _check_mask("dropout", keep_mask, x.shape)
-    if p == 1:
-        return x * x.dtype.type(0)  # torch: input * zeros({}) — every unit dropped, NaN stays NaN
-    return x * _noise(keep_mask, p, x.dtype)
-
-
-def dropout_backward(grad_output: np.ndarray, keep_mask: np.ndarray, p: float) -> np.ndarray:
-    r"""C4.2-dropout: ∂E/∂x = g ⊙ m / (1 − p): the dropped units pass no gradient (p = 1: all zeros)."""
-    check_floating("dropout_backward", "grad_output", grad_output)
-    p = check_dropout_probability("dropout_backward", p)
-    _check_mask("dropout_backward", keep_mask, grad_output.shape)
-    if p == 1:
-        return grad_output * grad_output.dtype.type(0)
-    return grad_output * _noise(keep_mask, p, grad_output.dtype)
-
-
 class Dropout(Module):
-    r"""C4.2-dropout: in training, drop each unit with probability p and scale the survivors (seed §4.2).
+    r"""C4.2-dropout: 드롭아웃 (Dropout), seed §4.2
+
+    In training, drop each unit with probability p and scale the survivors.
 
     Every batch trains a different random sub-network, so the whole acts like an ensemble of the
     thinned networks and over-fits less (seed §4.2).
@@ -83,6 +48,15 @@ class Dropout(Module):
     Differs from torch: masks come from a NumPy generator, not torch's global RNG (the streams differ;
     masks move between twins by injection or by ``SharedMaskDropout``); no ``inplace`` argument.
     In eval (and for p = 0) the input itself is returned, as torch does.
+
+    Example:
+        >>> import numpy as np
+        >>> drop = Dropout(p=0.5, rng=np.random.default_rng(0))
+        >>> y = drop(np.ones(8))
+        >>> sorted(set(y.tolist()))                 # each unit dropped (0) or scaled by 1/(1 − p)
+        [0.0, 2.0]
+        >>> drop.eval()(np.ones(2)).tolist()
+        [1.0, 1.0]
     """
 
     def __init__(self, p: float = 0.5, *, rng: np.random.Generator | None = None) -> None:

@@ -1,4 +1,4 @@
-"""C3.1-forward: the fully connected layer (seed §3.1)."""
+"""C3.1-forward: the fully connected layer (seed §3.1). The math is ``scratch.nn.functional.linear``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ import numpy as np
 
 from scratch.nn import init
 from scratch.nn.checks import check_floating, check_grad_output, check_positive_int, check_same_dtype
+from scratch.nn.functional.linear import linear, linear_backward
 from scratch.nn.module import Module, Parameter
 
 
 class Linear(Module):
-    r"""C3.1-forward: affine map, every output a weighted sum of the inputs plus a bias (seed §3.1).
+    r"""C3.1-forward: 순전파 (Feedforward Propagation), seed §3.1
+
+    The fully connected layer: every output a weighted sum of the inputs plus a bias.
 
     Math:      y = x Wᵀ + b                       (one row of x is one sample)
     Backward:  ∂E/∂x = g W,   ∂E/∂W = gᵀ x,   ∂E/∂b = Σ_rows g            (g = ∂E/∂y)
@@ -29,6 +32,14 @@ class Linear(Module):
         dtype: of the parameters (default float64); inputs must match it (no silent upcast).
         rng: draws the initial weights; torch's default init: W, b ~ U(−1/√n, 1/√n)
             (``kaiming_uniform_(a=√5)``).
+
+    Example:
+        >>> import numpy as np
+        >>> layer = Linear(3, 2, rng=np.random.default_rng(0))
+        >>> y = layer(np.ones((4, 3)))
+        >>> grad_x = layer.backward(np.ones_like(y))
+        >>> y.shape, grad_x.shape, layer.weight.grad.tolist()
+        ((4, 2), (4, 3), [[4.0, 4.0, 4.0], [4.0, 4.0, 4.0]])
     """
 
     can_skip_input_grad = True
@@ -70,20 +81,16 @@ class Linear(Module):
             )
         check_same_dtype("Linear", "input", x, self.dtype)
         self._x = x  # backward needs only the input
-        y = x @ self.weight.data.T
-        if self.bias is not None:
-            y += self.bias.data  # in place: the product's array becomes the output
-        return y
+        return linear(x, self.weight.data, None if self.bias is None else self.bias.data)
 
     def backward(self, grad_output: np.ndarray, needs_input_grad: bool = True) -> np.ndarray | None:
         x = self._take("_x")
         g = check_grad_output("Linear.backward", grad_output, (*x.shape[:-1], self.out_features))
-        g2 = g.reshape(-1, self.out_features)  # (*, m) -> (N, m): leading dims are all "samples"
-        x2 = x.reshape(-1, self.in_features)
-        self.weight.grad += g2.T @ x2  # accumulate until zero_grad()
+        grad_input, grad_weight, grad_bias = linear_backward(g, x, self.weight.data, needs_input_grad)
+        self.weight.grad += grad_weight  # accumulate until zero_grad()
         if self.bias is not None:
-            self.bias.grad += g2.sum(axis=0)
-        return g @ self.weight.data if needs_input_grad else None
+            self.bias.grad += grad_bias
+        return grad_input
 
     def extra_repr(self) -> str:
         return (

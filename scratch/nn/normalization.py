@@ -1,4 +1,7 @@
-r"""C4.3-layernorm: layer normalization over each sample's features (seed §4.3)."""
+r"""C4.3-layernorm: layer normalization over each sample's features (seed §4.3).
+
+The module holds γ and β; the math is ``scratch.nn.functional.layer_norm``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,14 @@ from typing import Any
 import numpy as np
 
 from scratch.nn.checks import check_floating, check_grad_output, check_same_dtype
+from scratch.nn.functional.normalization import LayerNormCache, layer_norm, layer_norm_backward
 from scratch.nn.module import Module, Parameter
 
 
 class LayerNorm(Module):
-    r"""C4.3-layernorm: normalise each sample over its last dims, then scale and shift (seed §4.3).
+    r"""C4.3-layernorm: 배치 정규화 (Layer Normalization), seed §4.3
+
+    Normalise each sample over its last dims, then scale and shift.
 
     The seed: batch normalization needs a batch large enough to estimate statistics and suits
     sequences badly; layer normalization normalises along the feature dimension instead, one sample
@@ -32,6 +38,14 @@ class LayerNorm(Module):
         elementwise_affine: learn γ (ones) and β (zeros), default True.
         bias: learn β too (only with elementwise_affine), default True.
         dtype: of the parameters, default float64; inputs must match.
+    Differs from torch: a negative eps raises ValueError here; torch accepts it and returns NaN for
+        every sample whose σ² + eps < 0. eps = 0 is valid in both.
+
+    Example:
+        >>> import numpy as np
+        >>> ln = LayerNorm(2, eps=0.0)
+        >>> ln(np.array([[1.0, 3.0], [10.0, 0.0]])).tolist()
+        [[-1.0, 1.0], [1.0, -1.0]]
     """
 
     def __init__(
@@ -74,7 +88,7 @@ class LayerNorm(Module):
         else:
             self.weight = None
             self.bias = None
-        self._cache: tuple[np.ndarray, np.ndarray] | None = None  # (x̂, s) for backward
+        self._cache: LayerNormCache | None = None  # for backward
 
     def reset_parameters(self) -> None:
         if self.weight is not None:
@@ -94,35 +108,20 @@ class LayerNorm(Module):
                 f"(normalized_shape={self.normalized_shape}), got shape {x.shape}"
             )
         check_same_dtype("LayerNorm", "input", x, self.dtype)
-        axes = tuple(range(x.ndim - k, x.ndim))
-        mean = x.mean(axis=axes, keepdims=True)
-        variance = np.square(x - mean).mean(axis=axes, keepdims=True)  # biased
-        inv_std = 1 / np.sqrt(variance + self.eps)  # eps inside the root
-        x_hat = (x - mean) * inv_std
-        self._cache = (x_hat, inv_std)
-        y = x_hat
-        if self.weight is not None:
-            y = y * self.weight.data
-        if self.bias is not None:
-            y = y + self.bias.data
+        weight = None if self.weight is None else self.weight.data
+        bias = None if self.bias is None else self.bias.data
+        y, self._cache = layer_norm(x, self.normalized_shape, weight, bias, self.eps)
         return y
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        x_hat, inv_std = self._take("_cache")
-        g = check_grad_output("LayerNorm.backward", grad_output, x_hat.shape)
-        k = len(self.normalized_shape)
-        axes = tuple(range(g.ndim - k, g.ndim))  # the normalised dims
-        batch_axes = tuple(range(g.ndim - k))  # every sample
+        cache = self._take("_cache")
+        g = check_grad_output("LayerNorm.backward", grad_output, cache.x_hat.shape)
+        grad_input, grad_weight, grad_bias = layer_norm_backward(g, cache)
         if self.weight is not None:
-            self.weight.grad += (g * x_hat).sum(axis=batch_axes)
-            h = g * self.weight.data
-        else:
-            h = g
+            self.weight.grad += grad_weight
         if self.bias is not None:
-            self.bias.grad += g.sum(axis=batch_axes)
-        h_mean = h.mean(axis=axes, keepdims=True)  # ⟨h⟩
-        hx_mean = (h * x_hat).mean(axis=axes, keepdims=True)  # ⟨h x̂⟩
-        return inv_std * (h - h_mean - x_hat * hx_mean)
+            self.bias.grad += grad_bias
+        return grad_input
 
     def extra_repr(self) -> str:
         return (
