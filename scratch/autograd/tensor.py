@@ -295,6 +295,8 @@ class Tensor(TensorOps):
         a, b = self.data, other.data
 
         def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            if a.ndim == b.ndim == 1:  # a dot product: c = Σ aᵢbᵢ
+                return g * b, g * a
             a2 = a[None, :] if a.ndim == 1 else a  # (k,) as a row (1, k)
             b2 = b[:, None] if b.ndim == 1 else b  # (k,) as a column (k, 1)
             g2 = g[..., None, :] if a.ndim == 1 else g
