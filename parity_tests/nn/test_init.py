@@ -75,7 +75,7 @@ SCHEMES = [
         lambda w, rng: sinit.uniform_(w, -0.3, 0.3, rng=rng),
         lambda w, g: tinit.uniform_(w, -0.3, 0.3, generator=g),
         lambda n, m: 0.3,
-        id="C4.1-init-normal-uniform",
+        id="C4.1-init-uniform-bound0.3",
     ),
     pytest.param(
         "normal",
@@ -303,3 +303,77 @@ def test_kaiming_rejects_an_unknown_mode():
         sinit.kaiming_normal_(np.empty((3, 4)), mode="fan_avg")
     with pytest.raises(ValueError):
         tinit.kaiming_normal_(torch.empty(3, 4), mode="fan_avg")
+
+
+def test_ones_fills_ones_in_both_twins(rng):
+    """batch norm's initial γ: every weight exactly 1."""
+    w = sinit.ones_(rng.standard_normal((3, 2)))
+    assert_twin_close(w, tinit.ones_(torch.randn(3, 2, dtype=torch.float64)), "C4.1-init ones_")
+    assert np.all(w == 1.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "torch_call", "match"),
+    [
+        pytest.param(
+            lambda w: sinit.normal_(w, std=float("nan")),
+            lambda w: tinit.normal_(w, std=float("nan")),
+            r"normal_: expected std >= 0, got std=nan",
+            id="C4.1-init-normal-std-nan",
+        ),
+        pytest.param(
+            lambda w: sinit.normal_(w, std=-1.0),
+            lambda w: tinit.normal_(w, std=-1.0),
+            r"normal_: expected std >= 0, got std=-1.0",
+            id="C4.1-init-normal-std-negative",
+        ),
+        pytest.param(
+            lambda w: sinit.uniform_(w, 1.0, 0.0),
+            lambda w: tinit.uniform_(w, 1.0, 0.0),
+            r"uniform_: expected finite bounds a <= b, got a=1.0, b=0.0",
+            id="C4.1-init-uniform-a-above-b",
+        ),
+        pytest.param(
+            lambda w: sinit.uniform_(w, float("nan"), 1.0),
+            lambda w: tinit.uniform_(w, float("nan"), 1.0),
+            r"uniform_: expected finite bounds a <= b, got a=nan",
+            id="C4.1-init-uniform-nan-bound",
+        ),
+    ],
+)
+def test_bad_distribution_arguments_raise_as_in_torch(call, torch_call, match):
+    """torch raises RuntimeError; scratch ValueError (docs/differences-from-torch.md), nothing drawn."""
+    with pytest.raises(RuntimeError):
+        torch_call(torch.zeros(3, dtype=torch.float64))
+    w = np.zeros(3)
+    with pytest.raises(ValueError, match=match):
+        call(w)
+    assert not w.any()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("normal_", id="C4.1-init-normal-int"),
+        pytest.param("uniform_", id="C4.1-init-uniform-int"),
+    ],
+)
+def test_random_init_of_an_integer_array_raises_as_in_torch(name):
+    """torch: NotImplementedError ("not implemented for 'Long'"); scratch: TypeError, the array untouched."""
+    with pytest.raises(NotImplementedError):
+        getattr(tinit, name)(torch.zeros(3, dtype=torch.long))
+    w = np.zeros(3, dtype=np.int64)
+    with pytest.raises(TypeError, match=f"{name}: expected a floating-point numpy.ndarray, got dtype=int64"):
+        getattr(sinit, name)(w, rng=np.random.default_rng(0))
+    assert not w.any()
+
+
+@pytest.mark.parametrize("name", ["kaiming_uniform_", "kaiming_normal_"])
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0)])
+def test_kaiming_on_an_empty_weight_warns_and_does_nothing_as_in_torch(name, shape):
+    """C4.1-init-he: torch warns "Initializing zero-element tensors is a no-op"; fan 0 must not divide."""
+    with pytest.warns(UserWarning, match="Initializing zero-element tensors is a no-op"):
+        getattr(tinit, name)(torch.empty(shape))
+    with pytest.warns(UserWarning, match="Initializing zero-element tensors is a no-op"):
+        w = getattr(sinit, name)(np.empty(shape), rng=np.random.default_rng(0))
+    assert w.shape == shape

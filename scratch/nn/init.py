@@ -1,4 +1,4 @@
-r"""C4.1-init: weight initialisation, torch's names, arguments and formulas (seed §4.1).
+r"""C4.1: 가중치 초기화 (weight initialisation), torch's names, arguments and formulas (seed §4.1).
 
 Each function fills ``array`` **in place** and returns it, like ``torch.nn.init``. Random ones draw from
 ``rng`` (a ``numpy.random.Generator``); without one they use a fresh, unseeded generator — nothing here
@@ -8,7 +8,7 @@ Fans, for a weight of shape (out, in, *receptive) — torch's ``Linear.weight`` 
     n = fan_in  = in  · ∏receptive        m = fan_out = out · ∏receptive
 
 Schemes (the seed's symbols):
-    N(0, σ²):        normal_(std=σ)            the seed's N(0, 1) and N(0, 0.01)
+    N(0, σ²):        normal_(std=σ)            the seed's N(0, 1²) and N(0, 0.01²) (σ = 1, σ = 0.01)
     Xavier / Glorot: σ = gain · √(2 / (n + m))                      xavier_normal_
                      U(−a, a), a = gain · √(6 / (n + m))            xavier_uniform_
     He / Kaiming:    σ = gain / √fan,  gain = √2 for ReLU           kaiming_normal_
@@ -17,11 +17,16 @@ Schemes (the seed's symbols):
 Differs from seed: the seed writes Xavier's standard deviation as 2/√(n+m); Glorot & Bengio (2010) and
 torch use √(2/(n+m)). ``seed_xavier_normal_`` draws the seed's form so the two can be compared; the
 library default follows torch.
+
+Differs from torch: a bad argument raises ValueError (torch: RuntimeError) and an integer array
+TypeError (torch: NotImplementedError); a random init of an empty array is a no-op with torch's
+warning for the Kaiming pair, as in torch.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -41,7 +46,12 @@ _NONLINEARITIES = (*_LINEAR_GAIN, "tanh", "relu", "leaky_relu", "selu")
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The gain torch recommends for a nonlinearity: 1 (linear, sigmoid), 5/3 (tanh), √2 (ReLU),
-    √(2 / (1 + slope²)) (LeakyReLU, slope default 0.01), 3/4 (SELU)."""
+    √(2 / (1 + slope²)) (LeakyReLU, slope default 0.01), 3/4 (SELU).
+
+    Example:
+        >>> calculate_gain("relu") == 2 ** 0.5, calculate_gain("tanh")
+        (True, 1.6666666666666667)
+    """
     if nonlinearity in _LINEAR_GAIN:
         return 1.0
     if nonlinearity == "tanh":
@@ -75,10 +85,27 @@ def _rng(rng: np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng() if rng is None else rng
 
 
+def _check_floating(where: str, array: np.ndarray) -> None:
+    """A random draw needs a floating array (torch: "normal_kernel_cpu" not implemented for 'Long')."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+        what = f"dtype={array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+        raise TypeError(f"{where}: expected a floating-point numpy.ndarray, got {what}")
+
+
 def uniform_(
     array: np.ndarray, a: float = 0.0, b: float = 1.0, *, rng: np.random.Generator | None = None
 ) -> np.ndarray:
-    """Fill with draws from U(a, b)."""
+    """Fill with draws from U(a, b), a ≤ b.
+
+    Example:
+        >>> import numpy as np
+        >>> w = uniform_(np.empty(1000), -0.5, 0.5, rng=np.random.default_rng(0))
+        >>> bool(w.min() >= -0.5 and w.max() <= 0.5)
+        True
+    """
+    _check_floating("uniform_", array)
+    if not (math.isfinite(a) and math.isfinite(b) and a <= b):
+        raise ValueError(f"uniform_: expected finite bounds a <= b, got a={a}, b={b}")
     array[...] = _rng(rng).uniform(a, b, size=array.shape)
     return array
 
@@ -86,29 +113,73 @@ def uniform_(
 def normal_(
     array: np.ndarray, mean: float = 0.0, std: float = 1.0, *, rng: np.random.Generator | None = None
 ) -> np.ndarray:
-    """Fill with draws from N(mean, std²)."""
+    """C4.1-init-normal: 가중치 초기화 (Weight Initialization), seed §4.1
+
+    Fill with draws from N(mean, std²): the seed's "평균이 0, 표준편차가 1" is N(0, 1²), normal_(std=1),
+    and its "표준편차가 0.01" N(0, 0.01²), normal_(std=0.01).
+
+    Example:
+        >>> import numpy as np
+        >>> w = normal_(np.empty(100_000), std=0.01, rng=np.random.default_rng(0))
+        >>> round(float(w.std()), 4)
+        0.01
+    """
+    _check_floating("normal_", array)
+    if not std >= 0:  # also NaN, as torch: "normal expects std >= 0.0, but found std nan"
+        raise ValueError(f"normal_: expected std >= 0, got std={std}")
     array[...] = _rng(rng).normal(mean, std, size=array.shape)
     return array
 
 
 def constant_(array: np.ndarray, val: float) -> np.ndarray:
+    """Fill with ``val``.
+
+    Example:
+        >>> import numpy as np
+        >>> constant_(np.empty(2), 0.5).tolist()
+        [0.5, 0.5]
+    """
     array[...] = val
     return array
 
 
 def zeros_(array: np.ndarray) -> np.ndarray:
-    """C4.1-init-zero: every weight 0 — every hidden unit then computes and learns the same thing."""
+    """C4.1-init-zero: 가중치 초기화 (Weight Initialization), seed §4.1
+
+    Every weight 0 — every hidden unit then computes and learns the same thing.
+
+    Example:
+        >>> import numpy as np
+        >>> zeros_(np.ones(3)).tolist()
+        [0.0, 0.0, 0.0]
+    """
     return constant_(array, 0.0)
 
 
 def ones_(array: np.ndarray) -> np.ndarray:
+    """Fill with 1 (batch norm's initial γ).
+
+    Example:
+        >>> import numpy as np
+        >>> ones_(np.zeros(2)).tolist()
+        [1.0, 1.0]
+    """
     return constant_(array, 1.0)
 
 
 def xavier_uniform_(
     array: np.ndarray, gain: float = 1.0, *, rng: np.random.Generator | None = None
 ) -> np.ndarray:
-    """C4.1-init-xavier: U(−a, a) with a = gain · √(6 / (n + m)), i.e. std = gain · √(2 / (n + m))."""
+    """C4.1-init-xavier: 가중치 초기화 (Weight Initialization), seed §4.1
+
+    U(−a, a) with a = gain · √(6 / (n + m)), i.e. std = gain · √(2 / (n + m)).
+
+    Example:
+        >>> import numpy as np
+        >>> w = xavier_uniform_(np.empty((20, 10)), rng=np.random.default_rng(0))   # n = 10, m = 20
+        >>> bool(np.abs(w).max() <= (6 / 30) ** 0.5)
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     bound = math.sqrt(3.0) * std
@@ -118,20 +189,45 @@ def xavier_uniform_(
 def xavier_normal_(
     array: np.ndarray, gain: float = 1.0, *, rng: np.random.Generator | None = None
 ) -> np.ndarray:
-    """C4.1-init-xavier: N(0, σ²) with σ = gain · √(2 / (n + m)) (Glorot; torch)."""
+    """C4.1-init-xavier: 가중치 초기화 (Weight Initialization), seed §4.1
+
+    N(0, σ²) with σ = gain · √(2 / (n + m)) (Glorot; torch).
+
+    Example:
+        >>> import numpy as np
+        >>> w = xavier_normal_(np.empty((400, 600)), rng=np.random.default_rng(0))
+        >>> round(float(w.std()) ** 2 * 1000, 2)                          # σ² = 2/1000
+        2.0
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(array, 0.0, std, rng=rng)
 
 
 def seed_xavier_normal_(array: np.ndarray, *, rng: np.random.Generator | None = None) -> np.ndarray:
-    """C4.1-init-xavier, the seed's form: N(0, σ²) with σ = 2 / √(n + m).
+    """C4.1-init-xavier: 가중치 초기화 (Weight Initialization), seed §4.1
+
+    The seed's form: N(0, σ²) with σ = 2 / √(n + m).
 
     Differs from torch: the seed's σ over Glorot's is (2/√(n+m)) / √(2/(n+m)) = √2, so each layer's
     pre-activations spread √2 times wider than with ``xavier_normal_``.
+
+    Example:
+        >>> import numpy as np
+        >>> w = seed_xavier_normal_(np.empty((400, 600)), rng=np.random.default_rng(0))
+        >>> round(float(w.std()) ** 2 * 1000, 1)                          # σ² = 4/1000
+        4.0
     """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
     return normal_(array, 0.0, 2.0 / math.sqrt(fan_in + fan_out), rng=rng)
+
+
+def _is_empty(array: np.ndarray) -> bool:
+    """torch's Kaiming init on an empty tensor: a warning and nothing to fill (its fan may be 0)."""
+    if array.size == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+        return True
+    return False
 
 
 def _kaiming_std(array: np.ndarray, a: float, mode: str, nonlinearity: str) -> float:
@@ -150,7 +246,19 @@ def kaiming_uniform_(
     *,
     rng: np.random.Generator | None = None,
 ) -> np.ndarray:
-    """C4.1-init-he: U(−b, b) with b = √3 · gain / √fan (``a`` is the LeakyReLU slope for the gain)."""
+    """C4.1-init-he: 가중치 초기화 (Weight Initialization), seed §4.1
+
+    U(−b, b) with b = √3 · gain / √fan (``a`` is the LeakyReLU slope for the gain). Linear's default is
+    ``a=√5``: gain √(2/6), so b = 1/√n.
+
+    Example:
+        >>> import numpy as np
+        >>> w = kaiming_uniform_(np.empty((20, 100)), a=5 ** 0.5, rng=np.random.default_rng(0))
+        >>> bool(np.abs(w).max() <= 0.1)                                  # 1/√100
+        True
+    """
+    if _is_empty(array):
+        return array
     bound = math.sqrt(3.0) * _kaiming_std(array, a, mode, nonlinearity)
     return uniform_(array, -bound, bound, rng=rng)
 
@@ -163,5 +271,16 @@ def kaiming_normal_(
     *,
     rng: np.random.Generator | None = None,
 ) -> np.ndarray:
-    """C4.1-init-he: N(0, σ²) with σ = gain / √fan; for ReLU σ = √(2 / n)."""
+    """C4.1-init-he: 가중치 초기화 (Weight Initialization), seed §4.1
+
+    N(0, σ²) with σ = gain / √fan; for ReLU σ = √(2 / n), the seed's He initialisation.
+
+    Example:
+        >>> import numpy as np
+        >>> w = kaiming_normal_(np.empty((500, 200)), nonlinearity="relu", rng=np.random.default_rng(0))
+        >>> round(float(w.std()) ** 2 * 100, 1)                           # σ² = 2/200
+        1.0
+    """
+    if _is_empty(array):
+        return array
     return normal_(array, 0.0, _kaiming_std(array, a, mode, nonlinearity), rng=rng)
