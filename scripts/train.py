@@ -8,27 +8,37 @@
 Both twins start from the same weights (drawn once, by the scratch init) and see the same batches; after
 every step the run logs the largest weight difference between them, and at the end prints a per-epoch
 table of both and the parity verdict. Flags: ``--help``; the machinery: ``twin_nets.training``.
-Exit status: 0 done, 1 a loss became NaN/inf or float64 parity failed, 2 a bad flag, 130 Ctrl-C.
+Exit status: 0 done; 1 a loss, weight or gradient became NaN/inf, float64 parity failed, or a write failed
+mid-run; 2 a bad flag, data file, checkpoint or output folder, or an experiment another run holds;
+130 Ctrl-C, 143 SIGTERM (both save a checkpoint first once training has started). Every error is one line.
 """
 
 from __future__ import annotations
 
 import sys
 
-from twin_nets.training import ConfigError, build_parser, parse_config, prepare
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    config = parse_config(argv, parser)  # a bad flag exits here, status 2
+    started = False
     try:
-        run = prepare(config)  # data, twins, checkpoints to resume: nothing is written yet
-    except ConfigError as error:
-        parser.error(str(error))
-    except FileNotFoundError as error:  # e.g. MNIST offline without its files
-        print(f"{parser.prog}: {error}", file=sys.stderr)
-        return 1
-    return run.run()
+        from twin_nets.training import ConfigError, DataError, build_parser, parse_config, prepare
+
+        parser = build_parser()
+        config = parse_config(argv, parser)  # a bad flag exits here, status 2
+        try:
+            run = prepare(config)  # checks, data, twins, checkpoints to resume: nothing is written yet
+            started = True
+            return run.run()  # takes the experiment's lock and checks its folders before training
+        except (ConfigError, DataError) as error:
+            parser.error(str(error))
+        except OSError as error:  # e.g. a --data-dir that cannot be listed
+            parser.error(f"{error.filename or ''} {error.strerror or error}".strip())
+    except KeyboardInterrupt:
+        when = "while training" if started else "during start-up; nothing was written"
+        print(f"train.py: interrupted (Ctrl-C) {when}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

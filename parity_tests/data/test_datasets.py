@@ -173,9 +173,9 @@ def test_offline_download_failure_says_how_to_get_the_files(tmp_path, monkeypatc
 def test_corrupt_idx_files_are_rejected(tmp_path):
     bad_header = tmp_path / "bad"
     bad_header.write_bytes(b"\x01\x02\x03\x04")
-    with pytest.raises(ValueError, match="is not an IDX file"):
+    with pytest.raises(ValueError, match="bad: not an IDX file"):
         read_idx(bad_header)
     truncated = tmp_path / "short"
     truncated.write_bytes(_idx_bytes(np.zeros((2, 3), dtype=np.uint8))[:-1])
-    with pytest.raises(ValueError, match=r"holds 5 bytes of data, header says \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"short: holds 5 bytes of data, header says \(2, 3\) uint8"):
         read_idx(truncated)

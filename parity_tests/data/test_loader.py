@@ -137,3 +137,23 @@ def test_bad_rng_and_datasets_are_rejected():
         TensorDataset()
     with pytest.raises(TypeError, match="expected dataset with __len__ and __getitem__, got int"):
         DataLoader(5, 2)
+
+
+@pytest.mark.parametrize("shuffle", [True, False], ids=["shuffled-refused", "in-order-no-batches"])
+def test_an_empty_dataset_behaves_as_in_torch(shuffle):
+    """torch's ``RandomSampler`` refuses to shuffle 0 samples; in order, an empty dataset has no batches.
+    The real torch ``DataLoader`` is the reference; both twins must do what it does."""
+    x, y = np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+    reference = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+    builders = {
+        "torch": lambda: torch.utils.data.DataLoader(reference, batch_size=4, shuffle=shuffle),
+        "scratch": lambda: DataLoader(TensorDataset(x, y), 4, shuffle, rng=np.random.default_rng(0)),
+        "torch twin": lambda: TorchDataLoader(tensor_dataset(x, y), 4, shuffle, rng=np.random.default_rng(0)),
+    }
+    for name, build in builders.items():
+        if shuffle:
+            with pytest.raises(ValueError, match="0"):
+                build()
+        else:
+            loader = build()
+            assert len(loader) == 0 and list(loader) == [], name

@@ -197,7 +197,7 @@ def test_metrics_json_beside_each_twins_events(tmp_path):
     assert status == 0
     for impl in ("scratch", "torch"):
         metrics = json.loads((tmp_path / "run" / impl / "metrics.json").read_text())
-        assert metrics["impl"] == impl and metrics["status"] == "completed"
+        assert metrics["impl"] == impl and metrics["status"] == "done"
         assert metrics["epochs_completed"] == 2 and metrics["global_step"] == 16
         last = run.progress.history[impl][-1]
         for key in ("test_accuracy", "test_loss", "train_loss"):
@@ -218,13 +218,20 @@ def test_a_single_twin_run_writes_only_its_folder(tmp_path):
     assert "max |Δw|" not in out
 
 
+def _pair(root):
+    """The committed pair's files, as the pointer names them."""
+    pointer = json.loads((root / "checkpoint.json").read_text())
+    return {impl: root / name for impl, name in pointer["files"].items()}
+
+
 def test_checkpoints_load_without_pickle(tmp_path):
     train(tmp_path, "--dropout", "0.2")
-    with np.load(tmp_path / "run" / "scratch" / "checkpoint.npz", allow_pickle=False) as npz:
+    files = _pair(tmp_path / "run")
+    with np.load(files["scratch"], allow_pickle=False) as npz:
         assert {"model.0.weight", "optimizer.state.0.exp_avg", "header"} <= set(npz.files)
         meta = json.loads(str(npz["header"]))["meta"]
     assert meta["epoch"] == 1 and set(meta["rng"]) == {"loader_epoch_start", "dropout"}
-    payload = torch.load(tmp_path / "run" / "torch" / "checkpoint.pt", weights_only=True)
+    payload = torch.load(files["torch"], weights_only=True)
     assert set(payload) == {"model", "optimizer", "meta"}
     assert set(payload["optimizer"]["state"][0]) >= {"exp_avg", "exp_avg_sq", "step"}
 
@@ -268,7 +275,12 @@ def test_resume_ends_exactly_where_an_uninterrupted_run_ends(tmp_path):
     torch.testing.assert_close(optimizer["exp_avg_sq"], reference["exp_avg_sq"], rtol=0, atol=0)
 
 
-def test_ctrl_c_saves_a_checkpoint_mid_epoch_and_resume_continues_exactly(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"]
+)
+def test_a_stop_signal_saves_a_checkpoint_mid_epoch_and_resume_continues_exactly(
+    tmp_path, monkeypatch, capsys, signum, status
+):
     _, straight, _ = train(tmp_path, *RESUME, "--epochs", "2", experiment="straight")
     original = TorchTwin.step
     calls = {"n": 0}
@@ -277,14 +289,18 @@ def test_ctrl_c_saves_a_checkpoint_mid_epoch_and_resume_continues_exactly(tmp_pa
         calls["n"] += 1
         result = original(self, batch)
         if calls["n"] == 11:  # epoch 2, batch 3
-            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signum)
         return result
 
     monkeypatch.setattr(TorchTwin, "step", step_then_ctrl_c)
-    status, interrupted, out = train(tmp_path, *RESUME, "--epochs", "2", experiment="ctrl-c")
-    assert status == 130
-    assert "interrupted after step 11 (epoch 2, batch 3)" in out
+    capsys.readouterr()
+    code, interrupted, _ = train(tmp_path, *RESUME, "--epochs", "2", experiment="ctrl-c")
+    assert code == status
+    err = capsys.readouterr().err
+    assert f"interrupted ({signal.Signals(signum).name}) after step 11 (epoch 2, batch 3)" in err, err
     assert interrupted.status == "interrupted"
+    metrics = json.loads((tmp_path / "ctrl-c" / "torch" / "metrics.json").read_text())
+    assert metrics["status"] == "interrupted" and metrics["global_step"] == 11
     monkeypatch.setattr(TorchTwin, "step", original)
     status, resumed, _ = train(tmp_path, *RESUME, "--epochs", "2", "--resume", experiment="ctrl-c")
     assert status == 0
@@ -297,9 +313,9 @@ def test_a_nan_loss_stops_the_run_naming_the_step_and_twin(tmp_path, capsys):
     status, run, _ = train(tmp_path, "--optimizer", "sgd", "--lr", "1e200")
     assert status == 1 and run.status == "diverged"
     message = capsys.readouterr().err
-    assert "stopped at step 2 (epoch 1, batch 2)" in message
+    assert "diverged at step 2 (epoch 1, batch 2)" in message
     assert "the scratch twin's loss is nan" in message and "the torch twin's loss is nan" in message
-    assert "none yet" in message
+    assert "no checkpoint was kept" in message
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -309,7 +325,7 @@ def test_a_nan_loss_keeps_the_last_good_checkpoint(tmp_path, monkeypatch, capsys
     def poisoned(cls):
         def step(self, batch):
             result = originals[cls](self, batch)
-            if poisoned.calls[cls] == 9:  # after step 10 (epoch 2, batch 2): step 11's loss is not finite
+            if poisoned.calls[cls] == 9:  # in step 10 (epoch 2, batch 2) a weight becomes inf
                 self.model[0].weight.data[0, 0] = float("inf")
             poisoned.calls[cls] += 1
             return result
@@ -322,12 +338,15 @@ def test_a_nan_loss_keeps_the_last_good_checkpoint(tmp_path, monkeypatch, capsys
     status, run, _ = train(tmp_path, "--epochs", "3")
     assert status == 1
     assert run.status == "diverged"
-    assert "stopped at step 11 (epoch 2, batch 3)" in capsys.readouterr().err
-    with np.load(tmp_path / "run" / "scratch" / "checkpoint.npz", allow_pickle=False) as npz:
+    message = capsys.readouterr().err
+    assert "diverged at step 10 (epoch 2, batch 2)" in message, message
+    assert "weight 0.weight holds NaN or inf" in message and "(epoch 1, step 8) is kept" in message
+    files = _pair(tmp_path / "run")
+    with np.load(files["scratch"], allow_pickle=False) as npz:
         meta = json.loads(str(npz["header"]))["meta"]
         assert meta["epoch"] == 1 and meta["step_in_epoch"] == 0
         assert np.all(np.isfinite(npz["model.0.weight"]))
-    payload = torch.load(tmp_path / "run" / "torch" / "checkpoint.pt", weights_only=True)
+    payload = torch.load(files["torch"], weights_only=True)
     assert json.loads(payload["meta"])["epoch"] == 1
     assert torch.isfinite(payload["model"]["0.weight"]).all()
 

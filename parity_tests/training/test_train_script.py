@@ -47,7 +47,7 @@ BAD_FLAGS = [
         ["--dropout", "1"], "--dropout: expected a probability in [0, 1), got 1.0", id="dropout-one"
     ),
     pytest.param(["--dropout", "-0.5"], "--dropout: expected a probability in [0, 1)", id="dropout-negative"),
-    pytest.param(["--epochs", "0"], "--epochs: expected an integer >= 1, got 0", id="epochs-zero"),
+    pytest.param(["--epochs", "0"], "--epochs: expected an integer in [1, 1000000], got 0", id="epochs-zero"),
     pytest.param(["--hidden", "8", "0"], "--hidden: expected widths >= 1", id="hidden-zero"),
     pytest.param(["--norm", "group"], "--norm: invalid choice", id="unknown-norm"),
     pytest.param(["--momentum", "0.9"], "--momentum does not apply to --optimizer adam", id="momentum-adam"),
@@ -62,6 +62,7 @@ BAD_FLAGS = [
     pytest.param(
         ["--experiment", "a/b"], "--experiment: expected a folder name without '/'", id="experiment"
     ),
+    pytest.param(["--lr", "-1e-3"], "--lr: expected a learning rate > 0, got -0.001", id="lr-negative-sci"),
     pytest.param(["--resume"], "--resume: no checkpoint", id="nothing-to-resume"),
     pytest.param(
         ["--norm", "batch", "--batch-size", "7"],
@@ -126,8 +127,10 @@ def test_mnist_offline_without_files_says_how_to_get_them(tmp_path, capsys, monk
         raise RuntimeError("Error downloading train-images-idx3-ubyte.gz: <urlopen error no network>")
 
     monkeypatch.setattr(torchvision.datasets.MNIST, "download", offline)
-    status = train_script.main(["--dataset", "mnist", "--data-dir", str(tmp_path), "--logdir", str(tmp_path)])
-    assert status == 1
+    with pytest.raises(SystemExit) as caught:
+        train_script.main(["--dataset", "mnist", "--data-dir", str(tmp_path), "--logdir", str(tmp_path)])
+    assert caught.value.code == 2  # a data problem the user can fix
+    assert list(tmp_path.iterdir()) == [], "a failed download leaves nothing in the data folder"
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1
     assert "torchvision.datasets.MNIST" in err and "download=True" in err

@@ -8,8 +8,8 @@ sample per row, and integer class labels ``y`` (int64), the layout ``nn.CrossEnt
   (written here), 1000 samples by default, the seed's batch/iteration example;
 * scikit-learn's bundled ``digits`` (8×8 images, 1797 samples, pixels scaled to [0, 1]; offline) and
   ``iris`` (4 measurements, standardised with the training split's mean and standard deviation);
-* MNIST and Fashion-MNIST, read here from the raw IDX files in ``data_dir`` (torchvision's layout);
-  ``torch_impl.data.datasets`` downloads them through torchvision when they are missing.
+* MNIST and Fashion-MNIST, read from the raw IDX files in ``data_dir`` (torchvision's layout) by the
+  strict reader ``scratch.data.idx``; ``torch_impl.data.datasets`` downloads them when they are missing.
 
 ``load_dataset(name, rng=...)`` returns a ``DatasetSplit`` with a seeded, stratified train/test split
 (MNIST keeps its official split; the gates have only their four rows, used for both).
@@ -17,30 +17,34 @@ sample per row, and integer class labels ``y`` (int64), the layout ``nn.CrossEnt
 
 from __future__ import annotations
 
-import gzip
 import math
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from scratch.data.idx import (  # noqa: F401  (re-exported: the IDX reader's names, used by both twins)
+    IDX_DATASETS,
+    IDX_FILES,
+    IDX_FOLDERS,
+    DataError,
+    MissingDataError,
+    idx_files_present,
+    idx_raw_folder,
+    load_idx_dataset,
+    missing_idx_files,
+    missing_idx_message,
+    read_idx,
+)
+
 GATES = ("and", "or", "nand", "xor")
 SYNTHETIC = ("moons", "circles", "spirals", "blobs")
 BUNDLED = ("digits", "iris")
-IDX_DATASETS = ("mnist", "fashion-mnist")
 DATASETS = (*GATES, *SYNTHETIC, *BUNDLED, *IDX_DATASETS)
 
 # The truth tables of seed §2.1–2.2: inputs (x1, x2) in the order (0,0), (0,1), (1,0), (1,1).
 _GATE_OUTPUTS = {"and": (0, 0, 0, 1), "or": (0, 1, 1, 1), "nand": (1, 1, 1, 0), "xor": (0, 1, 1, 0)}
-
-# torchvision's folder and file names, so one --data-dir serves both twins.
-IDX_FOLDERS = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}
-IDX_FILES = {
-    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-}
 
 
 @dataclass(frozen=True)
@@ -153,84 +157,6 @@ def load_iris(dtype: Any = np.float64) -> tuple[np.ndarray, np.ndarray]:
     return bunch.data.astype(dtype), bunch.target.astype(np.int64)
 
 
-# ----------------------------------------------------------------------------------- IDX (MNIST) files
-_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-
-
-def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """Read an IDX file (MNIST's format; ``.gz`` compressed or not) into an array.
-
-    Format: two zero bytes, a type code (0x08 = uint8, …), the number of dimensions d, then d
-    big-endian uint32 sizes, then the values in C order.
-    """
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        raw = handle.read()
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
-        raise ValueError(f"read_idx: {path} is not an IDX file (header {raw[:4]!r})")
-    ndim = raw[3]
-    shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
-    dtype = np.dtype(_IDX_DTYPES[raw[2]])
-    offset = 4 + 4 * ndim
-    if len(raw) - offset != dtype.itemsize * math.prod(shape):
-        raise ValueError(f"read_idx: {path} holds {len(raw) - offset} bytes of data, header says {shape}")
-    return np.frombuffer(raw, dtype=dtype, offset=offset).reshape(shape)
-
-
-def idx_raw_folder(name: str, data_dir: str | os.PathLike[str]) -> Path:
-    """Where torchvision keeps the raw files: ``<data_dir>/MNIST/raw`` or ``<data_dir>/FashionMNIST/raw``."""
-    return Path(data_dir) / IDX_FOLDERS[name] / "raw"
-
-
-def _find_idx(folder: Path, stem: str) -> Path | None:
-    for candidate in (folder / stem, folder / f"{stem}.gz"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def missing_idx_message(name: str, data_dir: str | os.PathLike[str]) -> str:
-    """How to get the files: a one-paragraph message for a user who is offline."""
-    folder = idx_raw_folder(name, data_dir)
-    files = ", ".join(f"{stem}(.gz)" for pair in IDX_FILES.values() for stem in pair)
-    torchvision_class = IDX_FOLDERS[name]
-    return (
-        f"{name}: the IDX files are not in {folder} and cannot be downloaded here. On a machine with "
-        f'internet run `python -c "import torchvision; torchvision.datasets.{torchvision_class}'
-        f"('{data_dir}', download=True)\"` and copy the folder {folder} here (it must hold {files}), "
-        f"or pass --data-dir pointing at a folder that has {IDX_FOLDERS[name]}/raw/."
-    )
-
-
-def idx_files_present(name: str, data_dir: str | os.PathLike[str]) -> bool:
-    folder = idx_raw_folder(name, data_dir)
-    return all(_find_idx(folder, stem) is not None for pair in IDX_FILES.values() for stem in pair)
-
-
-def load_idx_dataset(
-    name: str, data_dir: str | os.PathLike[str], dtype: Any = np.float64
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """MNIST or Fashion-MNIST from raw IDX files: images flattened to (N, 784), pixels / 255 in [0, 1].
-
-    Returns the official split ``x_train, y_train, x_test, y_test``. Raises FileNotFoundError, saying how
-    to get the files, when any of the four is missing.
-    """
-    if name not in IDX_DATASETS:
-        raise ValueError(f"load_idx_dataset: expected name to be one of {IDX_DATASETS}, got {name!r}")
-    if not idx_files_present(name, data_dir):
-        raise FileNotFoundError(missing_idx_message(name, data_dir))
-    folder = idx_raw_folder(name, data_dir)
-    arrays = []
-    for images, labels in IDX_FILES.values():
-        x = read_idx(_find_idx(folder, images))
-        y = read_idx(_find_idx(folder, labels))
-        if x.ndim != 3 or y.ndim != 1 or x.shape[0] != y.shape[0]:
-            raise ValueError(f"{name}: images {x.shape} and labels {y.shape} in {folder} do not match")
-        arrays += [(x.reshape(x.shape[0], -1) / 255.0).astype(dtype), y.astype(np.int64)]
-    return tuple(arrays)
-
-
 # --------------------------------------------------------------------------------- splits and the registry
 def train_test_split(
     x: np.ndarray, y: np.ndarray, test_size: float = 0.2, *, rng: np.random.Generator | None = None
@@ -241,10 +167,30 @@ def train_test_split(
 
     if not 0 < test_size < 1:
         raise ValueError(f"train_test_split: expected 0 < test_size < 1, got {test_size!r}")
+    check_split_sizes(len(y), len(np.unique(y)), test_size)
     x_train, x_test, y_train, y_test = _split(
         x, y, test_size=test_size, stratify=y, random_state=_sklearn_seed(rng)
     )
     return x_train, y_train, x_test, y_test
+
+
+class SplitError(ValueError):
+    """A ``test_size`` that leaves one part of a stratified split with fewer samples than classes."""
+
+
+def check_split_sizes(n_samples: int, n_classes: int, test_size: float) -> None:
+    """A stratified split puts every class in both parts, so each part needs at least ``n_classes``
+    samples: the test part gets ⌈test_size·N⌉ (scikit-learn's rounding), the training part the rest.
+    Raises SplitError with the range of ``test_size`` that works, [k/N, (N − k)/N]."""
+    n_test = math.ceil(test_size * n_samples)
+    n_train = n_samples - n_test
+    if min(n_test, n_train) < n_classes:
+        low, high = n_classes / n_samples, (n_samples - n_classes) / n_samples
+        raise SplitError(
+            f"test_size {test_size:g} leaves {n_train} training and {n_test} test samples of {n_samples} "
+            f"for {n_classes} classes (each part needs one sample of every class): expected a value in "
+            f"[{math.ceil(low * 1e4) / 1e4:g}, {math.floor(high * 1e4) / 1e4:g}]"
+        )
 
 
 def standardize(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

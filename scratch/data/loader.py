@@ -70,6 +70,13 @@ def check_batch_size(batch_size: Any) -> int:
     return int(batch_size)
 
 
+def check_shuffled_length(where: str, num_samples: int, shuffle: bool) -> None:
+    """Shuffling an empty dataset is refused, as torch's ``RandomSampler`` refuses it ("num_samples should
+    be a positive integer value"); without shuffling an empty dataset gives an epoch of no batches."""
+    if shuffle and num_samples == 0:
+        raise ValueError(f"{where}: expected a non-empty dataset to shuffle, got 0 samples")
+
+
 def epoch_order(num_samples: int, shuffle: bool, rng: np.random.Generator) -> np.ndarray:
     """The indices one epoch visits, in order: ``rng.permutation(N)`` when shuffling, else 0 … N−1.
 
@@ -100,7 +107,8 @@ class DataLoader:
         drop_last: drop the last batch when it is smaller than ``batch_size`` (default False).
         rng: the generator of the shuffling order (default: a fresh, unseeded one).
 
-    ``len(loader)`` is the number of iterations per epoch.
+    ``len(loader)`` is the number of iterations per epoch. An empty dataset with ``shuffle=True`` is a
+    ValueError (torch's ``RandomSampler`` raises too); without shuffling it gives no batches, as in torch.
 
     Differs from torch: ``torch.utils.data.DataLoader`` draws the permutation from a ``torch.Generator``
     through a ``RandomSampler``; here it comes from a NumPy generator, and the torch twin
@@ -127,6 +135,7 @@ class DataLoader:
         self.batch_size = check_batch_size(batch_size)
         self.shuffle = _check_flag("shuffle", shuffle)
         self.drop_last = _check_flag("drop_last", drop_last)
+        check_shuffled_length("DataLoader", len(dataset), self.shuffle)
         self.rng = np.random.default_rng() if rng is None else rng
 
     def __len__(self) -> int:

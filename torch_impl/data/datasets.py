@@ -1,15 +1,17 @@
 """The torch twin's data: the same NumPy arrays as ``scratch.data.datasets``, as tensors; MNIST and
-Fashion-MNIST through ``torchvision.datasets`` (downloaded when online).
+Fashion-MNIST downloaded through ``torchvision.datasets`` when they are missing (and online).
 
-Both twins must train on identical numbers, so every dataset but MNIST comes from the scratch twin's
-plain-data loaders (``scratch.data.datasets``: sklearn's sets, the gates, the spirals, the split). For
-MNIST, torchvision reads (or first downloads) the IDX files into ``<data_dir>/MNIST/raw``; the scratch
-twin's ``load_idx_dataset`` reads the same files without torch, and a parity test checks the two agree.
+Both twins must train on identical numbers, so every dataset comes from the plain-data loaders both twins
+share (``scratch.data.datasets``: sklearn's sets, the gates, the spirals, the split; ``scratch.data.idx``:
+the strict IDX reader). torchvision only downloads; a parity test checks that its own reader reads the
+same files to the same arrays.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from typing import Any
 
 import numpy as np
@@ -19,38 +21,46 @@ import torch.utils.data
 from scratch.data import datasets as plain
 from scratch.data.datasets import DatasetSplit
 
-_TORCHVISION_CLASSES = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}
+
+def download_idx_files(name: str, data_dir: str | os.PathLike[str]) -> None:
+    """Download MNIST or Fashion-MNIST's raw files with torchvision into a temporary folder, then move them
+    to ``<data_dir>/MNIST/raw``: a download that fails leaves nothing behind in ``data_dir``.
+
+    Raises MissingDataError (a FileNotFoundError) saying how to get the files when the download fails.
+    """
+    import torchvision
+
+    cls = getattr(torchvision.datasets, plain.IDX_FOLDERS[name])
+    target = plain.idx_raw_folder(name, data_dir)
+    with tempfile.TemporaryDirectory(prefix="twin-nets-download-") as scratch_dir:
+        try:
+            cls(scratch_dir, train=True, download=True)
+        except (RuntimeError, OSError, ValueError) as error:  # "Error downloading …": offline
+            raise plain.MissingDataError(plain.missing_idx_message(name, data_dir)) from error
+        downloaded = plain.idx_raw_folder(name, scratch_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for stem in plain.missing_idx_files(name, data_dir):
+            for source in (downloaded / stem, downloaded / f"{stem}.gz"):
+                if source.is_file():
+                    shutil.move(str(source), target / source.name)
 
 
 def load_idx_dataset(
     name: str, data_dir: str | os.PathLike[str], dtype: Any = np.float64, download: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """MNIST or Fashion-MNIST via ``torchvision.datasets.MNIST`` / ``FashionMNIST(root=data_dir)``.
+    """MNIST or Fashion-MNIST: the files in ``data_dir`` read by the strict reader both twins share
+    (``scratch.data.idx``: plain file reading, no math); when files are missing and ``download``, they are
+    first downloaded through torchvision (``download_idx_files``).
 
-    Reads the files when they are in ``data_dir``; otherwise downloads them when ``download`` (and online).
-    Returns ``x_train, y_train, x_test, y_test`` as ``scratch.data.datasets.load_idx_dataset`` does:
-    images flattened to (N, 784), pixels / 255. Raises FileNotFoundError with instructions when the files
-    are missing and cannot be downloaded.
+    Returns ``x_train, y_train, x_test, y_test``: images flattened to (N, 784), pixels / 255.
+    Raises MissingDataError (a FileNotFoundError) with instructions when files are missing and cannot be
+    downloaded, DataError naming a file that is corrupt.
     """
-    import torchvision
-
-    if name not in _TORCHVISION_CLASSES:
-        raise ValueError(
-            f"load_idx_dataset: expected name to be one of {tuple(_TORCHVISION_CLASSES)}, got {name!r}"
-        )
-    cls = getattr(torchvision.datasets, _TORCHVISION_CLASSES[name])
-    arrays = []
-    for train in (True, False):
-        try:
-            data = cls(os.fspath(data_dir), train=train, download=download)
-        except (RuntimeError, OSError) as error:  # torchvision: "Dataset not found" / download errors
-            raise FileNotFoundError(plain.missing_idx_message(name, data_dir)) from error
-        images = data.data.numpy()
-        arrays += [
-            (images.reshape(images.shape[0], -1) / 255.0).astype(dtype),
-            data.targets.numpy().astype(np.int64),
-        ]
-    return tuple(arrays)
+    if name not in plain.IDX_DATASETS:
+        raise ValueError(f"load_idx_dataset: expected name to be one of {plain.IDX_DATASETS}, got {name!r}")
+    if download and plain.missing_idx_files(name, data_dir):
+        download_idx_files(name, data_dir)
+    return plain.load_idx_dataset(name, data_dir, dtype)
 
 
 def load_dataset(

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import torch.utils.data
 
-from scratch.data.loader import check_batch_size, epoch_order
+from scratch.data.loader import check_batch_size, check_shuffled_length, epoch_order
 
 
 class EpochOrderSampler(torch.utils.data.Sampler[int]):
@@ -30,6 +30,7 @@ class EpochOrderSampler(torch.utils.data.Sampler[int]):
             raise TypeError(f"EpochOrderSampler: expected rng to be a numpy.random.Generator, got {rng!r}")
         self.num_samples = int(num_samples)
         self.shuffle = bool(shuffle)
+        check_shuffled_length("EpochOrderSampler", self.num_samples, self.shuffle)
         self.rng = np.random.default_rng() if rng is None else rng
 
     def __iter__(self) -> Iterator[int]:

@@ -5,6 +5,7 @@
 ``report`` (the epoch table and ``metrics.json``). ``scripts/train.py`` is the command line.
 """
 
+from scratch.data.idx import DataError
 from twin_nets.training.config import ConfigError, TrainConfig, build_parser, parse_config
 from twin_nets.training.parity import PAIRED_TRAINING_ATOL
 from twin_nets.training.runner import PairedRun, prepare
@@ -12,6 +13,7 @@ from twin_nets.training.runner import PairedRun, prepare
 __all__ = [
     "PAIRED_TRAINING_ATOL",
     "ConfigError",
+    "DataError",
     "PairedRun",
     "TrainConfig",
     "build_parser",

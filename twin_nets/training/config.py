@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,28 @@ DTYPES = ("float32", "float64")
 DEVICES = ("auto", "cpu", "cuda")
 # fields that do not change the trajectory, so a --resume may change them
 RESUMABLE_CHANGES = ("epochs", "resume", "device", "threads", "logdir", "data_dir", "experiment")
+
+
+MAX_NAME_LENGTH = 200  # a folder name, with room for ".replaced-<time>" within the usual 255 bytes
+MAX_SEED = 2**32 - 1
+MAX_EPOCHS = 1_000_000
+MAX_HIDDEN_LAYERS = 100
+
+
+def check_folder_name(flag: str, name: str) -> None:
+    """A name that is one folder: not empty, ``.`` or ``..``, no path separator, no control character, at
+    most ``MAX_NAME_LENGTH`` characters. Raises ValueError naming ``flag``."""
+    if not name or name in (".", "..") or name != name.strip():
+        problem = "a folder name (not empty, '.' or '..', no leading or trailing space)"
+    elif any(sep in name for sep in ("/", "\\", os.sep, os.altsep or "/")):
+        problem = "a folder name without '/' or '\\' (a folder directly inside --logdir)"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
+        problem = "a folder name without control characters"
+    elif len(name) > MAX_NAME_LENGTH:
+        problem = f"a folder name of at most {MAX_NAME_LENGTH} characters ({len(name)} given)"
+    else:
+        return
+    raise ValueError(f"{flag}: expected {problem}, got {name[:60]!r}{'…' if len(name) > 60 else ''}")
 
 
 class ConfigError(ValueError):
@@ -101,8 +124,13 @@ class TrainConfig:
             raise ValueError(f"--norm: expected one of none, {', '.join(NORMS)}, got {self.norm!r}")
         self._check_numbers()
         self._check_hyperparameters()
-        if self.experiment is not None and (not self.experiment or "/" in self.experiment):
-            raise ValueError(f"--experiment: expected a folder name without '/', got {self.experiment!r}")
+        if self.experiment is not None:
+            check_folder_name("--experiment", self.experiment)
+        elif len(self.run_name) > MAX_NAME_LENGTH:
+            raise ValueError(
+                f"--experiment: the name built from the flags has {len(self.run_name)} characters, more "
+                f"than {MAX_NAME_LENGTH}; pass a shorter --experiment"
+            )
 
     def _check_numbers(self) -> None:
         def require(name: str, ok: bool, expected: str) -> None:
@@ -110,10 +138,12 @@ class TrainConfig:
                 raise ValueError(f"{_flag(name)}: expected {expected}, got {getattr(self, name)!r}")
 
         require("lr", math.isfinite(self.lr) and self.lr > 0, "a learning rate > 0")
-        require("epochs", self.epochs >= 1, "an integer >= 1")
+        require("epochs", 1 <= self.epochs <= MAX_EPOCHS, f"an integer in [1, {MAX_EPOCHS}]")
         require("batch_size", self.batch_size >= 1, "an integer >= 1")
         require("threads", self.threads >= 1, "an integer >= 1")
+        require("seed", 0 <= self.seed <= MAX_SEED, f"an integer in [0, {MAX_SEED}] (2³² − 1)")
         require("hidden", all(h >= 1 for h in self.hidden), "widths >= 1")
+        require("hidden", len(self.hidden) <= MAX_HIDDEN_LAYERS, f"at most {MAX_HIDDEN_LAYERS} widths")
         require("dropout", 0 <= self.dropout < 1, "a probability in [0, 1)")
         require("test_size", 0 < self.test_size < 1, "a fraction in (0, 1)")
         for name in ("momentum", "dampening", "weight_decay", "eps", "alpha", "lr_decay"):

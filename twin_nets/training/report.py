@@ -1,12 +1,21 @@
-"""What a run reports: the per-epoch table of both twins side by side, and ``metrics.json``."""
+"""What a run reports: the per-epoch table of both twins side by side, and ``metrics.json``.
+
+``metrics.json`` is strict JSON (``allow_nan=False``): a value that is missing or not a finite number is
+``null``. Its ``status`` is ``running`` while the run trains and, at every ending, ``done``, ``diverged``,
+``interrupted`` or ``failed``.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 from twin_nets.atomic import atomic_write
+from twin_nets.training import parity
+
+STATUSES = ("running", "done", "diverged", "interrupted", "failed")
 
 # (history key, column title, format)
 _COLUMNS = (
@@ -38,7 +47,52 @@ def epoch_table(history: dict[str, list[dict[str, Any]]], parity: list[dict[str,
     return "\n".join(text)
 
 
+def strict_json(value: Any) -> Any:
+    """``value`` with every float that is NaN or infinite replaced by None (JSON's ``null``)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: strict_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(item) for item in value]
+    return value
+
+
+def metrics_record(run: Any, impl: str, twin: Any, extra: dict[str, float]) -> dict[str, Any]:
+    """One twin's ``metrics.json`` content for a ``PairedRun`` as it stands."""
+    p = run.progress
+    last = p.history[impl][-1] if p.history[impl] else {}
+    record: dict[str, Any] = {
+        "impl": impl,
+        "status": run.status,
+        "experiment": run.config.run_name,
+        "device": str(twin.device),
+        "epochs_completed": p.epoch,
+        "global_step": p.global_step,
+        "test_accuracy": last.get("test_accuracy"),
+        "test_loss": last.get("test_loss"),
+        "train_loss": last.get("train_loss"),
+        "train_accuracy": last.get("train_accuracy"),
+        "wall_time_s": p.wall_time_s[impl],
+        **extra,
+        "config": run.config.to_dict(),
+        "history": p.history[impl],
+    }
+    if run.paired:
+        epoch_diffs = [row["max_weight_diff"] for row in p.parity]
+        passed, sentence = parity.verdict(run.config.dtype, epoch_diffs)
+        record["parity"] = {
+            "max_weight_diff": max(epoch_diffs, default=None),
+            "max_loss_diff": max((row.get("max_loss_diff", 0.0) for row in p.parity), default=None),
+            "atol": parity.PAIRED_TRAINING_ATOL,
+            "passed": passed,
+            "verdict": sentence,
+            "per_epoch": p.parity,
+        }
+    return record
+
+
 def write_metrics(path: Path, record: dict[str, Any]) -> None:
-    """``metrics.json``, written atomically (temp file + rename)."""
-    data = json.dumps(record, indent=2, sort_keys=False).encode()
+    """``metrics.json``, strict JSON, written atomically (temp file + rename)."""
+    data = json.dumps(strict_json(record), indent=2, allow_nan=False).encode()
     atomic_write(path, lambda handle: handle.write(data))

@@ -1,160 +1,85 @@
 """The paired run: both twins trained in lockstep, compared after every step, logged and checkpointed.
 
-``prepare(config)`` loads the data, builds the twins and (with ``--resume``) loads their checkpoints;
-it writes nothing and raises ``ConfigError`` for a flag that is wrong for this data or machine.
-``PairedRun.run()`` then trains epoch after epoch. Every step: each twin takes its batch (the same one),
-steps, and reports its loss; a loss that is NaN or infinite stops the run, naming the step and twin;
-with both twins the largest weight difference and the loss difference are logged. Every epoch: both
-twins are evaluated, logged, checkpointed. Ctrl-C finishes the current step, saves a checkpoint there,
-and stops; ``--resume`` continues from it exactly.
+``prepare(config)`` checks the flags against the data and the machine, loads the data, builds the twins
+and (with ``--resume``) checks and loads their checkpoints; it writes nothing and raises ``ConfigError``
+(or ``DataError``) for anything the user can fix. ``PairedRun.run()`` then takes the experiment's lock,
+checks that every folder can be written, and trains epoch after epoch. Every step: each twin takes its
+batch (the same one), steps, and reports its loss; a loss, weight or gradient that is NaN or infinite
+stops the run before anything of that step is logged, naming the step and twin; with both twins the
+largest weight difference and the loss difference are logged. Every epoch: both twins are evaluated,
+logged, and checkpointed as a pair. Ctrl-C or SIGTERM finishes the current step, saves the pair there
+and stops; ``--resume`` continues from it exactly. ``metrics.json`` ends with the status ``done``,
+``diverged``, ``interrupted`` or ``failed``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import signal
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
 import torch
 from tqdm import tqdm
 
-from scratch.data.datasets import DatasetSplit
+from scratch.data.datasets import DatasetSplit, SplitError
 from torch_impl.data.datasets import load_dataset
-from twin_nets.training import parity
+from twin_nets.threads import limit_threads
+from twin_nets.training import checkpoint, outputs, parity, preflight, resume
 from twin_nets.training.board import TwinBoard
 from twin_nets.training.config import ConfigError, TrainConfig
-from twin_nets.training.report import epoch_table, write_metrics
+from twin_nets.training.progress import Progress, StopRequest, stop_on_signals
+from twin_nets.training.report import epoch_table, metrics_record, write_metrics
 from twin_nets.training.twins import Twin, build_twins, generator
 
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130  # 130 = 128 + SIGINT, the shell's convention
-OUTPUT_PATTERNS = ("events.out.tfevents.*", "checkpoint.*", "metrics.json")
+EXIT_OK, EXIT_FAILED = 0, 1  # an interrupted run exits 128 + the signal: 130 for Ctrl-C, 143 for SIGTERM
 
 
-class NonFiniteLossError(Exception):
-    """A twin's loss became NaN or infinite."""
+class DivergedError(Exception):
+    """A twin's loss, weights or gradients became NaN or infinite."""
 
 
-def resolve_device(name: str) -> torch.device:
-    """``auto`` -> CUDA when present, else CPU; ``cuda`` without a GPU is a ``ConfigError``."""
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("--device cuda: CUDA is not available on this machine (use --device cpu or auto)")
-    return torch.device(name)
-
-
-@dataclass
-class Progress:
-    """Where the run stands; saved in every checkpoint, so that ``--resume`` picks up exactly here."""
-
-    epoch: int = 0  # epochs completed
-    step_in_epoch: int = 0  # steps done in the current epoch
-    global_step: int = 0
-    sums: dict[str, dict[str, float]] = field(default_factory=dict)  # per twin: this epoch's running sums
-    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # per twin, per epoch
-    parity: list[dict[str, float]] = field(default_factory=list)  # per epoch, when both twins run
-    epoch_parity: dict[str, float] = field(default_factory=dict)  # this epoch's worst differences so far
-    wall_time_s: dict[str, float] = field(default_factory=dict)  # per twin: time in its own steps and evals
-    # when both twins run: the weight difference after step 1, and the first step it reached the contract's
-    # tolerance (how a FAIL started: at once, or grown from round-off)
-    divergence: dict[str, float] = field(default_factory=dict)
-
-    def meta(self, impl: str, config: TrainConfig) -> dict[str, Any]:
-        return {
-            "epoch": self.epoch,
-            "step_in_epoch": self.step_in_epoch,
-            "global_step": self.global_step,
-            "sums": self.sums[impl],
-            "history": self.history[impl],
-            "parity": self.parity,
-            "epoch_parity": self.epoch_parity,
-            "divergence": self.divergence,
-            "wall_time_s": self.wall_time_s[impl],
-            "impl": impl,
-            "config": config.to_dict(),
-        }
-
-
-class _StopRequest:
-    requested = False
-
-
-@contextlib.contextmanager
-def stop_on_sigint() -> Iterator[_StopRequest]:
-    """Turn the first Ctrl-C into a request the loop checks between steps (a second one stops at once)."""
-    stop = _StopRequest()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        if stop.requested:
-            raise KeyboardInterrupt
-        stop.requested = True
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _write_checkpoint(twin: Twin, meta: dict[str, Any], path: Path) -> None:
+    twin.write_checkpoint(path, meta)
 
 
 def _empty_sums() -> dict[str, float]:
     return {"loss": 0.0, "correct": 0.0, "count": 0.0}
 
 
-def check_batch_norm_batches(config: TrainConfig, n_train: int) -> None:
-    """Batch norm needs at least two samples per training batch (one sample has no variance; torch
-    raises "Expected more than 1 value per channel when training"). Say so before training starts,
-    naming the flags that fix it, rather than failing at the last batch of the first epoch."""
-    if config.norm != "batch":
-        return
-    if config.batch_size == 1:
-        raise ConfigError("--batch-size: expected at least 2 with --norm batch, got 1")
-    if not config.drop_last and n_train % config.batch_size == 1:
-        raise ConfigError(
-            f"--batch-size: with --norm batch every batch needs at least 2 samples, but "
-            f"{n_train} training samples at batch size {config.batch_size} leave a last batch of 1 "
-            f"(add --drop-last or choose another batch size)"
-        )
-
-
 def prepare(config: TrainConfig) -> PairedRun:
-    """Data, twins and (with ``--resume``) their checkpoints; writes nothing.
+    """Data, twins and (with ``--resume``) their checked checkpoints; writes nothing.
 
     Raises:
-        ConfigError: a batch larger than the training set, a batch of one sample under batch norm,
-            a hyper-parameter an optimizer rejects, ``--device cuda`` without a GPU, nothing to resume
-            or a checkpoint made with other flags.
-        FileNotFoundError: MNIST files missing and not downloadable (the message says how to get them).
+        ConfigError: a flag wrong for this data or machine (see ``preflight``), an experiment folder
+            outside ``--logdir``, nothing to resume, an unusable checkpoint or one made with other flags.
+        DataError: MNIST files missing (the message says how to get them) or corrupt (naming the file).
     """
-    device = resolve_device(config.device)
-    data = load_dataset(
-        config.dataset,
-        rng=generator(config.seed, "data"),
-        test_size=config.test_size,
-        dtype=config.dtype,
-        data_dir=config.data_dir,
-    )
-    n_train = len(data.y_train)
-    if config.batch_size > n_train:
-        raise ConfigError(
-            f"--batch-size: expected at most the {n_train} training samples of {config.dataset}, "
-            f"got {config.batch_size}"
+    device = preflight.resolve_device(config.device)
+    preflight.check_threads(config.threads)
+    root = outputs.experiment_root(config.logdir, config.run_name)
+    try:
+        data = load_dataset(
+            config.dataset,
+            rng=generator(config.seed, "data"),
+            test_size=config.test_size,
+            dtype=config.dtype,
+            data_dir=config.data_dir,
         )
-    check_batch_norm_batches(config, n_train)
+    except SplitError as error:
+        raise ConfigError(f"--test-size: {error}") from error
+    preflight.check_batches(config, len(data.y_train))
+    preflight.check_memory(config, data)
     try:
         twins = build_twins(config, data, device)
     except ValueError as error:  # an optimizer or layer rejecting a hyper-parameter, as torch does
         raise ConfigError(" ".join(str(error).split())) from error
-    run = PairedRun(config, data, twins)
+    run = PairedRun(config, data, twins, root)
     if config.resume:
         run.load_checkpoints()
     return run
@@ -163,9 +88,11 @@ def prepare(config: TrainConfig) -> PairedRun:
 class PairedRun:
     """One run of one or both twins; see the module docstring."""
 
-    def __init__(self, config: TrainConfig, data: DatasetSplit, twins: dict[str, Twin]) -> None:
+    def __init__(
+        self, config: TrainConfig, data: DatasetSplit, twins: dict[str, Twin], root: Path | None = None
+    ) -> None:
         self.config, self.data, self.twins = config, data, twins
-        self.root = Path(config.logdir) / config.run_name
+        self.root = Path(config.logdir) / config.run_name if root is None else root
         self.folders = {impl: self.root / impl for impl in twins}
         self.progress = Progress(
             sums={impl: _empty_sums() for impl in twins},
@@ -174,6 +101,7 @@ class PairedRun:
         )
         self.status = "not started"
         self.boards: dict[str, TwinBoard] = {}
+        self.committed: tuple[int, int] | None = None  # (epoch, step) of the last pair committed
 
     @property
     def paired(self) -> bool:
@@ -181,20 +109,9 @@ class PairedRun:
 
     # ------------------------------------------------------------------ checkpoints
     def load_checkpoints(self) -> None:
-        """Restore every twin and the progress from the experiment's checkpoints (``--resume``)."""
-        metas = {}
-        for impl, twin in self.twins.items():
-            path = self.folders[impl] / twin.checkpoint_name
-            if not path.is_file():
-                raise ConfigError(f"--resume: no checkpoint {path} to resume from")
-            metas[impl] = twin.load(self.folders[impl])
-        positions = {(m["epoch"], m["step_in_epoch"], m["global_step"]) for m in metas.values()}
-        if len(positions) != 1:
-            raise ConfigError(f"--resume: the twins' checkpoints are at different steps: {positions}")
+        """Restore every twin and the progress from the committed pair (``--resume``), all checked first."""
+        metas = resume.load_pair(self.config, self.twins, self.root)
         first = next(iter(metas.values()))
-        mismatches = self.config.resume_mismatches(first["config"])
-        if mismatches:
-            raise ConfigError("--resume: the checkpoint was made with other flags: " + "; ".join(mismatches))
         p = self.progress
         p.epoch, p.step_in_epoch, p.global_step = first["epoch"], first["step_in_epoch"], first["global_step"]
         p.parity, p.epoch_parity = first["parity"], first["epoch_parity"]
@@ -205,48 +122,75 @@ class PairedRun:
                 meta["history"],
                 meta["wall_time_s"],
             )
+        self.committed = (p.epoch, p.global_step)
 
     def save_checkpoints(self) -> None:
-        for impl, twin in self.twins.items():
-            twin.save(self.folders[impl], self.progress.meta(impl, self.config))
+        """Commit both twins' checkpoints as one pair (``checkpoint.commit_pair``)."""
+        p = self.progress
+        writers = {
+            impl: functools.partial(_write_checkpoint, twin, p.meta(impl, self.config))
+            for impl, twin in self.twins.items()
+        }
+        checkpoint.commit_pair(self.root, writers, p.global_step)
+        self.committed = (p.epoch, p.global_step)
+
+    def _kept(self) -> str:
+        if self.committed is None:
+            return "no checkpoint was kept (none was made yet)"
+        epoch, step = self.committed
+        return f"the last good checkpoint pair (epoch {epoch}, step {step}) is kept in {self.root}"
 
     # ------------------------------------------------------------------ the loop
     def run(self, out: TextIO = sys.stdout) -> int:
-        """Train to ``config.epochs``; print the table and the verdict; return the exit status."""
-        threads = torch.get_num_threads()
-        # Small matrices: torch's CPU thread pool costs more in synchronisation than it saves.
-        torch.set_num_threads(self.config.threads)
-        if any(torch.device(twin.device).type == "cuda" for twin in self.twins.values()):
-            torch.backends.cuda.matmul.allow_tf32 = False  # parity: no reduced-precision matmuls
-            torch.backends.cudnn.allow_tf32 = False
+        """Lock the experiment, check its folders, train to ``config.epochs``; print the table and the
+        verdict; return the exit status. Raises OutputError (before anything else is written) when the
+        experiment is locked by another run or a folder cannot be written."""
+        lock = outputs.ExperimentLock(self.root)
+        note = lock.acquire()
         try:
-            self._open_boards(out)
-            exit_code = self._train(out)
+            try:
+                outputs.probe_folders(self.folders.values())
+            except outputs.OutputError:
+                lock.release(keep_folders=False)
+                raise
+            if note:
+                print(note, file=out)
+            with limit_threads(self.config.threads):
+                if any(torch.device(twin.device).type == "cuda" for twin in self.twins.values()):
+                    torch.backends.cuda.matmul.allow_tf32 = False  # parity: no reduced-precision matmuls
+                    torch.backends.cudnn.allow_tf32 = False
+                exit_code = self._train(out)
         finally:
-            torch.set_num_threads(threads)
+            lock.release()
         return self._report(exit_code, out)
 
     def _open_boards(self, out: TextIO) -> None:
-        config = self.config
+        config, p = self.config, self.progress
         if not config.resume:
-            self._move_earlier_outputs(out)
-        purge_step = self.progress.global_step + 1 if config.resume else None
+            for line in outputs.move_earlier_outputs(self.root, self.folders):
+                print(line, file=out)
+        purge_step = p.global_step + 1 if config.resume else None
         self.boards = {impl: TwinBoard(folder, purge_step) for impl, folder in self.folders.items()}
         for board in self.boards.values():
             board.log_config(config)
         devices = ", ".join(f"{impl} on {twin.device}" for impl, twin in self.twins.items())
         print(f"train.py: {self.data!r}; {devices}; logs in {self.root}", file=out)
         print(f"config: {config.describe()}", file=out)
+        if config.resume:
+            print(f"train.py: resumed from epoch {p.epoch} (step {p.global_step}, batch {p.step_in_epoch} "
+                  f"of the next epoch)", file=out)  # fmt: skip
 
     def _train(self, out: TextIO) -> int:
-        """The epochs, under a Ctrl-C guard and a progress bar (shown on a terminal, after 2 s)."""
+        """The epochs, under a signal guard and a progress bar (shown on a terminal, after 2 s)."""
         config, p = self.config, self.progress
         steps_per_epoch = len(next(iter(self.twins.values())).loader)
         self.status = "running"
         start = time.perf_counter()
         try:
             with (
-                stop_on_sigint() as stop,
+                stop_on_signals() as stop,
+                # the guard below reports every NaN or inf; NumPy's warnings would only precede it
+                np.errstate(over="ignore", invalid="ignore", divide="ignore"),
                 tqdm(
                     total=config.epochs * steps_per_epoch,
                     initial=p.global_step,
@@ -258,23 +202,39 @@ class PairedRun:
                     file=sys.stderr,
                 ) as bar,
             ):
-                while p.epoch < config.epochs and not stop.requested:
+                self._open_boards(out)
+                while p.epoch < config.epochs and stop.signum is None:
                     self._run_epoch(stop, bar)
-            if stop.requested and p.epoch < config.epochs:
+            if stop.signum is not None and p.epoch < config.epochs:
                 self.save_checkpoints()
                 self.status = "interrupted"
+                name = signal.Signals(stop.signum).name
                 print(
-                    f"train.py: interrupted after step {p.global_step} (epoch {p.epoch + 1}, batch "
+                    f"train.py: interrupted ({name}) after step {p.global_step} (epoch {p.epoch + 1}, batch "
                     f"{p.step_in_epoch}); checkpoint saved in {self.root}; continue with --resume",
-                    file=out,
+                    file=sys.stderr,
                 )
-                return EXIT_INTERRUPTED
-            self.status = "completed"
+                return 128 + stop.signum
+            self.status = "done"
             return EXIT_OK
-        except NonFiniteLossError as error:
+        except DivergedError as error:
             self.status = "diverged"
-            print(f"train.py: {error}", file=sys.stderr)
+            print(f"train.py: {error}; {self._kept()}", file=sys.stderr)
             return EXIT_FAILED
+        except KeyboardInterrupt:
+            self.status = "interrupted"
+            print(f"train.py: stopped at once by a second signal after step {p.global_step}; {self._kept()}",
+                  file=sys.stderr)  # fmt: skip
+            return 128 + signal.SIGINT
+        except OSError as error:  # a disk that fills, a folder removed under the run
+            self.status = "failed"
+            where = f": {error.filename}" if error.filename else ""
+            print(f"train.py: stopped after step {p.global_step}, cannot write{where} "
+                  f"({error.strerror or error}); {self._kept()}", file=sys.stderr)  # fmt: skip
+            return EXIT_FAILED
+        except BaseException:
+            self.status = "failed"
+            raise
         finally:
             self._finish(time.perf_counter() - start)
 
@@ -292,8 +252,8 @@ class PairedRun:
                 return EXIT_FAILED
         return exit_code
 
-    def _run_epoch(self, stop: _StopRequest, bar: tqdm) -> None:
-        """One epoch, or its rest after a resume; returns early (checkpoint pending) on Ctrl-C."""
+    def _run_epoch(self, stop: StopRequest, bar: tqdm) -> None:
+        """One epoch, or its rest after a resume; returns early (checkpoint pending) on a stop signal."""
         p = self.progress
         iterators = {impl: twin.epoch_batches() for impl, twin in self.twins.items()}
         n_steps = len(next(iter(self.twins.values())).loader)
@@ -308,9 +268,13 @@ class PairedRun:
             for impl, board in self.boards.items():
                 board.log_step(p.global_step, losses[impl], step_parity)
             bar.update(1)
-            if stop.requested:
+            if stop.signum is not None:
                 return
         self._end_epoch(bar)
+
+    def _where(self, k: int) -> str:
+        p = self.progress
+        return f"step {p.global_step + 1} (epoch {p.epoch + 1}, batch {k + 1})"
 
     def _step(self, batches: dict[str, Any], k: int) -> dict[str, float]:
         p = self.progress
@@ -328,13 +292,13 @@ class PairedRun:
         bad = [
             f"the {impl} twin's loss is {loss}" for impl, loss in losses.items() if not math.isfinite(loss)
         ]
+        for impl, twin in self.twins.items():
+            if not bad and (what := twin.first_non_finite()) is not None:
+                bad.append(
+                    f"the {impl} twin's {what} holds NaN or inf (its loss {losses[impl]:.4g} is finite)"
+                )
         if bad:
-            kept = ", ".join(str(self.folders[i] / t.checkpoint_name) for i, t in self.twins.items())
-            where = f"step {p.global_step + 1} (epoch {p.epoch + 1}, batch {k + 1})"
-            checkpoint = f"({kept}, epoch {p.epoch})" if p.epoch else "(none yet: no epoch completed)"
-            raise NonFiniteLossError(
-                f"stopped at {where}: {' and '.join(bad)}; the last good checkpoint is kept {checkpoint}"
-            )
+            raise DivergedError(f"diverged at {self._where(k)}: {' and '.join(bad)}")
         return losses
 
     def _compare(self, losses: dict[str, float]) -> dict[str, float]:
@@ -351,25 +315,31 @@ class PairedRun:
 
     def _end_epoch(self, bar: tqdm) -> None:
         p = self.progress
-        p.epoch += 1
+        records = {}
         for impl, twin in self.twins.items():
             start = time.perf_counter()
             test_loss, test_accuracy = twin.evaluate()
             p.wall_time_s[impl] += time.perf_counter() - start
+            if not math.isfinite(test_loss):
+                raise DivergedError(
+                    f"diverged in epoch {p.epoch + 1}: the {impl} twin's test loss is {test_loss}"
+                )
             sums = p.sums[impl]
-            record = {
-                "epoch": p.epoch,
+            records[impl] = {
+                "epoch": p.epoch + 1,
                 "step": p.global_step,
                 "train_loss": sums["loss"] / max(sums["count"], 1),
                 "train_accuracy": sums["correct"] / max(sums["count"], 1),
                 "test_loss": test_loss,
                 "test_accuracy": test_accuracy,
             }
-            p.history[impl].append(record)
+        p.epoch += 1
+        for impl, twin in self.twins.items():
+            p.history[impl].append(records[impl])
             twin.mark_epoch_start()  # the next epoch's order starts from the generator's state now
             gradients = twin.gradients()
             parameters = {name: value for name, value in twin.weights().items() if name in gradients}
-            self.boards[impl].log_epoch(p.global_step, record, twin.lr, parameters, gradients)
+            self.boards[impl].log_epoch(p.global_step, records[impl], twin.lr, parameters, gradients)
             p.sums[impl] = _empty_sums()
         if self.paired:
             diff = parity.max_weight_difference(
@@ -383,63 +353,21 @@ class PairedRun:
         self._write_metrics()
 
     # ------------------------------------------------------------------ outputs
-    def _move_earlier_outputs(self, out: TextIO) -> None:
-        """A fresh run starts from empty folders; what an earlier run left there is moved, never deleted,
-        to ``<logdir>/<experiment>.replaced-<UTC time>/<twin>`` (TensorBoard shows it as a run of its own)."""
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        for impl, folder in self.folders.items():
-            earlier = [p for pattern in OUTPUT_PATTERNS for p in folder.glob(pattern) if p.is_file()]
-            if not earlier:
-                continue
-            keep = self.root.with_name(f"{self.root.name}.replaced-{stamp}") / impl
-            suffix = 1
-            while keep.exists():  # two replacements within one second
-                suffix += 1
-                keep = self.root.with_name(f"{self.root.name}.replaced-{stamp}-{suffix}") / impl
-            keep.mkdir(parents=True)
-            for path in earlier:
-                path.replace(keep / path.name)
-            print(f"train.py: moved the earlier {impl} run's files to {keep}", file=out)
-
     def _finish(self, seconds: float) -> None:
-        self._write_metrics(run_wall_time_s=seconds)
+        """The final metrics and hparams, and the boards closed; a write that fails now (a full disk) is
+        already reported by the caller, so it is not raised again."""
+        with contextlib.suppress(OSError):
+            self._write_metrics(run_wall_time_s=seconds)
         for impl, board in self.boards.items():
             last = self.progress.history[impl][-1] if self.progress.history[impl] else None
-            if last is not None:
-                board.log_hparams(
-                    self.config, {k: last[k] for k in ("test_accuracy", "test_loss", "train_loss")}
-                )
-            board.close()
+            with contextlib.suppress(OSError):
+                if last is not None:
+                    board.log_hparams(
+                        self.config, {k: last[k] for k in ("test_accuracy", "test_loss", "train_loss")}
+                    )
+                board.close()
 
     def _write_metrics(self, **extra: float) -> None:
-        p = self.progress
         for impl, twin in self.twins.items():
-            last = p.history[impl][-1] if p.history[impl] else {}
-            record: dict[str, Any] = {
-                "impl": impl,
-                "status": self.status,
-                "experiment": self.config.run_name,
-                "device": str(twin.device),
-                "epochs_completed": p.epoch,
-                "global_step": p.global_step,
-                "test_accuracy": last.get("test_accuracy"),
-                "test_loss": last.get("test_loss"),
-                "train_loss": last.get("train_loss"),
-                "train_accuracy": last.get("train_accuracy"),
-                "wall_time_s": p.wall_time_s[impl],
-                **extra,
-                "config": self.config.to_dict(),
-                "history": p.history[impl],
-            }
-            if self.paired:
-                epoch_diffs = [row["max_weight_diff"] for row in p.parity]
-                passed, sentence = parity.verdict(self.config.dtype, epoch_diffs)
-                record["parity"] = {
-                    "max_weight_diff": max(epoch_diffs, default=None),
-                    "max_loss_diff": max((row.get("max_loss_diff", 0.0) for row in p.parity), default=None),
-                    "atol": parity.PAIRED_TRAINING_ATOL,
-                    "passed": passed,
-                    "verdict": sentence,
-                    "per_epoch": p.parity,
-                }
+            record = metrics_record(self, impl, twin, extra)
             write_metrics(self.folders[impl] / "metrics.json", record)

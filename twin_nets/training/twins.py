@@ -44,12 +44,11 @@ def generator(seed: int, stream: str) -> np.random.Generator:
 class Twin:
     """What both twins share: the batch-order and dropout generators, and checkpoint bookkeeping.
 
-    Subclasses set ``impl`` and ``checkpoint_name`` and implement ``step``, ``evaluate``, ``weights``,
+    Subclasses set ``impl`` and implement ``step``, ``evaluate``, ``weights``,
     ``gradients`` and the file format (``_write`` / ``_read``); every answer is NumPy or a float.
     """
 
     impl: str
-    checkpoint_name: str
 
     def __init__(
         self,
@@ -88,19 +87,37 @@ class Twin:
         self.loader_rng.bit_generator.state = state["loader_epoch_start"]
         self.dropout_rng.bit_generator.state = state["dropout"]
 
-    def save(self, folder: Path, meta: dict[str, Any]) -> Path:
-        """Model, optimizer, generators and ``meta`` into ``folder/checkpoint_name`` (atomically)."""
-        path = folder / self.checkpoint_name
+    def write_checkpoint(self, path: Path, meta: dict[str, Any]) -> None:
+        """Model, optimizer, generators and ``meta`` into ``path`` (atomically)."""
         self._write(path, {**meta, "rng": self.rng_state()})
-        return path
 
-    def load(self, folder: Path) -> dict[str, Any]:
-        """Restore model, optimizer and generators from ``folder``; returns the checkpoint's ``meta``."""
-        model_state, optimizer_state, meta = self._read(folder / self.checkpoint_name)
+    def read_checkpoint(self, path: Path) -> tuple[Any, Any, dict[str, Any]]:
+        """``(model_state, optimizer_state, meta)`` as stored; raises ``checkpoint.CheckpointError``."""
+        return self._read(path)
+
+    def apply_checkpoint(self, model_state: Any, optimizer_state: Any, meta: dict[str, Any]) -> None:
+        """Load a checkpoint that ``resume.validate`` accepted into the model, optimizer and generators."""
         self.model.load_state_dict(model_state)
         self.optimizer.load_state_dict(optimizer_state)
         self.set_rng_state(meta["rng"])
-        return meta
+
+    def reference_state(self, batch: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What a checkpoint of this twin must hold: the model's state dict and the optimizer's after one
+        step on ``batch``, taken from copies (this twin is left untouched), in the twin's own types."""
+        model, loss_fn, optimizer = copy.deepcopy((self.model, self.loss_fn, self.optimizer))
+        twin = copy.copy(self)
+        twin.model, twin.loss_fn, twin.optimizer = model, loss_fn, optimizer
+        with np.errstate(all="ignore"):
+            twin.step(batch)
+        return model.state_dict(), optimizer.state_dict()
+
+    def first_non_finite(self) -> str | None:
+        """The first weight, buffer or gradient holding NaN or ±inf (``"weight 0.weight"``), else None."""
+        for kind, arrays in (("weight", self.weights()), ("gradient", self.gradients())):
+            for name, value in arrays.items():
+                if value is not None and value.dtype.kind in "fc" and not np.isfinite(value).all():
+                    return f"{kind} {name}"
+        return None
 
     def step(self, batch: Any) -> tuple[float, int]:
         raise NotImplementedError
@@ -126,7 +143,6 @@ class ScratchTwin(Twin):
     """The NumPy twin: ``scratch`` model, loss, optimizer and loader; checkpoints as ``.npz``."""
 
     impl = "scratch"
-    checkpoint_name = "checkpoint.npz"
 
     def step(self, batch: Any) -> tuple[float, int]:
         x, y = batch
@@ -143,7 +159,7 @@ class ScratchTwin(Twin):
         return state
 
     def gradients(self) -> dict[str, np.ndarray]:
-        return {name: p.grad for name, p in self.model.named_parameters()}
+        return {name: p.grad for name, p in self.model.named_parameters() if p.grad is not None}
 
     def _write(self, path: Path, meta: dict[str, Any]) -> None:
         checkpoint.save_scratch(path, self.model.state_dict(), self.optimizer.state_dict(), meta)
@@ -156,7 +172,6 @@ class TorchTwin(Twin):
     """The torch twin: ``torch.nn`` model and loss, ``torch.optim``, torch's DataLoader; ``.pt`` files."""
 
     impl = "torch"
-    checkpoint_name = "checkpoint.pt"
 
     def step(self, batch: Any) -> tuple[float, int]:
         x, y = batch
