@@ -7,9 +7,12 @@ Each row of ``CASES`` is one loss with one option combination: a scratch factory
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +27,7 @@ from parity_tests.parity import (
     tolerance,
 )
 from scratch.gradcheck import gradcheck_loss, numerical_gradient, relative_error
+from scratch.nn import functional as SF
 from torch_impl.nn.state import load_numpy_state_dict
 
 N, C = 5, 4
@@ -321,7 +325,7 @@ def test_three_way_finite_differences(make_scratch, make_torch, data, rng, reque
     analytic = loss.backward(upstream)
     numeric = numerical_gradient(lambda: float(np.sum(upstream * loss(x, target))), x)
     assert relative_error(analytic, numeric) < FINITE_DIFFERENCE_RTOL
-    assert gradcheck_loss(loss, x, target) < FINITE_DIFFERENCE_RTOL  # upstream of ones, as E itself
+    assert gradcheck_loss(loss, x, target, rng=rng) < FINITE_DIFFERENCE_RTOL  # both measures
 
 
 # ---------------------------------------------------------------------------------------------- edges
@@ -908,3 +912,238 @@ def test_state_dict_keys_match_torch_and_load_both_ways(make_scratch, make_torch
     scratch_loss.load_state_dict(torch_loss.state_dict())
     for key, value in torch_loss.state_dict().items():
         assert_twin_close(scratch_loss.state_dict()[key], value, f"state_dict[{key!r}]")
+
+
+# ---------------------------------------------------------------------------------------------- functions
+# Each function of scratch.nn.functional.loss against torch.nn.functional's of the same name, directly.
+FUNCTIONS = [  # (id, scratch forward, scratch backward, torch function, keyword arguments given C, data)
+    ("C3.1.2-mse-F-mse_loss", SF.mse_loss, SF.mse_loss_backward, TF.mse_loss, lambda c: {}, regression),
+    (
+        "C3.1.2-mse-F-mse_loss-none",
+        SF.mse_loss,
+        SF.mse_loss_backward,
+        TF.mse_loss,
+        lambda c: {"reduction": "none"},
+        regression_3d,
+    ),
+    (
+        "C3.1.2-cross-entropy-F-nll_loss",
+        SF.nll_loss,
+        SF.nll_loss_backward,
+        TF.nll_loss,
+        lambda c: {},
+        log_probabilities(class_indices),
+    ),
+    (
+        "C3.1.2-cross-entropy-F-nll_loss-weight-ignore-spatial",
+        SF.nll_loss,
+        SF.nll_loss_backward,
+        TF.nll_loss,
+        lambda c: {"weight": class_weights(c), "ignore_index": IGNORE},
+        log_probabilities(class_indices_spatial),
+    ),
+    (
+        "C3.1.2-cross-entropy-F-cross_entropy",
+        SF.cross_entropy,
+        SF.cross_entropy_backward,
+        TF.cross_entropy,
+        lambda c: {},
+        class_indices,
+    ),
+    (
+        "C3.1.2-cross-entropy-F-cross_entropy-all-options",
+        SF.cross_entropy,
+        SF.cross_entropy_backward,
+        TF.cross_entropy,
+        lambda c: {
+            "weight": class_weights(c),
+            "ignore_index": IGNORE,
+            "label_smoothing": EPS,
+            "reduction": "sum",
+        },
+        class_indices_spatial,
+    ),
+    (
+        "C3.1.2-cross-entropy-F-cross_entropy-prob-smoothing",
+        SF.cross_entropy,
+        SF.cross_entropy_backward,
+        TF.cross_entropy,
+        lambda c: {"weight": class_weights(c), "label_smoothing": EPS, "reduction": "none"},
+        probabilities_spatial,
+    ),
+    (
+        "C3.1.2-cross-entropy-F-binary_cross_entropy",
+        SF.binary_cross_entropy,
+        SF.binary_cross_entropy_backward,
+        TF.binary_cross_entropy,
+        lambda c: {"weight": class_weights(c)},
+        binary,
+    ),
+    (
+        "C3.1.2-cross-entropy-F-binary_cross_entropy_with_logits",
+        SF.binary_cross_entropy_with_logits,
+        SF.binary_cross_entropy_with_logits_backward,
+        TF.binary_cross_entropy_with_logits,
+        lambda c: {"weight": class_weights(c), "pos_weight": 3 * class_weights(c), "reduction": "none"},
+        binary_logits,
+    ),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float64", "float32"])
+@pytest.mark.parametrize(
+    ("forward", "backward", "torch_fn", "kwargs", "data"),
+    [pytest.param(*row[1:], id=row[0]) for row in FUNCTIONS],
+)
+def test_functions_match_torch_functional(forward, backward, torch_fn, kwargs, data, dtype, rng, request):
+    what = request.node.callspec.id
+    x, target = data(rng, dtype, N, C)
+    options = {k: v.astype(dtype) if isinstance(v, np.ndarray) else v for k, v in kwargs(C).items()}
+    value, cache = forward(x, target, **options)
+    x_t = to_torch(x, requires_grad=True)
+    value_t = torch_fn(x_t, tensor(target), **_tensors(options))
+    assert_twin_close(value, value_t, f"{what}: value")
+    upstream = np.asarray(rng.standard_normal(value.shape)).astype(dtype)
+    value_t.backward(tensor(upstream))
+    assert_twin_close(backward(upstream, cache), x_t.grad, f"{what}: gradient of the input")
+
+
+# ---------------------------------------------------------------------------------------------- boundaries
+def test_bce_target_outside_0_1_is_refused_by_both_twins():
+    """torch ≥ 2.1 checks the target too ("all elements of target should be between 0 and 1")."""
+    x = np.array([0.5, 0.5, 0.5])
+    for bad in (2.0, -0.1, np.nan):
+        target = np.array([0.0, bad, 1.0])
+        with pytest.raises(RuntimeError, match="target should be between 0 and 1"):
+            tnn.BCELoss()(tensor(x), tensor(target))
+        with pytest.raises(ValueError, match=r"every element of target in \[0, 1\]"):
+            snn.BCELoss()(x, target)
+
+
+@pytest.mark.parametrize(
+    ("scratch_loss", "torch_loss"),
+    [
+        pytest.param(snn.BCELoss(), tnn.BCELoss(), id="C3.1.2-cross-entropy-bce-size-mismatch"),
+        pytest.param(
+            snn.BCEWithLogitsLoss(), tnn.BCEWithLogitsLoss(), id="C3.1.2-cross-entropy-bce-logits-size"
+        ),
+    ],
+)
+def test_binary_losses_refuse_a_target_of_another_size_in_both_twins(scratch_loss, torch_loss):
+    x, target = np.full((4, 3), 0.5), np.full((4, 1), 0.5)
+    with pytest.raises(ValueError):
+        torch_loss(tensor(x), tensor(target))
+    with pytest.raises(ValueError, match=r"target of shape \(4, 3\)"):
+        scratch_loss(x, target)
+
+
+def test_mse_size_mismatch_torch_warns_and_broadcasts_scratch_raises():
+    """The one deliberate difference of shape rules (docs/differences-from-torch.md)."""
+    x, target = np.zeros((4, 3)), np.zeros((4, 1))
+    with pytest.warns(UserWarning, match="different to the input size"):
+        tnn.MSELoss()(tensor(x), tensor(target))
+    with pytest.raises(ValueError, match="no broadcasting"):
+        snn.MSELoss()(x, target)
+
+
+@pytest.mark.parametrize("ignore_index", [0, 2], ids=lambda i: f"C3.1.2-cross-entropy-prob-ignore-{i}")
+def test_probability_targets_refuse_any_non_negative_ignore_index_as_torch(ignore_index):
+    x, q = np.zeros((2, 3)), np.full((2, 3), 1 / 3)
+    with pytest.raises(RuntimeError, match="ignore_index is not supported for floating point target"):
+        tnn.CrossEntropyLoss(ignore_index=ignore_index)(tensor(x), tensor(q))
+    with pytest.raises(ValueError, match="ignore_index is not supported"):
+        snn.CrossEntropyLoss(ignore_index=ignore_index)(x, q)
+
+
+BOUNDARY_EDGES = [
+    pytest.param(
+        snn.CrossEntropyLoss(label_smoothing=1.0),
+        tnn.CrossEntropyLoss(label_smoothing=1.0),
+        np.array([[1.0, -2.0, 0.5], [0.0, 3.0, 1.0]]),
+        np.array([0, 2]),
+        id="C3.1.2-cross-entropy-smoothing-1.0",
+    ),
+    pytest.param(
+        snn.CrossEntropyLoss(ignore_index=0),
+        tnn.CrossEntropyLoss(ignore_index=0),
+        np.array([[-INF, 0.0, 1.0], [0.0, 1.0, 2.0]]),
+        np.array([0, 1]),
+        id="C3.1.2-cross-entropy-ignored-row-neg-inf-mean",
+    ),
+    pytest.param(
+        snn.CrossEntropyLoss(ignore_index=0, reduction="none", label_smoothing=EPS),
+        tnn.CrossEntropyLoss(ignore_index=0, reduction="none", label_smoothing=EPS),
+        np.array([[-INF, 0.0, 1.0], [0.0, 1.0, 2.0]]),
+        np.array([0, 1]),
+        id="C3.1.2-cross-entropy-ignored-row-neg-inf-smoothing-none",
+    ),
+    pytest.param(
+        snn.NLLLoss(ignore_index=0, reduction="sum"),
+        tnn.NLLLoss(ignore_index=0, reduction="sum"),
+        np.array([[-INF, -1.0], [-0.5, -1.0]]),
+        np.array([0, 1]),
+        id="C3.1.2-cross-entropy-nll-ignored-neg-inf-sum",
+    ),
+]
+
+
+@pytest.mark.parametrize(("scratch_loss", "torch_loss", "x", "target"), BOUNDARY_EDGES)
+def test_boundaries_match_torch(scratch_loss, torch_loss, x, target, rng, request):
+    """label_smoothing = 1 is valid; an ignored row whose logit is −inf leaves the loss finite."""
+    value, _, _ = check_twins(request.node.callspec.id, scratch_loss, torch_loss, x, target, rng)
+    assert np.all(np.isfinite(value))
+
+
+EMPTY = [  # (id, scratch factory, torch factory, input, target)
+    ("C3.1.2-mse-empty", snn.MSELoss, tnn.MSELoss, np.zeros((0, 3)), np.zeros((0, 3))),
+    (
+        "C3.1.2-cross-entropy-ce-empty",
+        snn.CrossEntropyLoss,
+        tnn.CrossEntropyLoss,
+        np.zeros((0, 3)),
+        np.zeros(0, np.int64),
+    ),
+    (
+        "C3.1.2-cross-entropy-ce-prob-empty",
+        snn.CrossEntropyLoss,
+        tnn.CrossEntropyLoss,
+        np.zeros((0, 3)),
+        np.zeros((0, 3)),
+    ),
+    ("C3.1.2-cross-entropy-nll-empty", snn.NLLLoss, tnn.NLLLoss, np.zeros((0, 3)), np.zeros(0, np.int64)),
+    ("C3.1.2-cross-entropy-bce-empty", snn.BCELoss, tnn.BCELoss, np.zeros(0), np.zeros(0)),
+    (
+        "C3.1.2-cross-entropy-bce-logits-empty",
+        snn.BCEWithLogitsLoss,
+        tnn.BCEWithLogitsLoss,
+        np.zeros(0),
+        np.zeros(0),
+    ),
+]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize(
+    ("make_scratch", "make_torch", "x", "target"), [pytest.param(*r[1:], id=r[0]) for r in EMPTY]
+)
+def test_zero_size_input_matches_torch(make_scratch, make_torch, x, target, reduction, rng, request):
+    """An empty batch: 'mean' is nan (0 / 0), 'sum' 0, 'none' empty, as torch; no NumPy warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_twins(
+            request.node.callspec.id,
+            make_scratch(reduction=reduction),
+            make_torch(reduction=reduction),
+            x,
+            target,
+            rng,
+        )
+
+
+def test_nan_label_smoothing_is_refused_where_torch_lets_it_through():
+    """A deliberate difference: torch's ``label_smoothing > 0`` is false for NaN, so it silently computes
+    the loss without smoothing; here NaN raises at construction."""
+    x, t = torch.tensor([[1.0, -1.0, 0.5]]), torch.tensor([0])
+    assert torch.equal(tnn.CrossEntropyLoss(label_smoothing=float("nan"))(x, t), tnn.CrossEntropyLoss()(x, t))
+    with pytest.raises(ValueError, match="label_smoothing in"):
+        snn.CrossEntropyLoss(label_smoothing=np.nan)
