@@ -30,6 +30,7 @@ _OPT = "parity_tests/optim/test_optim.py"
 _SURF = "parity_tests/experiments/test_surfaces.py"
 _INIT = "parity_tests/nn/test_init.py"
 _REGULARIZATION = "parity_tests/experiments/test_regularization.py"
+_DISTRIBUTED = "parity_tests/distributed/test_data_parallel.py"
 
 CONCEPTS: tuple[Concept, ...] = (
     _c(
@@ -262,6 +263,15 @@ CONCEPTS: tuple[Concept, ...] = (
         [_OPT],
     ),
     _c(
+        "C3.2.1-data-parallel",
+        "3.2.1",
+        "Optimizer",
+        "Data-parallel mini-batch SGD: shard gradients averaged by an all-reduce (beyond the notes)",
+        ["scratch.distributed.ring_allreduce", "scratch.distributed.average_gradients"],
+        ["torch_impl.distributed.wrap", "torch.nn.parallel.DistributedDataParallel"],
+        [_DISTRIBUTED, "parity_tests/distributed/test_collectives.py"],
+    ),
+    _c(
         "C3.2.2-local-minima",
         "3.2.2",
         "Local Minima와 Saddle Point 문제",
@@ -354,6 +364,15 @@ CONCEPTS: tuple[Concept, ...] = (
         ["scratch.nn.LayerNorm"],
         ["torch_impl.nn.LayerNorm"],
         ["parity_tests/nn/test_normalization.py", "parity_tests/training/test_runner.py", _REGULARIZATION],
+    ),
+    _c(
+        "C4.3-sync-batchnorm",
+        "4.3",
+        "배치 정규화",
+        "Sync batch normalization: statistics all-reduced over the workers (beyond the notes)",
+        ["scratch.distributed.SyncBatchNorm"],
+        ["torch_impl.distributed.convert_sync_batchnorm", "torch.nn.SyncBatchNorm"],
+        [_DISTRIBUTED, "parity_tests/distributed/test_collectives.py"],
     ),
 )
 
