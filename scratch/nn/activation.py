@@ -44,7 +44,7 @@ class _Elementwise(Module):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         saved = self._take("_saved")
-        g = check_grad_output(f"{type(self).__name__}.backward", grad_output, saved.shape)
+        g = check_grad_output(f"{type(self).__name__}.backward", grad_output, saved.shape, saved.dtype)
         return self.function_backward(g, saved)
 
 
@@ -243,7 +243,7 @@ class PReLU(Module):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         x = self._take("_x")
-        g = check_grad_output("PReLU.backward", grad_output, x.shape)
+        g = check_grad_output("PReLU.backward", grad_output, x.shape, x.dtype)
         grad_input, grad_weight = F.prelu_backward(g, x, self.weight.data)
         self.weight.grad += grad_weight
         return grad_input
@@ -272,7 +272,7 @@ class _AlongDim(Module):
 
     def _output_cache(self, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         y = self._take("_y")
-        return check_grad_output(f"{type(self).__name__}.backward", grad_output, y.shape), y
+        return check_grad_output(f"{type(self).__name__}.backward", grad_output, y.shape, y.dtype), y
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

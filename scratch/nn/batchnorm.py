@@ -55,8 +55,8 @@ class BatchNorm1d(Module):
 
     Example:
         >>> import numpy as np
-        >>> bn = BatchNorm1d(1, eps=0.0)
-        >>> bn(np.array([[1.0], [3.0]])).tolist()
+        >>> bn = BatchNorm1d(1)
+        >>> np.round(bn(np.array([[1.0], [3.0]])), 4).tolist()                # (x − 2)/√(1 + eps)
         [[-1.0], [1.0]]
         >>> bn.running_mean.tolist(), bn.running_var.tolist()      # 0.9·0 + 0.1·2;  0.9·1 + 0.1·2
         ([0.2], [1.1])
@@ -157,7 +157,7 @@ class BatchNorm1d(Module):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         cache = self._take("_cache")
-        g = check_grad_output("BatchNorm1d.backward", grad_output, cache.x_hat.shape)
+        g = check_grad_output("BatchNorm1d.backward", grad_output, cache.x_hat.shape, cache.x_hat.dtype)
         grad_input, grad_weight, grad_bias = batch_norm_backward(g, cache)
         if self.affine:
             self.weight.grad += grad_weight

@@ -64,21 +64,21 @@ class Dropout(Module):
         self.p = check_dropout_probability("Dropout", p)
         self.rng = np.random.default_rng() if rng is None else rng
         # (keep_mask or None for the identity, the input's shape): never None after a forward.
-        self._cache: tuple[np.ndarray | None, tuple[int, ...]] | None = None
+        self._cache: tuple[np.ndarray | None, tuple[int, ...], np.dtype] | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         check_floating("Dropout", "input", x)
         if not self.training or self.p == 0:
-            self._cache = (None, x.shape)
+            self._cache = (None, x.shape, x.dtype)
             return x
         # P(keep) = 1 − p; p = 1 keeps nothing and draws nothing, as torch returns before its draw.
         keep_mask = np.zeros(x.shape, dtype=bool) if self.p == 1 else self.rng.random(x.shape) >= self.p
-        self._cache = (keep_mask, x.shape)
+        self._cache = (keep_mask, x.shape, x.dtype)
         return dropout(x, keep_mask, self.p)
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        keep_mask, shape = self._take("_cache")
-        g = check_grad_output("Dropout.backward", grad_output, shape)
+        keep_mask, shape, dtype = self._take("_cache")
+        g = check_grad_output("Dropout.backward", grad_output, shape, dtype)
         if keep_mask is None:
             return g.copy()
         return dropout_backward(g, keep_mask, self.p)

@@ -85,7 +85,7 @@ class Linear(Module):
 
     def backward(self, grad_output: np.ndarray, needs_input_grad: bool = True) -> np.ndarray | None:
         x = self._take("_x")
-        g = check_grad_output("Linear.backward", grad_output, (*x.shape[:-1], self.out_features))
+        g = check_grad_output("Linear.backward", grad_output, (*x.shape[:-1], self.out_features), x.dtype)
         grad_input, grad_weight, grad_bias = linear_backward(g, x, self.weight.data, needs_input_grad)
         self.weight.grad += grad_weight  # accumulate until zero_grad()
         if self.bias is not None:

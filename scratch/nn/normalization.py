@@ -115,7 +115,7 @@ class LayerNorm(Module):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         cache = self._take("_cache")
-        g = check_grad_output("LayerNorm.backward", grad_output, cache.x_hat.shape)
+        g = check_grad_output("LayerNorm.backward", grad_output, cache.x_hat.shape, cache.x_hat.dtype)
         grad_input, grad_weight, grad_bias = layer_norm_backward(g, cache)
         if self.weight is not None:
             self.weight.grad += grad_weight
