@@ -50,8 +50,10 @@ def init_process_group(
 def wrap(model: nn.Module, device: torch.device) -> DistributedDataParallel:
     """``DistributedDataParallel(model)``: on CUDA with ``device_ids=[device.index]`` (one GPU per rank)."""
     device = torch.device(device)
-    device_ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(model, device_ids=device_ids)
+    if device.type != "cuda":
+        return DistributedDataParallel(model)
+    index = torch.cuda.current_device() if device.index is None else device.index
+    return DistributedDataParallel(model, device_ids=[index])
 
 
 class _AllReduceSum(torch.autograd.Function):

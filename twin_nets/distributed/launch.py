@@ -13,6 +13,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from twin_nets.training.config import ConfigError
+
 TORCHRUN, MPIEXEC = "torchrun", "mpiexec"
 # launcher -> (rank, world size, local rank) variables
 _VARIABLES = (
@@ -26,8 +28,8 @@ HOW_TO_LAUNCH = (
 )
 
 
-class LaunchError(ValueError):
-    """A data-parallel run started without a launcher, or one it cannot use."""
+class LaunchError(ConfigError):
+    """A data-parallel run started without a launcher, or one it cannot use (exit status 2, one line)."""
 
 
 @dataclass(frozen=True)

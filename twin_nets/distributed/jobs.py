@@ -1,0 +1,63 @@
+"""Starting a K-rank job from Python: the venv's ``mpiexec`` (MPICH's PyPI wheel puts it beside the
+interpreter) or torchrun (``python -m torch.distributed.run``), from the repository root, one thread per
+rank. The tests, the figure and the bench launch their jobs through here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from twin_nets.distributed.engines import INSTALL_MPI, mpi_available
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class JobError(RuntimeError):
+    """A launched job that failed (the message ends with its stderr's last lines)."""
+
+
+def mpiexec() -> str | None:
+    """The ``mpiexec`` beside this Python (the MPICH wheel's), else the one on PATH, else None."""
+    beside = Path(sys.executable).parent / "mpiexec"
+    return str(beside) if beside.exists() else shutil.which("mpiexec")
+
+
+def why_no_mpi() -> str | None:
+    """None when MPI jobs can run here, else what is missing and how to install it."""
+    if not mpi_available():
+        return f"mpi4py is not installed: {INSTALL_MPI}"
+    if mpiexec() is None:
+        return f"no mpiexec beside {sys.executable} or on PATH: {INSTALL_MPI}"
+    return None
+
+
+def mpi_command(size: int) -> list[str]:
+    """``mpiexec -n size python`` (raises JobError when MPI is missing)."""
+    missing = why_no_mpi()
+    if missing is not None:
+        raise JobError(missing)
+    return [str(mpiexec()), "-n", str(size), sys.executable]
+
+
+def torchrun_command(size: int) -> list[str]:
+    return [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={size}"]
+
+
+def environment() -> dict[str, str]:
+    """This environment, with the repository importable and one thread per rank."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def run(command: list[str], timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a launcher command from the repository root; a JobError with its stderr when it fails."""
+    result = subprocess.run(
+        command, cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=timeout
+    )
+    if check and result.returncode:
+        raise JobError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()[-3000:]}")
+    return result
