@@ -197,6 +197,19 @@ CONCEPTS: tuple[Concept, ...] = (
         ["parity_tests/test_gradcheck.py", "parity_tests/nn/test_module.py"],
     ),
     _c(
+        "C3.2-autograd",
+        "3.2",
+        "역전파",
+        "Backpropagation by a recorded graph: reverse-mode autograd",
+        ["scratch.autograd.Tensor", "scratch.autograd.chain_rule.worked_example"],
+        ["torch.autograd.backward", "torch_impl.autograd.worked_example"],
+        [
+            "parity_tests/autograd/test_tensor.py",
+            "parity_tests/autograd/test_three_ways.py",
+            "parity_tests/autograd/test_chain_rule.py",
+        ],
+    ),
+    _c(
         "C3.2.1-gd",
         "3.2.1",
         "Optimizer",
