@@ -1,5 +1,6 @@
-r"""C2.1-perceptron and C2.2-mlp-xor: the perceptron, its learning rule, and the seed's XOR network
-(seed §2.1, §2.2).
+r"""C2.1-perceptron: 단층 퍼셉트론 (the perceptron), seed §2.1
+
+The perceptron, its learning rule, and the seed's XOR network (C2.2-mlp-xor, seed §2.2).
 
 * ``Perceptron``: one unit, y = step(w·x + b). The seed writes y = 1 when Σ wᵢxᵢ + b ≥ θ; moving the
   threshold θ to the left-hand side gives w·x + (b − θ) ≥ 0, so θ is folded into the bias and one
@@ -60,7 +61,9 @@ class PerceptronFit:
 
 
 class Perceptron(Module):
-    r"""C2.1-perceptron: Rosenblatt's single-layer perceptron (seed §2.1).
+    r"""C2.1-perceptron: 단층 퍼셉트론 (single-layer perceptron), seed §2.1
+
+    Rosenblatt's perceptron.
 
     Math:      z = w·x + b = Σᵢ wᵢxᵢ + b,   y = step(z) = 1 if z > 0 else 0.
                The seed's threshold θ (y = 1 when Σ wᵢxᵢ + b ≥ θ) is folded into the bias: b here is the
@@ -81,6 +84,14 @@ class Perceptron(Module):
             w, b ~ U(−1/√n, 1/√n), the bound of torch's Linear default.
     Differs from torch: torch has no perceptron; the torch twin (``torch_impl.models.perceptron``) is
         written here with the same state dict.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        >>> p = Perceptron()
+        >>> fit = p.fit(x, np.array([0, 0, 0, 1]))  # AND, from w = 0, b = 0
+        >>> fit.converged, p(x).tolist()
+        (True, [0.0, 0.0, 0.0, 1.0])
     """
 
     def __init__(
@@ -165,7 +176,15 @@ class Perceptron(Module):
 
 
 def logic_gate_perceptron(name: str, dtype: Any = np.float64) -> Perceptron:
-    """C2.1-perceptron: a perceptron with the hand-set weights of ``GATE_WEIGHTS[name]`` (and, or, nand)."""
+    """C2.1-perceptron: 단층 퍼셉트론 (logic gates), seed §2.1
+
+    A perceptron with the hand-set weights of ``GATE_WEIGHTS[name]`` (and, or, nand).
+
+    Example:
+        >>> import numpy as np
+        >>> logic_gate_perceptron("nand")(np.array([[0.0, 0.0], [1.0, 1.0]])).tolist()
+        [1.0, 0.0]
+    """
     if name not in GATE_WEIGHTS:
         raise ValueError(
             f"logic_gate_perceptron: expected name to be one of {tuple(GATE_WEIGHTS)}, got {name!r}"
@@ -177,7 +196,9 @@ def logic_gate_perceptron(name: str, dtype: Any = np.float64) -> Perceptron:
 
 
 def seed_xor_network(dtype: Any = np.float64) -> nn.Sequential:
-    r"""C2.2-mlp-xor: the seed's hand-set XOR network, 2 inputs → 2 step units → 1 step unit (seed §2.2).
+    r"""C2.2-mlp-xor: 다층 퍼셉트론 (the seed's XOR network), seed §2.2
+
+    The seed's hand-set XOR network, 2 inputs → 2 step units → 1 step unit.
 
     Math:      h = step(x Wᵀ + b),  W = [[1, 1], [1, 1]], b = (−1.5, −0.5)   (h₁ = AND, h₂ = OR)
                y = step(h vᵀ + c),   v = [[−1, 1]],        c = (−0.5,)          (y = h₂ AND NOT h₁)
@@ -186,6 +207,11 @@ def seed_xor_network(dtype: Any = np.float64) -> nn.Sequential:
     Backward:  zero everywhere (see ``nn.Step``): these weights are set by hand, not learned.
     Shape:     x (N, 2) -> y (N, 1);  state dict "0.weight" (2, 2), "0.bias" (2,), "2.weight" (1, 2),
                "2.bias" (1,) — the layout of ``xor_sigmoid_network``, so the two share weights.
+
+    Example:
+        >>> import numpy as np
+        >>> seed_xor_network()(np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]))[:, 0].tolist()
+        [0.0, 1.0, 1.0, 0.0]
     """
     net = nn.Sequential(nn.Linear(2, 2, dtype=dtype), nn.Step(), nn.Linear(2, 1, dtype=dtype), nn.Step())
     net.load_state_dict(
@@ -200,7 +226,9 @@ def seed_xor_network(dtype: Any = np.float64) -> nn.Sequential:
 
 
 def xor_sigmoid_network(rng: np.random.Generator | None = None, dtype: Any = np.float64) -> nn.Sequential:
-    r"""C2.2-mlp-xor: the seed's 2-2-1 shape with sigmoid units, trained by backpropagation (seed §2.2, §3.2).
+    r"""C2.2-mlp-xor: 다층 퍼셉트론 (XOR with sigmoids), seed §2.2
+
+    The seed's 2-2-1 shape with sigmoid units, trained by backpropagation (seed §3.2).
 
     Math:      h = σ(x Wᵀ + b),  ŷ = σ(h vᵀ + c)   — ``seed_xor_network`` with every step replaced by σ.
                A step network cannot be trained by gradient descent: step′ = 0 wherever it exists, so every
@@ -211,6 +239,12 @@ def xor_sigmoid_network(rng: np.random.Generator | None = None, dtype: Any = np.
     Args:
         rng: draws the initial weights (torch's Linear default, U(−1/√n, 1/√n)).
         dtype: of the parameters (default float64).
+
+    Example:
+        >>> import numpy as np
+        >>> net = xor_sigmoid_network(np.random.default_rng(0))
+        >>> list(net.state_dict())
+        ['0.weight', '0.bias', '2.weight', '2.bias']
     """
     return nn.Sequential(
         nn.Linear(2, 2, dtype=dtype, rng=rng),

@@ -1,4 +1,6 @@
-"""C2.1-perceptron and C2.2-mlp-xor: the seed's hand-set weights, as plain data (seed §2.1, §2.2).
+"""C2.1-perceptron: 단층 퍼셉트론 (the seed's hand-set weights), seed §2.1
+
+The weights of the gates (§2.1) and of the XOR network (C2.2-mlp-xor, §2.2), as plain data.
 
 Both twins build their perceptrons and the seed's XOR network from these numbers, so they live apart
 from either twin's math.

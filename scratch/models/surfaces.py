@@ -1,5 +1,7 @@
-r"""C3.2.1, C3.2.2: two-dimensional loss surfaces with analytic gradients, for watching optimizers move
-(seed §3.2.1, §3.2.2).
+r"""C3.2.2-local-minima: Local Minima와 Saddle Point 문제 (loss surfaces), seed §3.2.2
+
+Two-dimensional loss surfaces with analytic gradients, for watching optimizers move (seed §3.2.1,
+§3.2.2).
 
 Each surface is a tiny ``Module`` whose one parameter ``xy`` is the point (x, y) itself, so any
 optimizer of ``scratch.optim`` steps on it exactly as it steps on a network's weights:
@@ -16,7 +18,8 @@ optimizer of ``scratch.optim`` steps on it exactly as it steps on a network's we
 element on arrays, for contour plots.
 
 The surfaces:
-    Bowl        C3.2.1   f = x²/20 + y²                 one minimum at (0, 0), 20 times flatter along x
+    Bowl        C3.2.1   f = x²/20 + y²                 one minimum at (0, 0), curvature 20 times lower
+                                                        along x than along y
     TwoMinima   C3.2.2-local-minima
                          f = (x² − 1)² + 0.3·x + y²     a shallow local minimum near (0.96, 0) and a deeper
                                                         global one near (−1.04, 0), a ridge at x ≈ 0.08
@@ -41,11 +44,22 @@ from scratch.nn.module import Module, Parameter
 class Surface(Module):
     r"""A point (x, y) on a surface f; the base of ``Bowl``, ``TwoMinima`` and ``Saddle``.
 
+    Example:
+        >>> from scratch.optim import SGD
+        >>> surface = Bowl()
+        >>> optimizer = SGD(surface.parameters(), lr=0.5)
+        >>> optimizer.zero_grad(); _ = surface(); surface.backward(); optimizer.step()
+        >>> surface.xy.data.tolist()  # (−7, 2) − 0.5 · (−0.7, 4)
+        [-6.65, 0.0]
+
     Math:      E = f(x, y)
     Backward:  xy.grad += grad_output · (∂f/∂x, ∂f/∂y), from the subclass's analytic ``gradient``.
     Shape:     xy (2,); ``forward()`` takes no input and returns E as a 0-d array.
     Args:
-        start: the starting point (x, y), default (−7, 2) (the seed's optimizer comparison).
+        start: the starting point (x, y), default (−7, 2): the start of the optimizer comparison on
+            x²/20 + y² in Saito's "Deep Learning from Scratch" (밑바닥부터 시작하는 딥러닝, §6.1).
+            The seed's §3.2.1 shows its comparison only as a figure (missing from the text) and names
+            no surface or start.
         dtype: of ``xy`` (default float64).
     """
 
@@ -93,13 +107,24 @@ class Surface(Module):
 
 
 class Bowl(Surface):
-    r"""C3.2.1: the elongated bowl of the seed's optimizer comparison (seed §3.2.1).
+    r"""C3.2.1-gd: 경사하강법 (an elongated bowl), seed §3.2.1
+
+    The surface on which Saito's "Deep Learning from Scratch" (§6.1) compares optimizers; the seed's own
+    comparison figure names none.
 
     Math:      f(x, y) = x²/20 + y²            minimum 0 at (0, 0)
     Backward:  ∂f/∂x = x/10,   ∂f/∂y = 2y
-    Why:       the gradient along y is 20 times steeper than along x, so plain gradient descent
-               zig-zags across the valley while crawling along it; momentum and adaptive methods
-               (Adagrad, RMSprop, Adam) straighten the path.
+    Why:       the curvature (∂²f/∂y² = 2 against ∂²f/∂x² = 1/10) is 20 times higher along y; the
+               gradient's ratio depends on the point: at the start (−7, 2) it is (−0.7, 4), 4 / 0.7 ≈ 5.7
+               times steeper along y. Plain gradient descent zig-zags across the valley while crawling
+               along it; momentum and adaptive methods (Adagrad, RMSprop, Adam) straighten the path.
+
+    Example:
+        >>> bowl = Bowl()  # at the start (−7, 2)
+        >>> float(bowl()), bowl.backward(), bowl.xy.grad.tolist()  # E = 49/20 + 4; ∇f = (−0.7, 4)
+        (6.45, None, [-0.7, 4.0])
+        >>> round(float(bowl.xy.grad[1] / -bowl.xy.grad[0]), 2)  # the gradient's ratio, not 20
+        5.71
     """
 
     @staticmethod
@@ -112,7 +137,9 @@ class Bowl(Surface):
 
 
 class TwoMinima(Surface):
-    r"""C3.2.2-local-minima: a shallow local minimum beside a deeper global one (seed §3.2.2).
+    r"""C3.2.2-local-minima: Local Minima와 Saddle Point 문제 (local minima), seed §3.2.2
+
+    A shallow local minimum beside a deeper global one.
 
     Math:      f(x, y) = (x² − 1)² + a·x + y²,   a = 0.3 (the tilt)
                local minimum  ≈ (0.960, 0), f ≈ 0.294
@@ -121,6 +148,11 @@ class TwoMinima(Surface):
     Backward:  ∂f/∂x = 4x(x² − 1) + a,   ∂f/∂y = 2y
     Seed:      with a small learning rate plain gradient descent settles in the minimum nearest its
                start and stays there; momentum's velocity can carry it over the ridge.
+
+    Example:
+        >>> surface = TwoMinima(start=(0.96, 0.0))  # near the local minimum: ∂f/∂x ≈ 0
+        >>> round(float(surface()), 3), surface.backward(), abs(float(surface.xy.grad[0])) < 0.01
+        (0.294, None, True)
     """
 
     tilt = 0.3
@@ -135,13 +167,20 @@ class TwoMinima(Surface):
 
 
 class Saddle(Surface):
-    r"""C3.2.2-saddle: the saddle x² − y² (seed §3.2.2).
+    r"""C3.2.2-saddle: Local Minima와 Saddle Point 문제 (saddle point), seed §3.2.2
+
+    The saddle x² − y².
 
     Math:      f(x, y) = x² − y²        (0, 0): a minimum along x, a maximum along y, ∇f = 0
     Backward:  ∂f/∂x = 2x,   ∂f/∂y = −2y
     Seed:      at the saddle the gradient is 0, so learning stops although lower values exist. Near it
                the gradient is tiny along y: gradient descent multiplies y by (1 + 2η) per step and
                crawls away, while Adam's step is ≈ η whatever the gradient's size.
+
+    Example:
+        >>> saddle = Saddle(start=(0.0, 0.0))
+        >>> float(saddle()), saddle.backward(), saddle.xy.grad.tolist()  # ∇f = 0: learning stops
+        (0.0, None, [0.0, 0.0])
     """
 
     @staticmethod

@@ -18,7 +18,8 @@ from scratch.optim.optimizer import Optimizer, check_hyperparameter
 class Adagrad(Optimizer):
     r"""C3.2.1-adagrad: Adagrad, seed §3.2.1
 
-    One of the optimizers the seed's family figure of §3.2.1 names.
+    Beyond the seed's text: §3.2.1 points to a figure of many optimizers (missing from the text) and
+    asks only that Adam be remembered; this is one of that family as torch implements it.
 
     Math (one step, per parameter w with gradient g = ∂E/∂w; η = ``lr``, the seed's α; element-wise):
         t ← t + 1

@@ -15,7 +15,7 @@ from scratch.optim.adam import Adam
 class AdamW(Adam):
     r"""C3.2.1-adamw: AdamW, seed §3.2.1
 
-    Adam whose weight decay shrinks w directly.
+    Adam whose weight decay shrinks w directly. Beyond the seed's text, which names Adam only.
 
     Math (one step, per parameter w with gradient g = ∂E/∂w; η = ``lr``, the seed's α; element-wise):
         t ← t + 1

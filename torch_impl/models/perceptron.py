@@ -1,4 +1,6 @@
-"""C2.1-perceptron and C2.2-mlp-xor: the torch twin of ``scratch.models.perceptron`` (seed §2.1, §2.2).
+"""C2.1-perceptron: 단층 퍼셉트론 (the perceptron, torch twin), seed §2.1
+
+The torch twin of ``scratch.models.perceptron`` (and of its XOR networks, C2.2-mlp-xor, seed §2.2).
 
 torch has no perceptron, so ``Perceptron`` is written here with torch tensors: the forward is
 ``(x @ weight + bias > 0)`` through ``torch_impl.nn.Step`` (zero gradient), and ``fit`` runs Rosenblatt's
@@ -51,10 +53,19 @@ class PerceptronFit:
 
 
 class Perceptron(nn.Module):
-    """C2.1-perceptron: y = step(w·x + b), θ folded into b; twin of ``scratch.models.perceptron.Perceptron``.
+    """C2.1-perceptron: 단층 퍼셉트론 (single-layer perceptron), seed §2.1
 
+    y = step(w·x + b), θ folded into b; twin of ``scratch.models.perceptron.Perceptron``.
     Starts at w = 0, b = 0 (Rosenblatt's start); other weights come in through ``load_state_dict``.
     State dict: "weight" (in_features,), "bias" ().
+
+    Example:
+        >>> import torch
+        >>> x = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+        >>> p = Perceptron()
+        >>> fit = p.fit(x, torch.tensor([0, 1, 1, 1]))  # OR, from w = 0, b = 0
+        >>> fit.converged, p(x).tolist()
+        (True, [0.0, 1.0, 1.0, 1.0])
     """
 
     def __init__(
@@ -130,7 +141,15 @@ class Perceptron(nn.Module):
 
 
 def logic_gate_perceptron(name: str, dtype: torch.dtype = torch.float64) -> Perceptron:
-    """C2.1-perceptron: the hand-set AND, OR or NAND perceptron (weights from the scratch twin's table)."""
+    """C2.1-perceptron: 단층 퍼셉트론 (logic gates), seed §2.1
+
+    The hand-set AND, OR or NAND perceptron (weights from the scratch twin's table).
+
+    Example:
+        >>> import torch
+        >>> logic_gate_perceptron("and")(torch.tensor([[1.0, 1.0], [0.0, 1.0]], dtype=torch.float64)).tolist()
+        [1.0, 0.0]
+    """
     if name not in GATE_WEIGHTS:
         raise ValueError(
             f"logic_gate_perceptron: expected name to be one of {tuple(GATE_WEIGHTS)}, got {name!r}"
@@ -144,8 +163,17 @@ def logic_gate_perceptron(name: str, dtype: torch.dtype = torch.float64) -> Perc
 
 
 def seed_xor_network(dtype: torch.dtype = torch.float64) -> nn.Sequential:
-    """C2.2-mlp-xor: the seed's hand-set step network, ``nn.Sequential(nn.Linear(2, 2), Step(),
-    nn.Linear(2, 1), Step())``; twin of ``scratch.models.perceptron.seed_xor_network``."""
+    """C2.2-mlp-xor: 다층 퍼셉트론 (the seed's XOR network), seed §2.2
+
+    The seed's hand-set step network, ``nn.Sequential(nn.Linear(2, 2), Step(), nn.Linear(2, 1), Step())``;
+    twin of ``scratch.models.perceptron.seed_xor_network``.
+
+    Example:
+        >>> import torch
+        >>> x = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+        >>> seed_xor_network()(x)[:, 0].tolist()
+        [0.0, 1.0, 1.0, 0.0]
+    """
     net = nn.Sequential(nn.Linear(2, 2), Step(), nn.Linear(2, 1), Step()).to(dtype)
     net.load_state_dict(
         {
@@ -161,9 +189,22 @@ def seed_xor_network(dtype: torch.dtype = torch.float64) -> nn.Sequential:
 def xor_sigmoid_network(
     dtype: torch.dtype = torch.float64, device: str | torch.device = "cpu"
 ) -> nn.Sequential:
-    """C2.2-mlp-xor: ``nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())``, the
-    trainable twin of ``scratch.models.perceptron.xor_sigmoid_network``; load the scratch twin's initial
-    weights with ``load_state_dict`` for a paired run."""
+    """C2.2-mlp-xor: 다층 퍼셉트론 (XOR with sigmoids), seed §2.2
+
+    ``nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())``, the trainable twin
+    of ``scratch.models.perceptron.xor_sigmoid_network``; load the scratch twin's initial weights with
+    ``load_state_dict`` for a paired run.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.models.perceptron import xor_sigmoid_network as scratch_network
+        >>> from torch_impl.nn.state import load_numpy_state_dict
+        >>> net = xor_sigmoid_network()
+        >>> load_numpy_state_dict(net, scratch_network(np.random.default_rng(0)).state_dict())
+        <All keys matched successfully>
+        >>> net[0].weight.dtype
+        torch.float64
+    """
     return nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid()).to(
         device=device, dtype=dtype
     )

@@ -1,4 +1,6 @@
-"""C1.1-supervised and C1.3-features: the torch twin of ``scratch.models.supervised`` (seed §1.1, §1.3).
+"""C1.1-supervised: 지도학습과 비지도학습 (supervised learning, torch twin), seed §1.1
+
+The torch twin of ``scratch.models.supervised`` (and of seed §1.3's feature).
 
 ``LogisticRegression`` is ``nn.Linear(n, 1)`` + ``nn.Sigmoid()``, ``LinearRegression`` is ``nn.Linear(n, 1)``,
 each squeezed to (N,), with the scratch twin's state dict ("linear.weight", "linear.bias");
@@ -22,8 +24,22 @@ def _check_in_features(where: str, in_features: int) -> int:
 
 
 class LogisticRegression(nn.Module):
-    """C1.1-supervised: ŷ = σ(x wᵀ + b), (N, n) -> (N,): ``nn.Linear(n, 1)``, ``nn.Sigmoid()``, squeeze.
-    Train with ``nn.BCELoss``. Twin of ``scratch.models.supervised.LogisticRegression``."""
+    """C1.1-supervised: 지도학습과 비지도학습 (logistic regression), seed §1.1
+
+    ŷ = σ(x wᵀ + b), (N, n) -> (N,): ``nn.Linear(n, 1)``, ``nn.Sigmoid()``, squeeze. Trained with
+    ``nn.BCELoss``; twin of ``scratch.models.supervised.LogisticRegression``, and chained like it, so
+    its gradient vanishes too once σ(z) rounds to 1 (``nn.BCEWithLogitsLoss`` on z is the stable form).
+
+    Example:
+        >>> import torch
+        >>> model = LogisticRegression(1)
+        >>> with torch.no_grad():
+        ...     _ = model.linear.weight.fill_(1.0), model.linear.bias.fill_(0.0)
+        >>> loss = torch.nn.BCELoss()(model(torch.tensor([[40.0]], dtype=torch.float64)),
+        ...                           torch.tensor([0.0], dtype=torch.float64))
+        >>> loss.backward(); loss.item(), model.linear.bias.grad.tolist()  # (ŷ − y)/N would be 1
+        (100.0, [0.0])
+    """
 
     def __init__(
         self,
@@ -43,8 +59,16 @@ class LogisticRegression(nn.Module):
 
 
 class LinearRegression(nn.Module):
-    """C1.1-supervised: ŷ = x wᵀ + b, (N, n) -> (N,): ``nn.Linear(n, 1)`` and a squeeze. Train with
-    ``nn.MSELoss``. Twin of ``scratch.models.supervised.LinearRegression``."""
+    """C1.1-supervised: 지도학습과 비지도학습 (linear regression), seed §1.1
+
+    ŷ = x wᵀ + b, (N, n) -> (N,): ``nn.Linear(n, 1)`` and a squeeze. Train with ``nn.MSELoss``. Twin of
+    ``scratch.models.supervised.LinearRegression``.
+
+    Example:
+        >>> import torch
+        >>> tuple(LinearRegression(2)(torch.zeros(3, 2, dtype=torch.float64)).shape)
+        (3,)
+    """
 
     def __init__(
         self,
@@ -63,9 +87,17 @@ class LinearRegression(nn.Module):
 
 
 def least_squares(x: torch.Tensor, y: torch.Tensor) -> OrderedDict[str, torch.Tensor]:
-    """C1.1-supervised: argmin ‖[x | 1] θ − y‖² by ``torch.linalg.lstsq``, as a ``LinearRegression`` state
-    dict {"linear.weight": (1, n), "linear.bias": (1,)}. Twin of
-    ``scratch.models.supervised.least_squares``."""
+    """C1.1-supervised: 지도학습과 비지도학습 (least squares), seed §1.1
+
+    argmin ‖[x | 1] θ − y‖² by ``torch.linalg.lstsq``, as a ``LinearRegression`` state dict
+    {"linear.weight": (1, n), "linear.bias": (1,)}. Twin of ``scratch.models.supervised.least_squares``.
+
+    Example:
+        >>> import torch
+        >>> x = torch.tensor([[0.0], [1.0], [2.0]], dtype=torch.float64)
+        >>> {k: v.round(decimals=6).tolist() for k, v in least_squares(x, 3 * x[:, 0] + 1).items()}
+        {'linear.weight': [[3.0]], 'linear.bias': [1.0]}
+    """
     if x.ndim != 2 or tuple(y.shape) != (x.shape[0],):
         raise ValueError(
             f"least_squares: expected x (N, n) and y (N,), got shapes {tuple(x.shape)} and {tuple(y.shape)}"
@@ -78,8 +110,15 @@ def least_squares(x: torch.Tensor, y: torch.Tensor) -> OrderedDict[str, torch.Te
 
 
 def radial_feature(x: torch.Tensor) -> torch.Tensor:
-    """C1.3-features: x₁² + x₂² (Σⱼ xᵢⱼ²) as a (N, 1) feature.
-    Twin of ``scratch.models.supervised.radial_feature``."""
+    """C1.3-features: 딥러닝 (feature engineering), seed §1.3
+
+    x₁² + x₂² (Σⱼ xᵢⱼ²) as a (N, 1) feature. Twin of ``scratch.models.supervised.radial_feature``.
+
+    Example:
+        >>> import torch
+        >>> radial_feature(torch.tensor([[3.0, 4.0]])).tolist()
+        [[25.0]]
+    """
     if x.ndim != 2:
         raise ValueError(f"radial_feature: expected x of shape (N, n), got {tuple(x.shape)}")
     return (x * x).sum(dim=1, keepdim=True)
@@ -107,8 +146,20 @@ def fit_full_batch(
     *,
     record_path: bool = False,
 ) -> FullBatchFit:
-    """C1.1-supervised: ``steps`` full-batch iterations (zero_grad, forward, loss, ``loss.backward()``,
-    ``optimizer.step()``). Twin of ``scratch.models.supervised.fit_full_batch``."""
+    """C1.1-supervised: 지도학습과 비지도학습 (full-batch training), seed §1.1
+
+    ``steps`` full-batch iterations (zero_grad, forward, loss, ``loss.backward()``, ``optimizer.step()``).
+    Twin of ``scratch.models.supervised.fit_full_batch``.
+
+    Example:
+        >>> import torch
+        >>> x = torch.tensor([[0.0], [1.0], [2.0]], dtype=torch.float64)
+        >>> model = LinearRegression(1)
+        >>> sgd = torch.optim.SGD(model.parameters(), lr=0.1)
+        >>> fit = fit_full_batch(model, torch.nn.MSELoss(), sgd, x, 3 * x[:, 0], steps=200)
+        >>> bool(fit.losses[-1] < 1e-4 < fit.losses[0])
+        True
+    """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
         raise ValueError(f"fit_full_batch: expected steps to be a positive integer, got {steps!r}")
     losses = torch.empty(steps, dtype=torch.float64)

@@ -1,4 +1,6 @@
-"""C3.2.1, C3.2.2: the 2-D test surfaces in torch; autograd differentiates them (seed §3.2.1, §3.2.2).
+"""C3.2.2-local-minima: Local Minima와 Saddle Point 문제 (loss surfaces), seed §3.2.2
+
+The 2-D test surfaces in torch; autograd differentiates them (seed §3.2.1, §3.2.2).
 
 Twin of ``scratch.models.surfaces`` (where the formulas and their hand-written gradients are
 documented). Each surface is an ``nn.Module`` with one ``nn.Parameter`` ``xy``, the point (x, y), so a
@@ -13,7 +15,13 @@ from torch import nn
 
 
 class Surface(nn.Module):
-    """A point (x, y) on a surface f (``forward()`` returns f at the point, a 0-d tensor)."""
+    """A point (x, y) on a surface f (``forward()`` returns f at the point, a 0-d tensor).
+
+    Example:
+        >>> bowl = Bowl()  # at (−7, 2)
+        >>> bowl().backward(); bowl.xy.grad.round(decimals=12).tolist()  # autograd: 2x/20
+        [-0.7, 4.0]
+    """
 
     def __init__(
         self, start: tuple[float, float] = (-7.0, 2.0), *, dtype: torch.dtype = torch.float64
@@ -39,7 +47,10 @@ class Surface(nn.Module):
 
 
 class Bowl(Surface):
-    """C3.2.1: f(x, y) = x²/20 + y². Twin of ``scratch.models.surfaces.Bowl``."""
+    """C3.2.1-gd: 경사하강법 (an elongated bowl), seed §3.2.1
+
+    f(x, y) = x²/20 + y². Twin of ``scratch.models.surfaces.Bowl``.
+    """
 
     @staticmethod
     def function(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -47,7 +58,9 @@ class Bowl(Surface):
 
 
 class TwoMinima(Surface):
-    """C3.2.2-local-minima: f(x, y) = (x² − 1)² + 0.3·x + y².
+    """C3.2.2-local-minima: Local Minima와 Saddle Point 문제 (local minima), seed §3.2.2
+
+    f(x, y) = (x² − 1)² + 0.3·x + y².
 
     Twin of ``scratch.models.surfaces.TwoMinima``.
     """
@@ -60,7 +73,10 @@ class TwoMinima(Surface):
 
 
 class Saddle(Surface):
-    """C3.2.2-saddle: f(x, y) = x² − y². Twin of ``scratch.models.surfaces.Saddle``."""
+    """C3.2.2-saddle: Local Minima와 Saddle Point 문제 (saddle point), seed §3.2.2
+
+    f(x, y) = x² − y². Twin of ``scratch.models.surfaces.Saddle``.
+    """
 
     @staticmethod
     def function(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

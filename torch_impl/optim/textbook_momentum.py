@@ -1,4 +1,6 @@
-"""C3.2.1-momentum: the textbook momentum rule, which torch.optim lacks, as a ``torch.optim.Optimizer``.
+"""C3.2.1-momentum: Momentum (the textbook form), seed §3.2.1
+
+The textbook momentum rule, which torch.optim lacks, as a ``torch.optim.Optimizer``.
 
 The math, and why it walks the same path as ``torch.optim.SGD(momentum=μ)`` for a constant learning rate,
 is in ``scratch.optim.TextbookMomentum``.
@@ -13,9 +15,20 @@ import torch
 
 
 class TextbookMomentum(torch.optim.Optimizer):
-    """C3.2.1-momentum: v ← μv − ηg, w ← w + v (state key ``velocity``); twin of
-    ``scratch.optim.TextbookMomentum``. Built on ``torch.optim.Optimizer`` so param groups, ``zero_grad``
-    and ``state_dict`` are torch's own; parameters whose ``.grad`` is ``None`` are skipped, as in torch.
+    """C3.2.1-momentum: Momentum (the textbook form), seed §3.2.1
+
+    v ← μv − ηg, w ← w + v (state key ``velocity``); twin of ``scratch.optim.TextbookMomentum``. Built on
+    ``torch.optim.Optimizer`` so param groups, ``zero_grad`` and ``state_dict`` are torch's own;
+    parameters whose ``.grad`` is ``None`` are skipped, as in torch.
+
+    Example:
+        >>> import torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0], dtype=torch.float64))
+        >>> optimizer = TextbookMomentum([w], lr=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     w.grad = torch.ones(1, dtype=torch.float64); optimizer.step()
+        >>> round(w.item(), 2)  # v = −0.1, then −0.19: the same path as SGD(momentum=0.9)
+        0.71
     """
 
     def __init__(
