@@ -23,9 +23,13 @@ from scratch.models.seed_weights import (
     SEED_XOR_OUTPUT_WEIGHT,
 )
 
-_SUB = "₀₁₂₃"
-SEED_XOR_WEIGHTS: dict[str, float] = {  # the seed's nine weights by name (wⱼᵢ: hidden unit j, input i)
-    **{f"w{_SUB[j + 1]}{_SUB[i + 1]}": SEED_XOR_HIDDEN_WEIGHT[j][i] for j in range(2) for i in range(2)},
+# The seed's nine weights by name (wⱼᵢ: hidden unit j, input i), named as in the scratch twin; built here
+# from the plain data because torch_impl imports no scratch module but data (parity_tests/test_boundaries.py).
+SEED_XOR_WEIGHTS: dict[str, float] = {
+    "w₁₁": SEED_XOR_HIDDEN_WEIGHT[0][0],
+    "w₁₂": SEED_XOR_HIDDEN_WEIGHT[0][1],
+    "w₂₁": SEED_XOR_HIDDEN_WEIGHT[1][0],
+    "w₂₂": SEED_XOR_HIDDEN_WEIGHT[1][1],
     "b₁": SEED_XOR_HIDDEN_BIAS[0],
     "b₂": SEED_XOR_HIDDEN_BIAS[1],
     "v₁": SEED_XOR_OUTPUT_WEIGHT[0][0],
@@ -37,7 +41,8 @@ INPUTS = ("x₁", "x₂")
 
 def seed_xor_graph(leaves: dict[str, torch.Tensor], target: float) -> dict[str, torch.Tensor]:
     """Every node of the seed's 2-2-1 sigmoid network and its loss ½(ŷ − t)², by name, as 0-d tensors:
-    the scratch twin's expression, op for op, so torch records the same graph."""
+    the scratch twin's expression op for op, written again with torch's ops (this twin runs none of
+    scratch's math), so torch records the same graph."""
     n = dict(leaves)
     for j in "₁₂":
         n[f"w{j}₁x₁"] = n[f"w{j}₁"] * n["x₁"]
