@@ -4,7 +4,10 @@ README's concept table is the one the registry generates."""
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,4 +63,51 @@ def test_concept_has_a_parity_test_that_names_it(concept):
 
 def test_readme_concept_table_is_generated_from_the_registry():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "README's concept table is stale: run `python -m twin_nets.concepts`"
+    assert markdown_table() in readme, (
+        "README's concept table is stale: run `.venv/bin/python -m twin_nets.concepts --update README.md`"
+    )
+
+
+# ----------------------------------------------------------------- python -m twin_nets.concepts --update
+def _command(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "twin_nets.concepts", *argv],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=60, check=False,
+    )  # fmt: skip
+
+
+BAD_UPDATES = [  # (id, file content or None for no file, argv, the message)
+    ("missing-file", None, ["--update", "README.md"], "--update: cannot read README.md: No such file"),
+    ("no-markers", "# a README\n", ["--update", "README.md"], "--update: README.md: expected the markers"),
+    ("end-before-begin", "<!-- concepts:end -->\n<!-- concepts:begin -->\n", ["--update", "README.md"],
+     "expected the markers <!-- concepts:begin --> and <!-- concepts:end --> once each, in that order"),
+    ("unknown-flag", "x\n", ["--updat", "README.md"], "unrecognized arguments: --updat README.md"),
+    ("no-file-named", "x\n", ["--update"], "argument --update: expected one argument"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("content", "argv", "message"), [pytest.param(*row[1:], id=row[0]) for row in BAD_UPDATES]
+)
+def test_update_refuses_in_one_line_and_leaves_the_file_alone(content, argv, message, tmp_path):
+    if content is not None:
+        (tmp_path / "README.md").write_text(content, encoding="utf-8")
+    done = _command(*argv, cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == "", done
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr and message in lines[0], done.stderr
+    after = sorted(p.name for p in tmp_path.iterdir())
+    assert after == ([] if content is None else ["README.md"])
+    if content is not None:
+        assert (tmp_path / "README.md").read_text(encoding="utf-8") == content
+
+
+def test_update_rewrites_only_the_section(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("head\n<!-- concepts:begin -->\nold\n<!-- concepts:end -->\ntail\n", encoding="utf-8")
+    done = _command("--update", "README.md", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert readme.read_text(encoding="utf-8") == (
+        f"head\n<!-- concepts:begin -->\n{markdown_table()}\n<!-- concepts:end -->\ntail\n"
+    )

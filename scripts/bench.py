@@ -5,8 +5,9 @@
     python scripts/bench.py --threads 2 --models wide --dtypes float32 --out wide.json
 
 Prints a Markdown table (step times, scratch/torch, GFLOP/s as % of the measured matmul peak, peak
-memory per step), the issue's targets, and the end-to-end time of ``scripts/train.py`` per twin; writes
-the same as JSON. What is measured and how: ``twin_nets.bench``. Exit status: 0 done, 2 a bad flag.
+memory per step) and the end-to-end time of ``scripts/train.py`` per twin; writes
+the same as JSON. What is measured and how: ``twin_nets.bench``. Exit status: 0 done, 2 a bad flag
+(or an --out that cannot be written: found before any timing).
 """
 
 from __future__ import annotations

@@ -1,34 +1,26 @@
-"""C4.2-dropout, C4.3-batchnorm, C4.3-layernorm: the demos of seed §4.2–4.3 (``scripts/dropout.py``,
-``scripts/batchnorm.py``) on their documented settings.
+"""C4.2-dropout, C4.3-batchnorm: the demos of seed §4.2–4.3 (``twin_nets.figures.overfitting``,
+``twin_nets.figures.normalizing``) on their documented settings.
 
 Each demo's claim is asserted in each twin (the settings are seeded, so the runs are deterministic), and
-the twins' curves are compared point by point to the float64 trajectory tolerance — except batch norm at
-batch size 2, whose training is chaotic: there the test shows that a 1e-15 nudge to one twin's own
-weights makes it part from itself within an epoch, while layer norm at the same batch size does not.
+the twins' curves are compared point by point to the float64 trajectory tolerance. Batch norm against
+layer norm by batch size: ``test_batch_size.py``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from parity_tests.parity import assert_twin_close
-from scratch.data.loader import num_batches
+from twin_nets.cli import TWINS
 from twin_nets.experiments import regularization as experiment
-from twin_nets.experiments.cli import run_figure_script
+from twin_nets.experiments.batch_size import BatchSizeSetting, batch_size_config
 
-ROOT = Path(__file__).resolve().parents[2]
-TWINS = ("scratch", "torch")
 DROPOUT = experiment.DropoutSetting()
 INIT = experiment.BatchNormSetting()
-BATCH = experiment.BatchSizeSetting()
 CHANCE = math.log(10)  # the cross-entropy of a uniform guess over the ten digits
 
 
@@ -43,11 +35,6 @@ def init_runs():
     return experiment.batchnorm_vs_init_scale(INIT)
 
 
-@pytest.fixture(scope="module")
-def batch_runs():
-    return experiment.norm_vs_batch_size(BATCH)
-
-
 # --------------------------------------------------------------------------- the twins coincide
 RUNS = [
     pytest.param("dropout", 0.0, id="C4.2-dropout-without"),
@@ -57,11 +44,6 @@ RUNS = [
         for std in INIT.init_stds
         for norm in (None, "batch")
     ),
-    pytest.param("batch", (2, "layer"), id="C4.3-layernorm-batch2"),
-    pytest.param("batch", (8, "batch"), id="C4.3-batchnorm-batch8"),
-    pytest.param("batch", (8, "layer"), id="C4.3-layernorm-batch8"),
-    pytest.param("batch", (64, "batch"), id="C4.3-batchnorm-batch64"),
-    pytest.param("batch", (64, "layer"), id="C4.3-layernorm-batch64"),
 ]
 
 
@@ -70,7 +52,7 @@ def test_curves_coincide_in_both_twins(demo, key, request):
     """Every curve of every run, point by point: same initial weights, batches and masks in float64."""
     runs = request.getfixturevalue(f"{demo}_runs")[key]
     scratch, twin = runs["scratch"], runs["torch"]
-    epochs = {"dropout": DROPOUT, "init": INIT, "batch": BATCH}[demo].epochs
+    epochs = {"dropout": DROPOUT, "init": INIT}[demo].epochs
     assert scratch.iterations_per_epoch == twin.iterations_per_epoch
     for name in experiment.TrainingCurves.CURVES:
         value = getattr(scratch, name)
@@ -115,7 +97,7 @@ def test_batchnorm_trains_from_every_init_scale(init_runs, twin):
     assert np.max(init_runs[max(INIT.init_stds), None][twin].batch_loss) > 1e100
 
 
-def test_seed_arithmetic_1000_samples_batch_100_is_10_iterations(init_runs, batch_runs):
+def test_seed_arithmetic_1000_samples_batch_100_is_10_iterations(init_runs):
     """C4.3-batchnorm: the seed's example, by the formula and by each twin's own loader."""
     assert experiment.iterations_table(1000, (100,)) == [(1000, 100, 10)]
     assert experiment.iterations_table(1000, (2, 8, 64, 1000, 1001)) == [
@@ -130,35 +112,6 @@ def test_seed_arithmetic_1000_samples_batch_100_is_10_iterations(init_runs, batc
         for twin in TWINS:
             assert curves[twin].iterations_per_epoch == 10
             assert len(curves[twin].batch_loss) == 10 * INIT.epochs
-    for (batch_size, _), curves in batch_runs.items():
-        for twin in TWINS:
-            assert curves[twin].iterations_per_epoch == num_batches(1000, batch_size, False)
-
-
-# ----------------------------------------------------------------------- C4.3-layernorm vs batch norm
-@pytest.mark.parametrize("twin", TWINS)
-def test_batchnorm_falls_behind_layernorm_at_batch_size_2(batch_runs, twin):
-    """C4.3-layernorm: at batch size 2 batch norm's test accuracy is far below layer norm's (measured
-    0.71 / 0.67 against 0.96 after 3 epochs); at 8 and 64 it is as good (0.94 vs 0.95, 0.83 vs 0.78)."""
-    final = {key: curves[twin].test_accuracy[-1] for key, curves in batch_runs.items()}
-    assert final[2, "layer"] - final[2, "batch"] > 0.2
-    for batch_size in (8, 64):
-        assert final[batch_size, "batch"] > final[batch_size, "layer"] - 0.01, batch_size
-
-
-def test_batchnorm_at_batch_size_2_is_chaotic_layernorm_is_not(batch_runs):
-    """C4.3-batchnorm: why the twins' batch-norm curves at batch size 2 part: the run itself amplifies
-    round-off. Both twins start from the same point; the scratch twin, re-run from weights scaled by
-    (1 + 1e-15), parts from itself within one epoch; layer norm's run at the same batch size does not."""
-    bn = batch_runs[2, "batch"]
-    assert_twin_close(bn["scratch"].test_accuracy[:1], torch.from_numpy(bn["torch"].test_accuracy[:1]), "BN")
-    assert_twin_close(bn["scratch"].batch_loss[:2], torch.from_numpy(bn["torch"].batch_loss[:2]), "BN loss")
-    data = experiment.digits(BATCH.n_train, BATCH.seed)
-    one_epoch = dataclasses.replace(BATCH, epochs=1)
-    batch_norm = experiment.nudged_difference(experiment.batch_size_config(one_epoch, 2, "batch"), data)
-    layer_norm = experiment.nudged_difference(experiment.batch_size_config(one_epoch, 2, "layer"), data)
-    assert batch_norm > 1e-3
-    assert layer_norm < 1e-10
 
 
 # ------------------------------------------------------------------------------- helpers and checks
@@ -166,7 +119,7 @@ def test_normal_initial_state_draws_every_weight_from_n0_sigma():
     """C4.1-init-normal at scale σ: weights with sample standard deviation σ within 5 standard errors
     (the standard error of a sample standard deviation is σ/√(2n)), biases 0."""
     data = experiment.digits(50, 0)
-    config = experiment.batch_size_config(BATCH, 8, "batch")
+    config = batch_size_config(BatchSizeSetting(), 8, "batch", seed=0)
     state = experiment.normal_initial_state(config, data, 0.3)
     weights = [state[key] for key in ("0.weight", "3.weight", "6.weight")]
     values = np.concatenate([w.ravel() for w in weights])
@@ -180,8 +133,11 @@ def test_normal_initial_state_draws_every_weight_from_n0_sigma():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        pytest.param(lambda: experiment.check_impls(("jax",)), "impls", id="C4.2-dropout-bad-impl"),
-        pytest.param(lambda: experiment.check_impls(()), "impls", id="C4.2-dropout-no-impl"),
+        pytest.param(
+            lambda: experiment.dropout_vs_overfitting(DROPOUT, "jax"),
+            "impl: .*'jax'",
+            id="C4.2-dropout-bad-impl",
+        ),
         pytest.param(
             lambda: experiment.with_training_subset(experiment.digits(10, 0), 0),
             r"n_train .*\[1, 10\].* 0",
@@ -194,7 +150,7 @@ def test_normal_initial_state_draws_every_weight_from_n0_sigma():
         ),
         pytest.param(
             lambda: experiment.normal_initial_state(
-                experiment.batch_size_config(BATCH, 8, "batch"), experiment.digits(10, 0), 0.0
+                batch_size_config(BatchSizeSetting(), 8, "batch", 0), experiment.digits(10, 0), 0.0
             ),
             "std .*> 0, got 0.0",
             id="C4.3-batchnorm-zero-std",
@@ -214,85 +170,3 @@ def test_curve_difference_counts_nan_in_one_run_as_infinite():
     assert experiment.curve_difference(curves(np.nan), curves(2.0)) == np.inf
     assert experiment.curve_difference(curves(3e160), curves(1e160)) == pytest.approx(2.0)
     assert experiment.curve_difference(curves(0.5), curves(0.25)) == pytest.approx(0.25)
-
-
-# ------------------------------------------------------------------------------------- the scripts
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(
-        f"regularization_script_{name}", ROOT / "scripts" / f"{name}.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-class RecordingWriter:
-    """Stands in for a SummaryWriter: remembers every tag it is given."""
-
-    def __init__(self) -> None:
-        self.tags: list[str] = []
-
-    def add_scalar(self, tag, value, step) -> None:
-        assert math.isfinite(value), tag
-        self.tags.append(tag)
-
-    def add_text(self, tag, text) -> None:
-        self.tags.append(tag)
-
-    def add_figure(self, tag, figure, global_step=0, close=True) -> None:
-        self.tags.append(tag)
-
-
-@pytest.mark.parametrize(
-    ("script", "impl", "settings", "names"),
-    [
-        pytest.param(
-            "dropout",
-            "both",
-            {"setting": dataclasses.replace(DROPOUT, epochs=2, hidden=(8, 8), last=1)},
-            ["C4.2-dropout-accuracy-gap.png", "C4.2-dropout-boundaries.png"],
-            id="C4.2-dropout-script",
-        ),
-        pytest.param(
-            "batchnorm",
-            "both",
-            {
-                "init_setting": dataclasses.replace(INIT, epochs=1, hidden=(8,), init_stds=(0.1, 1.0)),
-                "batch_setting": dataclasses.replace(
-                    BATCH, n_train=100, epochs=1, hidden=(8,), batch_sizes=(2, 64)
-                ),
-            },
-            ["C4.3-batchnorm-init-scales.png", "C4.3-layernorm-batch-size.png"],
-            id="C4.3-batchnorm-script",
-        ),
-        pytest.param(
-            "batchnorm",
-            "torch",
-            {
-                "init_setting": dataclasses.replace(INIT, epochs=1, hidden=(8,), init_stds=(0.1,)),
-                "batch_setting": dataclasses.replace(
-                    BATCH, n_train=100, epochs=1, hidden=(8,), batch_sizes=(8,)
-                ),
-            },
-            ["C4.3-batchnorm-init-scales.png", "C4.3-layernorm-batch-size.png"],
-            id="C4.3-layernorm-script-one-twin",
-        ),
-    ],
-)
-def test_script_writes_its_figures_and_logs_by_concept_id(script, impl, settings, names, tmp_path, capsys):
-    writer = RecordingWriter()
-    paths = _load(script).make_figures(tmp_path, writer=writer, impl=impl, **settings)
-    assert [p.name for p in paths] == names and all(p.is_file() for p in paths)
-    assert all(tag.startswith(("C4.2-dropout", "C4.3-batchnorm", "C4.3-layernorm")) for tag in writer.tags)
-    assert any(tag.endswith(f"/{impl if impl != 'both' else 'torch'}") for tag in writer.tags)
-    printed = capsys.readouterr().out
-    assert ("gap" in printed) if script == "dropout" else ("1000 samples / batch size 100 → 10" in printed)
-
-
-@pytest.mark.parametrize("script", ["dropout", "batchnorm"])
-def test_script_bad_flag_exits_with_status_2(script, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        run_figure_script(_load(script).make_figures, "doc", ["--impl", "jax"])
-    assert exit_info.value.code == 2
-    assert "error:" in capsys.readouterr().err

@@ -22,7 +22,7 @@ NETS = [
     pytest.param("sigmoid", "xavier", id="C3.2.3-vanishing-sigmoid-xavier"),
     pytest.param("tanh", "xavier", id="C3.2.3-vanishing-tanh-xavier"),
     pytest.param("relu", "he", id="C3.2.3-vanishing-relu-he"),
-    pytest.param("sigmoid", "normal-1", id="C3.2.3-vanishing-sigmoid-normal-1"),
+    pytest.param("sigmoid", "normal", id="C3.2.3-vanishing-sigmoid-normal"),
 ]
 
 

@@ -11,6 +11,7 @@ from parity_tests.parity import DTYPES, TORCH_DTYPE, check_module_parity
 from scratch.models.mlp import INIT_SCHEMES, MLPSpec, build_mlp, count_parameters
 from scratch.nn import init
 from torch_impl.models.mlp import build_mlp as build_torch_mlp
+from torch_impl.models.mlp import init_linear_ as torch_init_linear_
 from torch_impl.nn.state import load_numpy_state_dict
 
 
@@ -100,6 +101,7 @@ REPLAYS = [
     pytest.param(
         "xavier_uniform", lambda w, r: init.xavier_uniform_(w, rng=r), id="C4.1-init-xavier-uniform"
     ),
+    pytest.param("seed_xavier", lambda w, r: init.seed_xavier_normal_(w, rng=r), id="C4.1-init-xavier-seed"),
     pytest.param("he", lambda w, r: init.kaiming_normal_(w, nonlinearity="relu", rng=r), id="C4.1-init-he"),
     pytest.param(
         "he_uniform",
@@ -120,6 +122,29 @@ def test_init_scheme_draws_each_weight_from_the_runs_generator(scheme, draw):
         expected = draw(np.empty(layer.weight.shape), replay)
         np.testing.assert_array_equal(layer.weight.data, expected)
         np.testing.assert_array_equal(layer.bias.data, 0.0)
+
+
+TORCH_REPLAYS = {
+    "zeros": lambda w, g: torch.nn.init.zeros_(w),
+    "normal": lambda w, g: torch.nn.init.normal_(w, 0.0, 1.0, generator=g),
+    "small_normal": lambda w, g: torch.nn.init.normal_(w, 0.0, 0.01, generator=g),
+    "xavier": lambda w, g: torch.nn.init.xavier_normal_(w, generator=g),
+    "xavier_uniform": lambda w, g: torch.nn.init.xavier_uniform_(w, generator=g),
+    "seed_xavier": lambda w, g: w.normal_(0.0, 2.0 / np.sqrt(sum(w.shape)), generator=g),
+    "he": lambda w, g: torch.nn.init.kaiming_normal_(w, nonlinearity="relu", generator=g),
+    "he_uniform": lambda w, g: torch.nn.init.kaiming_uniform_(w, nonlinearity="relu", generator=g),
+}
+
+
+@pytest.mark.parametrize("scheme", list(TORCH_REPLAYS))
+def test_the_torch_twin_draws_the_same_registry_with_torch_nn_init(scheme):
+    """C4.1-init: one registry, one set of names; the torch twin's ``init_linear_`` draws each scheme with
+    torch's own function and generator and zeroes the bias."""
+    layer = torch.nn.Linear(6, 4, dtype=torch.float64)
+    torch_init_linear_(layer, scheme, torch.Generator().manual_seed(3))
+    expected = TORCH_REPLAYS[scheme](torch.empty(4, 6, dtype=torch.float64), torch.Generator().manual_seed(3))
+    assert torch.equal(layer.weight.detach(), expected) and not layer.bias.detach().any()
+    assert set(INIT_SCHEMES) == {"default", *TORCH_REPLAYS}
 
 
 def test_default_init_is_torchs_linear_default_drawn_by_the_runs_generator():

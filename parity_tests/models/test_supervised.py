@@ -28,7 +28,7 @@ from scratch.gradcheck import gradcheck
 from scratch.models import supervised as ss
 from torch_impl.models import supervised as ts
 from torch_impl.nn.state import load_numpy_state_dict
-from twin_nets.experiments import supervised as experiment
+from twin_nets.experiments import learning as experiment
 
 DTYPE_IDS = ["float64", "float32"]
 
@@ -272,7 +272,7 @@ def test_chance_is_half_on_the_circles():
         pytest.param(
             lambda: experiment.train_logistic("jax"),
             ValueError,
-            "'scratch', 'torch'.*'jax'",
+            "scratch, torch.*'jax'",
             id="C1.1-supervised-bad-impl",
         ),
     ],

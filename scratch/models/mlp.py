@@ -1,4 +1,4 @@
-r"""C2.2-mlp: the multi-layer perceptron, built from one spec for both twins (seed §2.2, §4.1–4.3).
+r"""C2.2-mlp: 다층 퍼셉트론 (multi-layer perceptron), seed §2.2 — built from one spec for both twins.
 
 The seed's picture has 8 inputs, 10 hidden units and 3 outputs: each hidden unit is a perceptron with
 8 weights and a bias (8·10 + 10 = 90 parameters), each output one with 10 weights and a bias
@@ -42,22 +42,43 @@ ACTIVATIONS = {
 }
 # --norm name -> the class name, built with the hidden width as its one argument
 NORMS = {"batch": "BatchNorm1d", "layer": "LayerNorm"}
-# --init name -> what it draws (C4.1); biases start at 0 in every scheme but "default"
+
+
+@dataclass(frozen=True)
+class InitScheme:
+    """One weight initialisation (C4.1): the ``init`` function that draws it and its keyword arguments —
+    the same names in ``scratch.nn.init`` and ``torch.nn.init`` (``seed_xavier_normal_``: in
+    ``torch_impl.models.seed_init``, torch has no such function) — and what it draws. Biases start at 0.
+    """
+
+    function: str
+    kwargs: dict[str, Any]
+    draws: str
+
+
+# --init name -> the scheme: the one registry of init schemes, read by both twins' builders, by
+# ``scripts/train.py --init`` and by the experiments and figures of C4.1 ("default" is Linear's own).
 INIT_SCHEMES = {
-    "default": "torch's Linear default: W, b ~ U(−1/√n, 1/√n)",
-    "zeros": "W = 0 (every hidden unit stays identical)",
-    "normal": "W ~ N(0, 1) (the seed's first random init)",
-    "small_normal": "W ~ N(0, 0.01²) (the seed's second)",
-    "xavier": "W ~ N(0, 2/(n+m)) (xavier_normal_)",
-    "xavier_uniform": "W ~ U(−√(6/(n+m)), √(6/(n+m))) (xavier_uniform_)",
-    "he": "W ~ N(0, 2/n) (kaiming_normal_, ReLU gain)",
-    "he_uniform": "W ~ U(−√(6/n), √(6/n)) (kaiming_uniform_, ReLU gain)",
+    "default": InitScheme("reset_parameters", {}, "torch's Linear default: W, b ~ U(−1/√n, 1/√n)"),
+    "zeros": InitScheme("zeros_", {}, "W = 0 (every hidden unit stays identical)"),
+    "normal": InitScheme("normal_", {"mean": 0.0, "std": 1.0}, "W ~ N(0, 1) (the seed's first random init)"),
+    "small_normal": InitScheme("normal_", {"mean": 0.0, "std": 0.01}, "W ~ N(0, 0.01²) (the seed's second)"),
+    "xavier": InitScheme("xavier_normal_", {}, "W ~ N(0, 2/(n+m)) (Glorot)"),
+    "xavier_uniform": InitScheme("xavier_uniform_", {}, "W ~ U(−√(6/(n+m)), √(6/(n+m))) (Glorot)"),
+    "seed_xavier": InitScheme(
+        "seed_xavier_normal_", {}, "W ~ N(0, 4/(n+m)) (the seed's Xavier, σ = 2/√(n+m))"
+    ),
+    "he": InitScheme("kaiming_normal_", {"nonlinearity": "relu"}, "W ~ N(0, 2/n) (Kaiming, ReLU gain)"),
+    "he_uniform": InitScheme(
+        "kaiming_uniform_", {"nonlinearity": "relu"}, "W ~ U(−√(6/n), √(6/n)) (Kaiming)"
+    ),
 }
 
 
 @dataclass(frozen=True)
 class MLPSpec:
-    """Everything that decides an MLP's layout: shared, as plain data, by both twins.
+    """C2.2-mlp: 다층 퍼셉트론 (multi-layer perceptron), seed §2.2 — everything that decides an MLP's
+    layout, shared as plain data by both twins.
 
     Args:
         sizes: widths from input to output, e.g. (8, 10, 3) = 8 inputs, one hidden layer of 10, 3 outputs.
@@ -66,6 +87,13 @@ class MLPSpec:
         dropout: drop probability p after each hidden activation, 0 ≤ p < 1 (default 0: no Dropout layer).
         norm: None, "batch" (BatchNorm1d, its Linear without bias) or "layer" (LayerNorm) before each
             hidden activation.
+
+    Example:
+        >>> spec = MLPSpec((8, 10, 3), norm="batch", dropout=0.5)
+        >>> spec.layer_names
+        ('Linear', 'BatchNorm1d', 'ReLU', 'Dropout', 'Linear')
+        >>> spec.num_parameters()  # 8·10 (no bias before batch norm) + 2·10 (γ, β) + 10·3 + 3
+        133
     """
 
     sizes: tuple[int, ...]
@@ -111,8 +139,9 @@ class MLPSpec:
         """Whether Linear layer ``index`` (0 = the first) has a bias: not when batch norm follows it.
 
         Batch norm subtracts each feature's batch mean, so a bias before it cancels: its gradient is zero
-        in exact arithmetic, round-off in practice, and Adam divides round-off by √v̂ + ε into steps of
-        up to lr·|g|/ε, moving a parameter that does nothing (and moving it differently in each twin).
+        in exact arithmetic, round-off in practice. Adam's step is lr·m̂/(√v̂ + ε), about lr whatever the
+        gradient's size, so it turns that round-off into steps as large as a real gradient's, moving a
+        parameter that does nothing (and moving it differently in each twin).
         β, batch norm's own shift, takes the bias's place. torch users write ``bias=False`` here too.
         """
         return not (self.norm == "batch" and index < len(self.sizes) - 2)
@@ -131,30 +160,26 @@ class MLPSpec:
 
 
 def init_linear_(layer: nn.Linear, scheme: str, rng: np.random.Generator | None = None) -> None:
-    """C4.1: redraw a Linear layer's weight (and zero its bias) by ``scheme``; "default" redraws torch's
-    default. Uses the functions of ``scratch.nn.init`` with ``rng``."""
-    weight, bias = layer.weight.data, None if layer.bias is None else layer.bias.data
+    """C2.2-mlp: 다층 퍼셉트론 (multi-layer perceptron), seed §2.2 — redraw a Linear layer's weight by
+    ``scheme`` of ``INIT_SCHEMES`` (the schemes of seed §4.1, ``scratch.nn.init`` with ``rng``) and zero
+    its bias; "default" redraws torch's default, bias included.
+
+    Example:
+        >>> layer = nn.Linear(3, 2, rng=np.random.default_rng(0))
+        >>> init_linear_(layer, "small_normal", np.random.default_rng(1))
+        >>> bool(abs(layer.weight.data).max() < 0.05), layer.bias.data.tolist()
+        (True, [0.0, 0.0])
+    """
+    if scheme not in INIT_SCHEMES:
+        raise ValueError(f"init_linear_: expected scheme in {tuple(INIT_SCHEMES)}, got {scheme!r}")
     if scheme == "default":
         layer.reset_parameters(rng)
         return
-    if scheme == "zeros":
-        init.zeros_(weight)
-    elif scheme == "normal":
-        init.normal_(weight, 0.0, 1.0, rng=rng)
-    elif scheme == "small_normal":
-        init.normal_(weight, 0.0, 0.01, rng=rng)
-    elif scheme == "xavier":
-        init.xavier_normal_(weight, rng=rng)
-    elif scheme == "xavier_uniform":
-        init.xavier_uniform_(weight, rng=rng)
-    elif scheme == "he":
-        init.kaiming_normal_(weight, nonlinearity="relu", rng=rng)
-    elif scheme == "he_uniform":
-        init.kaiming_uniform_(weight, nonlinearity="relu", rng=rng)
-    else:
-        raise ValueError(f"init_linear_: expected scheme in {tuple(INIT_SCHEMES)}, got {scheme!r}")
-    if bias is not None:
-        init.zeros_(bias)
+    spec = INIT_SCHEMES[scheme]
+    draw = {} if scheme == "zeros" else {"rng": rng}  # zeros_ draws nothing
+    getattr(init, spec.function)(layer.weight.data, **spec.kwargs, **draw)
+    if layer.bias is not None:
+        init.zeros_(layer.bias.data)
 
 
 def _layer(class_name: str, *args: Any, **kwargs: Any) -> nn.Module:
@@ -172,7 +197,8 @@ def build_mlp(
     dtype: Any = np.float64,
     dropout_rng: np.random.Generator | None = None,
 ) -> nn.Sequential:
-    r"""C2.2-mlp: the scratch twin of ``spec``, its weights drawn from ``rng`` (seed §2.2).
+    r"""C2.2-mlp: 다층 퍼셉트론 (multi-layer perceptron), seed §2.2 — the scratch twin of ``spec``, its
+    weights drawn from ``rng``.
 
     Math:      h₀ = x,   hₖ = drop(f(norm(hₖ₋₁ Wₖᵀ + bₖ))) for each hidden layer,   ŷ = h_L W_Lᵀ + b_L
     Backward:  ``Sequential.backward``: every layer's own backward, last to first.
@@ -183,6 +209,13 @@ def build_mlp(
         dtype: of the parameters (default float64).
         dropout_rng: the generator of every Dropout layer's masks (default ``rng``); the torch twin's
             ``SharedMaskDropout`` takes a generator in the same state to draw the same masks.
+
+    Example:
+        >>> model = build_mlp(MLPSpec((8, 10, 3)), np.random.default_rng(0))
+        >>> [type(layer).__name__ for layer in model], count_parameters(model)
+        (['Linear', 'ReLU', 'Linear'], 123)
+        >>> model(np.zeros((4, 8))).shape
+        (4, 3)
     """
     if not isinstance(spec, MLPSpec):
         raise TypeError(f"build_mlp: expected spec to be an MLPSpec, got {type(spec).__name__}")
@@ -207,5 +240,10 @@ def build_mlp(
 
 
 def count_parameters(model: nn.Module) -> int:
-    """Total number of learnable values."""
+    """C2.2-mlp: 다층 퍼셉트론 (multi-layer perceptron), seed §2.2 — the total number of learnable values.
+
+    Example:
+        >>> count_parameters(nn.Linear(8, 10))  # 8·10 weights + 10 biases
+        90
+    """
     return sum(math.prod(p.shape) for p in model.parameters())

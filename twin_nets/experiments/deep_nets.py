@@ -6,13 +6,9 @@ through ``state_dict``, so both twins run the *same* network. ``build_torch_deep
 twin's own weights with ``torch.nn.init`` instead, for checks that torch's initialisers have the same
 effect (statistically — the two RNG streams differ).
 
-Initialisation schemes (weights; biases are 0), by the name used in figures and TensorBoard tags:
-    zero          all weights 0                                  (seed: every unit stays the same)
-    normal-1      N(0, 1)                                        (seed: sigmoid outputs pile up at 0 and 1)
-    normal-0.01   N(0, 0.01²)                                    (seed: sigmoid outputs collapse to 0.5)
-    xavier        N(0, σ²), σ = √(2/(n+m)) (Glorot; torch's xavier_normal_ with gain 1)
-    seed-xavier   N(0, σ²), σ = 2/√(n+m) (the seed's formula)
-    he            N(0, σ²), σ = √(2/n) (Kaiming, ReLU gain)
+The initialisation schemes are the one registry ``scratch.models.mlp.INIT_SCHEMES`` (the names of
+``--init``): "zeros", "normal" (N(0, 1)), "small_normal" (N(0, 0.01²)), "xavier" (Glorot),
+"seed_xavier" (the seed's σ = 2/√(n+m)), "he", …; each twin draws with its own ``init_linear_``, biases 0.
 """
 
 from __future__ import annotations
@@ -28,13 +24,14 @@ from torch import nn
 
 import scratch.nn as snn
 from scratch.models import diagnostics as scratch_diagnostics
-from scratch.nn import init as scratch_init
+from scratch.models.mlp import INIT_SCHEMES
+from scratch.models.mlp import init_linear_ as scratch_init_linear_
 from torch_impl.models import diagnostics as torch_diagnostics
-from torch_impl.models.seed_init import seed_xavier_normal_ as torch_seed_xavier_normal_
+from torch_impl.models.mlp import init_linear_ as torch_init_linear_
 from torch_impl.nn.state import load_numpy_state_dict
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-SCHEMES = ("zero", "normal-1", "normal-0.01", "xavier", "seed-xavier", "he")
+SCHEMES = tuple(name for name in INIT_SCHEMES if name != "default")  # biases 0 in each
 
 _SCRATCH_ACTIVATION: dict[str, Callable[[], snn.Module]] = {
     "sigmoid": snn.Sigmoid,
@@ -57,36 +54,6 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
         raise ValueError(f"deep_nets: expected {name} to be one of {choices}, got {value!r}")
 
 
-def _init_scratch(weight: np.ndarray, scheme: str, activation: str, rng: np.random.Generator) -> None:
-    if scheme == "zero":
-        scratch_init.zeros_(weight)
-    elif scheme == "normal-1":
-        scratch_init.normal_(weight, 0.0, 1.0, rng=rng)
-    elif scheme == "normal-0.01":
-        scratch_init.normal_(weight, 0.0, 0.01, rng=rng)
-    elif scheme == "xavier":
-        scratch_init.xavier_normal_(weight, rng=rng)
-    elif scheme == "seed-xavier":
-        scratch_init.seed_xavier_normal_(weight, rng=rng)
-    else:  # he
-        scratch_init.kaiming_normal_(weight, nonlinearity="relu", rng=rng)
-
-
-def _init_torch(weight: torch.Tensor, scheme: str, activation: str, generator: torch.Generator) -> None:
-    if scheme == "zero":
-        nn.init.zeros_(weight)
-    elif scheme == "normal-1":
-        nn.init.normal_(weight, 0.0, 1.0, generator=generator)
-    elif scheme == "normal-0.01":
-        nn.init.normal_(weight, 0.0, 0.01, generator=generator)
-    elif scheme == "xavier":
-        nn.init.xavier_normal_(weight, generator=generator)
-    elif scheme == "seed-xavier":
-        torch_seed_xavier_normal_(weight, generator=generator)
-    else:  # he
-        nn.init.kaiming_normal_(weight, nonlinearity="relu", generator=generator)
-
-
 def build_deep_net(
     activation: str,
     scheme: str,
@@ -106,9 +73,8 @@ def build_deep_net(
     widths = [in_features or width] + [width] * (depth - 1) + [out_features or width]
     layers: list[snn.Module] = []
     for n, m in itertools.pairwise(widths):
-        linear = snn.Linear(n, m, rng=rng)
-        _init_scratch(linear.weight.data, scheme, activation, rng)
-        scratch_init.zeros_(linear.bias.data)
+        linear = snn.Linear(n, m, rng=rng)  # Linear's own draw first: the stream as measured
+        scratch_init_linear_(linear, scheme, rng)
         layers += [linear, _SCRATCH_ACTIVATION[activation]()]
     return snn.Sequential(*layers)
 
@@ -148,8 +114,7 @@ def build_torch_deep_net(
     net = empty_torch_twin(activation, depth, width)
     for layer in net:
         if isinstance(layer, nn.Linear):
-            _init_torch(layer.weight.data, scheme, activation, generator)
-            nn.init.zeros_(layer.bias)
+            torch_init_linear_(layer, scheme, generator)
     return net
 
 

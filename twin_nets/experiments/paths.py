@@ -30,6 +30,7 @@ import scratch.optim
 import torch_impl.optim
 from scratch.models import surfaces as scratch_surfaces
 from torch_impl.models import surfaces as torch_surfaces
+from twin_nets.cli import one_twin
 
 SURFACES = ("Bowl", "TwoMinima", "Saddle")
 
@@ -132,8 +133,7 @@ def _check_run(surface: str, steps: int, impl: str) -> None:
         raise ValueError(f"run_path: expected surface to be one of {SURFACES}, got {surface!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"run_path: expected steps to be a non-negative integer, got {steps!r}")
-    if impl not in ("scratch", "torch"):
-        raise ValueError(f"run_path: expected impl to be 'scratch' or 'torch', got {impl!r}")
+    one_twin(impl, "run_path: impl")
 
 
 def run_path(
@@ -172,7 +172,10 @@ def run_path(
     return torch.stack(path).cpu().numpy()
 
 
-def steps_to_leave(path: np.ndarray, radius: float) -> int | None:
+LEAVE_RADIUS = 1.0  # a path has left the saddle once |y| > 1 (f = x² − y² is then below −1 + x²)
+
+
+def steps_to_leave(path: np.ndarray, radius: float = LEAVE_RADIUS) -> int | None:
     """The first step at which the path is farther than ``radius`` from the origin along y (None: never)."""
     outside = np.flatnonzero(np.abs(path[:, 1]) > radius)
     return int(outside[0]) if outside.size else None

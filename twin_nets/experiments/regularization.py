@@ -1,5 +1,5 @@
 """C4.2-dropout, C4.3-batchnorm, C4.3-layernorm: short training runs of both twins that record curves,
-for the demos of seed §4.2–4.3 (``scripts/dropout.py``, ``scripts/batchnorm.py``) and their tests.
+for the demos of seed §4.2–4.3 (``twin_nets.figures.overfitting``, ``.normalizing``) and their tests.
 
 Glue only. ``train_twins`` builds the twins with the main job's machinery
 (``twin_nets.training.twins.build_twins``: one initial draw loaded into both twins, the same batch order,
@@ -17,8 +17,8 @@ The three demos, each with a documented setting (a frozen dataclass); the claims
 * ``batchnorm_vs_init_scale`` (C4.3-batchnorm): 1000 digits at batch size 100 (the seed's example:
   10 iterations per epoch), every weight drawn from N(0, σ²) for several σ, with and without batch norm;
   without it a small σ stalls at chance and a large σ blows up, with it every σ trains.
-* ``norm_vs_batch_size`` (C4.3-batchnorm, C4.3-layernorm): batch norm against layer norm at batch sizes
-  2, 8 and 64; at batch size 2 batch norm falls far behind layer norm.
+* batch norm against layer norm by batch size, at equal updates over seeds (C4.3-layernorm): in
+  ``batch_size``.
 """
 
 from __future__ import annotations
@@ -38,19 +38,10 @@ from scratch.models.mlp import build_mlp
 from scratch.nn import Linear, Softmax
 from scratch.nn import init as scratch_init
 from torch_impl.nn.state import load_numpy_state_dict
+from twin_nets.cli import TWINS, twins_of
 from twin_nets.threads import one_thread
 from twin_nets.training.config import TrainConfig
 from twin_nets.training.twins import Twin, build_twins, generator, mlp_spec
-
-TWINS = ("scratch", "torch")
-
-
-def check_impls(impls: Iterable[str]) -> tuple[str, ...]:
-    """``impls`` as a tuple: "scratch", "torch" or both; anything else is a ValueError."""
-    impls = tuple(impls)
-    if not impls or len(set(impls)) != len(impls) or any(impl not in TWINS for impl in impls):
-        raise ValueError(f"regularization: expected impls to be a non-empty subset of {TWINS}, got {impls!r}")
-    return impls
 
 
 # ------------------------------------------------------------------------------------------ the curves
@@ -220,8 +211,9 @@ def nudged_difference(config: TrainConfig, data: DatasetSplit, nudge: float = 1e
     return curve_difference(*runs)
 
 
-def _config(impls: tuple[str, ...], dataset: str, **fields: Any) -> TrainConfig:
-    return TrainConfig(impl="both" if len(impls) == 2 else impls[0], dataset=dataset, **fields)
+def _config(impl: str, dataset: str, **fields: Any) -> TrainConfig:
+    twins_of(impl, "impl")
+    return TrainConfig(impl=impl, dataset=dataset, **fields)
 
 
 # --------------------------------------------------------------------------------------- C4.2-dropout
@@ -272,16 +264,15 @@ def noisy_moons(n_train: int, noise: float, seed: int) -> DatasetSplit:
 
 
 def dropout_vs_overfitting(
-    setting: DropoutSetting = DropoutSetting(), impls: Iterable[str] = TWINS
+    setting: DropoutSetting = DropoutSetting(), impl: str = "both"
 ) -> tuple[DatasetSplit, dict[float, dict[str, TrainedTwin]]]:
     """The data and ``{0.0: trained twins without dropout, p: with it}``: the same initial weights and
     batch order; with both twins, the same masks."""
-    impls = check_impls(impls)
     data = noisy_moons(setting.n_train, setting.noise, setting.seed)
     runs = {}
     for p in (0.0, setting.p):
         config = _config(
-            impls,
+            impl,
             "moons",
             hidden=setting.hidden,
             init="he",
@@ -332,15 +323,14 @@ class BatchNormSetting:
 
 
 def batchnorm_vs_init_scale(
-    setting: BatchNormSetting = BatchNormSetting(), impls: Iterable[str] = TWINS
+    setting: BatchNormSetting = BatchNormSetting(), impl: str = "both"
 ) -> dict[tuple[float, str | None], dict[str, TrainingCurves]]:
     """``{(σ, norm): curves per twin}`` for every σ of the setting and norm ∈ (None, "batch")."""
-    impls = check_impls(impls)
     data = digits(setting.n_train, setting.seed)
     runs = {}
     for std, norm in itertools.product(setting.init_stds, (None, "batch")):
         config = _config(
-            impls,
+            impl,
             "digits",
             hidden=setting.hidden,
             norm=norm,
@@ -352,61 +342,6 @@ def batchnorm_vs_init_scale(
         )
         runs[std, norm] = train_curves(config, data, init_std=std)
     return runs
-
-
-# ----------------------------------------------------------------------- C4.3-batchnorm vs -layernorm
-@dataclass(frozen=True)
-class BatchSizeSetting:
-    """C4.3-batchnorm vs C4.3-layernorm: both normalisations at several batch sizes, the same epochs.
-
-    Args:
-        n_train: digits training samples (default 1000).
-        batch_sizes: default (2, 8, 64): 500, 125 and 16 iterations per epoch.
-        hidden: default (64, 64), ReLU, the normalisation before each activation.
-        epochs: default 3.
-        lr: Adam's learning rate (default 1e-3).
-        seed: default 0.
-
-    Measured (test accuracy after 3 epochs, batch norm / layer norm): batch 2: 0.71 (scratch) and 0.67
-    (torch) / 0.96; batch 8: 0.94 / 0.95; batch 64: 0.83 / 0.78. Batch norm at batch size 2 is chaotic
-    (round-off grows step by step), so there the twins' curves part; everywhere else they coincide.
-    """
-
-    n_train: int = 1000
-    batch_sizes: tuple[int, ...] = (2, 8, 64)
-    hidden: tuple[int, ...] = (64, 64)
-    epochs: int = 3
-    lr: float = 1e-3
-    seed: int = 0
-
-
-def norm_vs_batch_size(
-    setting: BatchSizeSetting = BatchSizeSetting(), impls: Iterable[str] = TWINS
-) -> dict[tuple[int, str], dict[str, TrainingCurves]]:
-    """``{(batch size, norm): curves per twin}`` for norm ∈ ("batch", "layer")."""
-    impls = check_impls(impls)
-    data = digits(setting.n_train, setting.seed)
-    return {
-        (batch_size, norm): train_curves(batch_size_config(setting, batch_size, norm, impls), data)
-        for batch_size, norm in itertools.product(setting.batch_sizes, ("batch", "layer"))
-    }
-
-
-def batch_size_config(
-    setting: BatchSizeSetting, batch_size: int, norm: str, impls: Iterable[str] = TWINS
-) -> TrainConfig:
-    """The run of ``norm_vs_batch_size`` at ``batch_size`` with ``norm`` ("batch" or "layer")."""
-    return _config(
-        check_impls(impls),
-        "digits",
-        hidden=setting.hidden,
-        norm=norm,
-        optimizer="adam",
-        lr=setting.lr,
-        epochs=setting.epochs,
-        batch_size=batch_size,
-        seed=setting.seed,
-    )
 
 
 # ------------------------------------------------------------------------------ the seed's arithmetic

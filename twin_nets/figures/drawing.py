@@ -1,9 +1,12 @@
-"""Points, separating lines and decision regions in the plane, drawn the way the seed draws them.
+"""How every figure draws the twins and the plane, the way the seed draws it.
 
-The seed's colours: for the logic gates a black point is output 0 and a white point output 1 (§2.1);
-for XOR a red point is label 0 and a blue point label 1 (§2.2). Decision regions are shaded in the same
-colours, lightly, with the boundary (output = 0.5) drawn as a line: solid for the scratch twin, dashed
-for the torch twin, so where both twins ran the two lines should lie on top of each other.
+* Curves: the scratch twin as a line, the torch twin as hollow markers on it (``plot_twins``); where the
+  markers sit on the line the twins agree (the parity tests assert it to the contract's tolerance; a
+  figure only shows it).
+* Points in the plane: for the logic gates a black point is output 0 and a white point output 1 (§2.1);
+  for XOR a red point is label 0 and a blue point label 1 (§2.2). Decision regions are shaded in the same
+  colours, lightly, with the boundary (output = 0.5) drawn as a line: solid for the scratch twin, dashed
+  for the torch twin, so where both twins ran the two lines lie on top of each other.
 """
 
 from __future__ import annotations
@@ -17,6 +20,23 @@ from matplotlib.colors import ListedColormap
 GATE_COLORS = ("black", "white")  # seed §2.1: black = 0, white = 1
 XOR_COLORS = ("tab:red", "tab:blue")  # seed §2.2: red = 0, blue = 1
 TWIN_LINESTYLE = {"scratch": "-", "torch": "--"}
+TWIN_STYLE = {
+    "scratch": {"linestyle": "-", "linewidth": 1.8},
+    "torch": {"linestyle": "none", "marker": "o", "markersize": 3.5, "markerfacecolor": "none"},
+}
+
+
+def plot_twins(
+    ax: Any, x: np.ndarray, ys: dict[str, np.ndarray], label: str, color: str, every: int = 1
+) -> None:
+    """Plot ``ys[twin]`` against ``x`` for each twin present; markers every ``every``-th point for torch."""
+    for twin, y in ys.items():
+        style = dict(TWIN_STYLE[twin])
+        if twin == "torch":
+            style["markevery"] = every
+            style["markeredgecolor"] = color
+        suffix = f" ({twin})" if len(ys) > 1 else ""
+        ax.plot(x, y, color=color, label=label + suffix, **style)
 
 
 def plot_points(

@@ -33,15 +33,9 @@ from torch_impl.models import mlp as torch_mlp
 from torch_impl.models import perceptron as torch_perceptron
 from torch_impl.models import supervised as torch_supervised
 from torch_impl.nn.state import load_numpy_state_dict
+from twin_nets.cli import one_twin
 
 GATES = ("and", "or", "nand", "xor")
-TWINS = ("scratch", "torch")
-
-
-def check_twin(impl: str) -> str:
-    if impl not in TWINS:
-        raise ValueError(f"expected impl to be one of {TWINS}, got {impl!r}")
-    return impl
 
 
 def gate_data(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +65,7 @@ def fit_gate(
     if settings.start is not None:
         weight, bias = settings.start
         start = {"weight": np.array(weight, dtype=np.float64), "bias": np.array(bias, dtype=np.float64)}
-    if check_twin(impl) == "scratch":
+    if one_twin(impl) == "scratch":
         perceptron = scratch_perceptron.Perceptron(2)
         if start is not None:
             perceptron.load_state_dict(start)
@@ -101,7 +95,7 @@ def random_start_fits(
 def perceptron_output(weight: np.ndarray, bias: float, x: np.ndarray, impl: str) -> np.ndarray:
     """y = step(w·x + b) on the rows of ``x`` (N, 2), computed by twin ``impl``'s ``Perceptron``."""
     state = {"weight": np.asarray(weight, dtype=np.float64), "bias": np.asarray(bias, dtype=np.float64)}
-    if check_twin(impl) == "scratch":
+    if one_twin(impl) == "scratch":
         perceptron = scratch_perceptron.Perceptron(2)
         perceptron.load_state_dict(state)
         return perceptron(x)
@@ -128,7 +122,7 @@ def seed_xor_tables(impl: str) -> dict[str, np.ndarray]:
     """The seed's three tables, computed by twin ``impl``: inputs x, hidden weighted sums and outputs
     (h₁ from the perceptron (1, 1, −1.5), h₂ from (1, 1, −0.5)), the output's weighted sum and y."""
     x, _ = gate_data("xor")
-    if check_twin(impl) == "scratch":
+    if one_twin(impl) == "scratch":
         net = scratch_perceptron.seed_xor_network()
         layers = [net[k] for k in range(4)]
         values = [x]
@@ -146,7 +140,7 @@ def seed_xor_tables(impl: str) -> dict[str, np.ndarray]:
 
 def seed_xor_output(x: np.ndarray, impl: str) -> np.ndarray:
     """The seed's step network's output y (N,) on the rows of ``x`` (N, 2), computed by twin ``impl``."""
-    if check_twin(impl) == "scratch":
+    if one_twin(impl) == "scratch":
         return scratch_perceptron.seed_xor_network()(x)[:, 0]
     with torch.no_grad():
         return torch_perceptron.seed_xor_network()(torch.from_numpy(x))[:, 0].numpy()
@@ -197,7 +191,7 @@ def train_xor(impl: str, settings: XorBackpropSettings = XOR_BACKPROP, device: s
     x, t = gate_data("xor")
     target = t[:, None].astype(np.float64)
     state = xor_initial_state(settings)
-    if check_twin(impl) == "scratch":
+    if one_twin(impl) == "scratch":
         net = scratch_perceptron.xor_sigmoid_network()
         net.load_state_dict(state)
         optimizer = scratch.optim.SGD(net.parameters(), lr=settings.lr)
@@ -227,7 +221,7 @@ SEED_MLP_SPEC = scratch_mlp.MLPSpec((8, 10, 3))
 
 def parameter_counts(impl: str, spec: scratch_mlp.MLPSpec = SEED_MLP_SPEC) -> dict[str, int]:
     """{state-dict key: number of values} of the MLP ``spec`` built by twin ``impl``'s builder."""
-    if check_twin(impl) == "scratch":
+    if one_twin(impl) == "scratch":
         model = scratch_mlp.build_mlp(spec, np.random.default_rng(0))
         return {name: int(p.data.size) for name, p in model.named_parameters()}
     model = torch_mlp.build_mlp(spec)
@@ -238,7 +232,7 @@ def architecture_summary(impl: str, spec: scratch_mlp.MLPSpec = SEED_MLP_SPEC) -
     """The model's repr and its parameter counts per layer, as printed by ``scripts/xor.py``."""
     model = (
         scratch_mlp.build_mlp(spec, np.random.default_rng(0))
-        if check_twin(impl) == "scratch"
+        if one_twin(impl) == "scratch"
         else torch_mlp.build_mlp(spec)
     )
     counts = parameter_counts(impl, spec)

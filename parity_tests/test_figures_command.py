@@ -1,0 +1,161 @@
+"""The figure commands (``scripts/figures.py`` and the per-concept scripts): every bad flag or folder ends
+in one line on stderr and exit status 2 before any work, with nothing written; a group that fails or
+whose module is missing is reported and the others still run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from twin_nets import figures
+from twin_nets.figures import command
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "scripts"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder``, with a hash of each file's bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_file()
+        else "dir"
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def run(script: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    """``scripts/<script>`` in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, str(SCRIPTS / script), *argv],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def run_here(script: str, *argv: str, cwd: Path, capsys, monkeypatch) -> subprocess.CompletedProcess:
+    """``scripts/<script>`` run as ``__main__`` in this interpreter (faster than a fresh one; a
+    traceback would reach pytest as an exception, not a SystemExit)."""
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(sys, "argv", [str(SCRIPTS / script), *argv])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stopped:
+        runpy.run_path(str(SCRIPTS / script), run_name="__main__")
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(script, stopped.value.code, out.out, out.err)
+
+
+def assert_one_line_refusal(done: subprocess.CompletedProcess, message: str) -> None:
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert message in lines[0], lines[0]
+    assert done.stdout == "", done.stdout
+
+
+BAD = [  # (id, argv, the message's start)
+    ("bad-impl", ["--impl", "jax"], "argument --impl: invalid choice: 'jax'"),
+    ("unknown-flag", ["--bogus"], "unrecognized arguments: --bogus"),
+    ("jobs-too-many", ["--jobs", "100000"], "--jobs: expected an integer from 1 to"),
+    ("jobs-zero", ["--jobs", "0"], "--jobs: expected an integer from 1 to"),
+    ("jobs-not-a-number", ["--jobs", "two"], "argument --jobs: invalid int value: 'two'"),
+    ("only-unknown", ["--only", "nonexistent"], "argument --only: invalid choice: 'nonexistent'"),
+    ("outdir-file", ["--outdir", "a_file"], "--outdir: expected a folder, got the file a_file"),
+    ("outdir-under-a-file", ["--outdir", "a_file/sub"], "--outdir: cannot create a_file/sub: a_file is a"),
+    ("outdir-not-writable", ["--outdir", "/proc/twin-nets-figures"], "--outdir: cannot write in /proc"),
+    ("logdir-not-writable", ["--logdir", "/sys/twin-nets-runs"], "--logdir: cannot write in /sys"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), [pytest.param(a, m, id=i) for i, a, m in BAD])
+def test_figures_py_refuses_in_one_line_and_writes_nothing(argv, message, tmp_path, capsys, monkeypatch):
+    (tmp_path / "a_file").write_text("x")
+    before = snapshot(tmp_path)
+    done = run_here("figures.py", *argv, cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch)
+    assert_one_line_refusal(done, message)
+    assert snapshot(tmp_path) == before
+
+
+def test_a_refusal_is_one_line_from_a_fresh_interpreter_too(tmp_path):
+    assert_one_line_refusal(
+        run("figures.py", "--jobs", "100000", cwd=tmp_path), "--jobs: expected an integer"
+    )
+    assert snapshot(tmp_path) == {}
+
+
+@pytest.mark.parametrize("group", list(figures.GROUPS))
+def test_each_per_concept_script_refuses_a_bad_flag_in_one_line(group, tmp_path, capsys, monkeypatch):
+    """No usage block: one line naming the script, and nothing written."""
+    done = run_here(f"{group}.py", "--jobs", "2", cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch)
+    assert_one_line_refusal(done, f"{group}.py: error: unrecognized arguments: --jobs 2")
+    assert snapshot(tmp_path) == {}
+
+
+def test_help_shows_every_flag_with_its_default(tmp_path, capsys, monkeypatch):
+    done = run_here("figures.py", "--help", cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch)
+    assert done.returncode == 0
+    for flag in ("--outdir", "--logdir", "--no-tensorboard", "--impl", "--only", "--jobs"):
+        assert flag in done.stdout, flag
+    assert "(default: figures)" in done.stdout and "(default: 1)" in done.stdout
+
+
+# ------------------------------------------------------------------------------------------ groups
+def _good(outdir, board, twins):
+    fig, ax = figures.plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    return [figures.save_figure(fig, "C0-test-" + "-".join(twins), outdir, board)]
+
+
+def _bad(outdir, board, twins):
+    return 1 / 0
+
+
+def test_a_failing_or_missing_group_is_reported_and_the_others_run(tmp_path, monkeypatch):
+    import types
+
+    module = types.ModuleType("twin_nets.figures.fake_group")
+    module.good, module.bad = _good, _bad
+    monkeypatch.setitem(sys.modules, "twin_nets.figures.fake_group", module)
+    monkeypatch.setattr(
+        command,
+        "GROUPS",
+        {"good": ("fake_group", "good"), "bad": ("fake_group", "bad"), "absent": ("absent", "x")},
+    )
+    args = command.FigureArgs(tmp_path, None, "scratch", ("good", "absent", "bad"))
+    results = {r.name: r for r in command.run_groups(args)}
+    assert results["good"].status == "ok"
+    assert [p.name for p in results["good"].figures] == ["C0-test-scratch.png"]
+    assert (tmp_path / "C0-test-scratch.png").is_file()
+    assert results["absent"].status == "missing" and "twin_nets/figures/absent.py" in results["absent"].error
+    assert results["bad"].status == "failed" and "ZeroDivisionError" in results["bad"].error
+    text = command.report(list(results.values()), 1.0)
+    assert "MISSING absent: twin_nets/figures/absent.py is not there" in text
+    assert "FAILED bad: ZeroDivisionError: division by zero" in text
+
+
+def test_every_group_names_a_builder_of_the_package():
+    import importlib
+
+    for name, (module, function) in figures.GROUPS.items():
+        assert callable(getattr(importlib.import_module(f"twin_nets.figures.{module}"), function)), name
+
+
+def test_a_script_says_where_it_writes_and_lists_each_file(tmp_path):
+    """C3.1.2: the losses script end to end, PNG files named by concept ID."""
+    done = run("losses.py", "--outdir", "out", "--no-tensorboard", "--impl", "torch", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == [
+        "figures in out, no TensorBoard, twins: torch",
+        "out/C3.1.2-cross-entropy-neg-log.png",
+        "out/C3.1.2-mse-vs-cross-entropy-gradient.png",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "C3.1.2-cross-entropy-neg-log.png",
+        "C3.1.2-mse-vs-cross-entropy-gradient.png",
+    ]

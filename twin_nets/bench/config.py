@@ -1,0 +1,122 @@
+"""The bench's flags: the benchmarked networks and ``BenchConfig``, checked before any timing."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from twin_nets.cli import OneLineParser
+
+
+@dataclass(frozen=True)
+class ModelCase:
+    """One benchmarked network: its widths and its batch size."""
+
+    name: str
+    sizes: tuple[int, ...]
+    batch: int
+
+    @property
+    def flops(self) -> int:
+        """Matrix-product FLOPs of one forward + backward (module docstring)."""
+        products = sum(n * m for n, m in zip(self.sizes[:-1], self.sizes[1:], strict=False))
+        return 2 * self.batch * (3 * products - self.sizes[0] * self.sizes[1])
+
+
+MODELS = {
+    "digits": ModelCase("digits", (64, 128, 10), 64),
+    "mnist": ModelCase("mnist", (784, 256, 256, 10), 128),
+    "wide": ModelCase("wide", (784, 1024, 1024, 10), 256),
+}
+DTYPES = ("float32", "float64")
+OPTIMIZERS = {"sgd": "SGD(lr=0.01, momentum=0.9)", "adam": "Adam(lr=0.001)"}
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """The flags of ``scripts/bench.py``.
+
+    Args:
+        out: where the JSON goes (default bench.json).
+        quick: a smoke run: few steps, small peak products, one-epoch training runs; numbers not meaningful.
+        threads: for torch and NumPy's BLAS alike (default 1; module docstring).
+        optimizer: "sgd" (default) or "adam".
+        models, dtypes: which rows (default all).
+        seconds: time spent timing each twin on each row (default 2.5; 0.05 with --quick).
+        train_runs: also time the default training run per twin (default True).
+        cuda: also time the torch twin on CUDA when present (default True).
+        seed: of the initial weights and the batch.
+    """
+
+    out: str = "bench.json"
+    quick: bool = False
+    threads: int = 1
+    optimizer: str = "sgd"
+    models: tuple[str, ...] = tuple(MODELS)
+    dtypes: tuple[str, ...] = DTYPES
+    seconds: float = 2.5
+    train_runs: bool = True
+    cuda: bool = True
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.threads < 1:
+            raise ValueError(f"--threads: expected an integer >= 1, got {self.threads}")
+        if not (self.seconds > 0 and math.isfinite(self.seconds)):
+            raise ValueError(f"--seconds: expected a number > 0, got {self.seconds}")
+        out = Path(self.out)
+        if out.is_dir():
+            raise ValueError(f"--out: expected a file, got the folder {self.out!r}")
+        if not out.resolve().parent.is_dir():
+            raise ValueError(f"--out: expected a file in an existing folder, got {self.out!r}")
+        try:  # an unnamed file that vanishes on close: the folder takes files (root, read-only mounts)
+            with tempfile.TemporaryFile(dir=out.resolve().parent):
+                pass
+        except OSError as error:
+            raise ValueError(f"--out: cannot write in {out.resolve().parent} ({error.strerror})") from None
+
+
+def build_parser(prog: str = "bench.py") -> OneLineParser:
+    parser = OneLineParser(
+        prog=prog,
+        description="Time a training step of the scratch and the torch twin, interleaved (C3.2.1).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--out", default="bench.json", help="the JSON file written")
+    parser.add_argument("--quick", action="store_true", help="smoke run: few steps, numbers not meaningful")
+    parser.add_argument("--threads", type=int, default=1, help="for torch and NumPy's BLAS alike")
+    parser.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default="sgd")
+    parser.add_argument("--models", nargs="+", choices=tuple(MODELS), default=list(MODELS))
+    parser.add_argument("--dtypes", nargs="+", choices=DTYPES, default=list(DTYPES))
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="timing per twin and row [2.5; quick 0.05]"
+    )
+    parser.add_argument("--no-train-runs", action="store_true", help="skip timing scripts/train.py")
+    parser.add_argument("--no-cuda", action="store_true", help="do not time the torch twin on CUDA")
+    parser.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def parse_config(argv: list[str] | None = None, parser: OneLineParser | None = None) -> BenchConfig:
+    """Flags → ``BenchConfig``; a bad flag exits with status 2 and a one-line message."""
+    parser = build_parser() if parser is None else parser
+    args = parser.parse_args(argv)
+    seconds = args.seconds if args.seconds is not None else (0.05 if args.quick else 2.5)
+    try:
+        return BenchConfig(
+            out=args.out,
+            quick=args.quick,
+            threads=args.threads,
+            optimizer=args.optimizer,
+            models=tuple(dict.fromkeys(args.models)),
+            dtypes=tuple(dict.fromkeys(args.dtypes)),
+            seconds=seconds,
+            train_runs=not args.no_train_runs,
+            cuda=not args.no_cuda,
+            seed=args.seed,
+        )
+    except ValueError as error:
+        parser.error(str(error))

@@ -1,0 +1,147 @@
+"""Figures of seed §3.1: every activation with its derivative (C3.1.1, the derivative in purple as the
+seed draws it), an overview of all of them, the seed's softmax example; −log ŷ (C3.1.2-cross-entropy) and
+the gradient with respect to the logit of MSE against cross-entropy (C3.1.2-mse).
+
+  C3.1.1-<activation>.png                  f and f′ (step, sigmoid, tanh, relu, leaky-relu, prelu, elu)
+  C3.1.1-activations-overview.png          every f, and every f′ with σ′'s largest value marked
+  C3.1.1-softmax-example.png               scores → eˢ → normalised, and the one-hot label
+  C3.1.2-cross-entropy-neg-log.png         E = −log ŷ for the true class
+  C3.1.2-mse-vs-cross-entropy-gradient.png  for a confidently wrong prediction MSE's gradient vanishes
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from twin_nets.experiments.curves import (
+    ACTIVATIONS,
+    activation_curve,
+    logit_gradients,
+    neg_log_curve,
+    softmax_example,
+)
+from twin_nets.figures import plt, save_figure
+from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import plot_twins
+
+FUNCTION_COLOR, DERIVATIVE_COLOR = "tab:blue", "purple"
+CONFIDENT_WRONG = -6.0  # the logit of a prediction ŷ = σ(−6) ≈ 0.0025 for the true class
+
+
+def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    x = np.linspace(-5, 5, 401)
+    curves = {a.concept: {twin: activation_curve(a, x, twin) for twin in twins} for a in ACTIVATIONS}
+    paths = []
+    for activation in ACTIVATIONS:
+        fig, ax = plt.subplots(figsize=(5, 3.4))
+        by_twin = curves[activation.concept]
+        plot_twins(ax, x, {t: c[0] for t, c in by_twin.items()}, "f(x)", FUNCTION_COLOR, every=20)
+        plot_twins(ax, x, {t: c[1] for t, c in by_twin.items()}, "f′(x)", DERIVATIVE_COLOR, every=20)
+        ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
+        ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
+        ax.set(title=f"{activation.concept}: {activation.title}", xlabel="x")
+        ax.legend(fontsize=7, loc="upper left")
+        paths.append(save_figure(fig, activation.concept, outdir, board))
+
+    fig, (ax_f, ax_d) = plt.subplots(1, 2, figsize=(10, 3.8))
+    twin = twins[0]
+    for activation in ACTIVATIONS:
+        y, dy = curves[activation.concept][twin]
+        name = activation.concept.removeprefix("C3.1.1-")
+        ax_f.plot(x, y, label=name)
+        ax_d.plot(x, dy, label=name)
+    ax_f.set(title="activations f(x)", xlabel="x", ylim=(-1.6, 3))
+    ax_d.set(title="derivatives f′(x): what backpropagation multiplies by", xlabel="x", ylim=(-0.1, 1.15))
+    ax_d.plot(0, 0.25, "o", color="black", markersize=5, zorder=5)
+    ax_d.annotate(
+        "σ′(0) = 0.25, the largest σ′ gets",
+        (0, 0.25),
+        xytext=(1.2, 0.5),
+        fontsize=8,
+        arrowprops={"arrowstyle": "->", "color": "black"},
+    )
+    ax_f.legend(fontsize=7, loc="upper left")
+    ax_d.legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"C3.1.1: activation functions and their derivatives ({twin} twin)", y=1.0)
+    fig.tight_layout()
+    paths.append(save_figure(fig, "C3.1.1-activations-overview", outdir, board))
+
+    paths.append(_softmax_figure(outdir, board, twins))
+    return paths
+
+
+def _softmax_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    labels, scores, exps, probs = softmax_example(twins[0])
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
+    panels = [
+        ("scores s (output layer)", scores, "tab:blue"),
+        ("eˢ (all positive)", exps, "tab:red"),
+        (f"eˢ / Σ eˢ (softmax, {twins[0]})", probs, "tab:green"),
+        ("label (one-hot: car)", np.array([0.0, 1.0, 0.0]), "purple"),
+    ]
+    for ax, (title, values, color) in zip(axes, panels, strict=True):
+        ax.bar(labels, values, color=color)
+        for k, v in enumerate(values):
+            ax.annotate(f"{v:.2f}", (k, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
+        ax.axhline(0, color="0.5", linewidth=0.8)
+        ax.set_title(title, fontsize=9)
+    if len(twins) == 2:
+        other = softmax_example(twins[1])[3]
+        axes[2].plot(labels, other, "ko", markerfacecolor="none", label="torch")
+        axes[2].legend(fontsize=7)
+    fig.suptitle(
+        "C3.1.1-softmax: the seed's example — cat 3.2, car 5.1, frog −1.7 → 0.13, 0.87, 0.00", y=1.04
+    )
+    return save_figure(fig, "C3.1.1-softmax-example", outdir, board)
+
+
+def loss_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    p = np.linspace(0.005, 1.0, 400)
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    plot_twins(ax, p, {twin: neg_log_curve(p, twin) for twin in twins}, "−log ŷ", "tab:blue", every=20)
+    for prob, label in ((0.13, "cat 0.13"), (0.87, "car 0.87")):
+        value = float(neg_log_curve(np.array([prob]), twins[0])[0])
+        ax.plot(prob, value, "ko")
+        ax.annotate(
+            f"{label} → {value:.2f}", (prob, value), xytext=(6, 6), textcoords="offset points", fontsize=8
+        )
+    ax.set(
+        title="C3.1.2-cross-entropy: E = −log ŷ for the true class",
+        xlabel="ŷ, the predicted probability of the true class",
+        ylabel="E",
+    )
+    ax.legend(fontsize=7)
+    paths = [save_figure(fig, "C3.1.2-cross-entropy-neg-log", outdir, board)]
+
+    z = np.linspace(-10, 10, 401)
+    curves = {twin: logit_gradients(z, twin) for twin in twins}
+    fig, (ax_e, ax_g) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for name, color in (("MSE", "tab:orange"), ("cross-entropy", "tab:blue")):
+        label = "½(σ(z) − 1)²" if name == "MSE" else "−log σ(z)"
+        plot_twins(ax_e, z, {t: curves[t][name][0] for t in twins}, f"{name}: {label}", color, every=20)
+        plot_twins(ax_g, z, {t: -curves[t][name][1] for t in twins}, f"{name}", color, every=20)
+    at = int(np.argmin(np.abs(z - CONFIDENT_WRONG)))
+    for name in ("MSE", "cross-entropy"):
+        g = -curves[twins[0]][name][1][at]
+        ax_g.annotate(
+            f"{name}: {g:.4f}", (CONFIDENT_WRONG, g), xytext=(8, 4), textcoords="offset points", fontsize=8
+        )
+    ax_g.axvline(CONFIDENT_WRONG, color="0.6", linestyle=":")
+    ax_e.set(title="loss for target y = 1", xlabel="logit z (ŷ = σ(z))", ylim=(0, 3))
+    ax_g.set(
+        title=f"−∂E/∂z: at z = {CONFIDENT_WRONG:g} (ŷ ≈ 0.0025, confidently wrong)",
+        xlabel="logit z",
+        ylabel="size of the gradient step",
+    )
+    ax_e.legend(fontsize=7)
+    ax_g.legend(fontsize=7)
+    fig.suptitle(
+        "C3.1.2-mse vs C3.1.2-cross-entropy: MSE's gradient (ŷ − y)·σ′(z) vanishes where the prediction is "
+        "most wrong; cross-entropy's ŷ − y does not",
+        fontsize=10,
+        y=1.03,
+    )
+    paths.append(save_figure(fig, "C3.1.2-mse-vs-cross-entropy-gradient", outdir, board))
+    return paths

@@ -1,0 +1,201 @@
+"""Figures of seed §2.1 (C2.1-perceptron): the gates with hand-set weights and their lines, Rosenblatt's
+rule learning them epoch by epoch, and why it never learns XOR.
+
+  C2.1-perceptron-gates.png     AND, OR, NAND: the hand-set line and its y = 1 side; XOR: no line works
+  C2.1-perceptron-learning.png  the rule's line after each epoch, and the mistakes per epoch, both twins
+  C2.1-perceptron-xor.png       accuracy of every possible line on AND and XOR; the rule from 20 starts
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from twin_nets.experiments import logic as experiment
+from twin_nets.figures import plt, save_figure
+from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import (
+    GATE_COLORS,
+    plot_line,
+    plot_points,
+    plot_twins,
+    shade_regions,
+    unit_square_axes,
+)
+
+CONCEPT = "C2.1-perceptron"
+XLIM = (-0.35, 1.35)
+GATE_TITLES = {"and": "AND", "or": "OR", "nand": "NAND", "xor": "XOR"}
+
+
+def perceptron_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    return [
+        _gates_figure(outdir, board, twins[0]),
+        _learning_figure(outdir, board, twins),
+        _xor_figure(outdir, board, twins),
+    ]
+
+
+def _equation(weight: Any, bias: float) -> str:
+    """ "w₁·x₁ + w₂·x₂ + b = 0" with the seed's signs written out."""
+    w1, w2 = weight
+    sign = {True: "+", False: "−"}
+    return (
+        f"{'' if w1 >= 0 else '−'}{abs(w1):g}·x₁ {sign[w2 >= 0]} {abs(w2):g}·x₂ "
+        f"{sign[bias >= 0]} {abs(bias):g} = 0"
+    )
+
+
+def _gates_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
+    fig, axes = plt.subplots(1, 4, figsize=(15, 5))
+    for ax, gate in zip(axes, experiment.GATES, strict=True):
+        x, t = experiment.gate_data(gate)
+        # XOR: the best a line can do; OR's hand-set line gets 3 of 4, (1,1) wrong
+        weight, bias = experiment.scratch_perceptron.GATE_WEIGHTS["or" if gate == "xor" else gate]
+        title = f"{GATE_TITLES[gate]}: y = step({_equation(weight, bias).removesuffix(' = 0')})"
+        if gate == "xor":
+            title = "XOR: no line separates ●/○\n(OR's line: 3/4, (1,1) wrong)"
+        shade_regions(
+            ax,
+            lambda p, w=weight, b=bias: experiment.perceptron_output(w, b, p, twin),
+            XLIM,
+            XLIM,
+            colors=("0.55", "#fff2b3"),
+            alpha=0.35,
+        )
+        plot_line(ax, weight, bias, XLIM, color="tab:blue", linewidth=2, label=_equation(weight, bias))
+        plot_points(ax, x, t, GATE_COLORS, names=("output 0 (black)", "output 1 (white)"))
+        if gate == "xor":
+            wrong = experiment.perceptron_output(weight, bias, x, twin) != t
+            ax.scatter(
+                x[wrong, 0],
+                x[wrong, 1],
+                s=420,
+                facecolors="none",
+                edgecolors="tab:red",
+                linewidths=2,
+                label="misclassified",
+                zorder=4,
+            )
+        unit_square_axes(ax, title)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
+    fig.suptitle(
+        f"{CONCEPT}: a perceptron draws one straight line; shaded yellow: its y = 1 side ({twin} twin)",
+        y=1.02,
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{CONCEPT}-gates", outdir, board)
+
+
+def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    fits = {twin: {gate: experiment.fit_gate(gate, twin) for gate in experiment.GATES} for twin in twins}
+    for twin, by_gate in fits.items():
+        for gate, fit in by_gate.items():
+            board.scalars(twin, f"{CONCEPT}/mistakes/{gate}", fit.mistakes, start=1)
+    settings = experiment.ROSENBLATT
+    fig, axes = plt.subplots(2, 4, figsize=(15, 8.6), gridspec_kw={"height_ratios": [1.5, 1]})
+    cmap = plt.get_cmap("viridis")
+    for column, gate in enumerate(experiment.GATES):
+        ax, ax_m = axes[0, column], axes[1, column]
+        x, t = experiment.gate_data(gate)
+        fit = fits[twins[0]][gate]
+        for epoch in range(1, fit.epochs + 1):
+            last = epoch == fit.epochs
+            plot_line(
+                ax,
+                fit.weights[epoch],
+                fit.biases[epoch],
+                XLIM,
+                color=cmap(epoch / max(fit.epochs, 1)),
+                linewidth=2.4 if last else 1,
+                alpha=1 if last else 0.6,
+                label=f"after epoch {epoch}" if last or epoch == 1 else None,
+            )
+        plot_points(ax, x, t, GATE_COLORS, names=("0 (black)", "1 (white)"))
+        verdict = (
+            f"converged in {fit.epochs} epochs"
+            if fit.converged
+            else f"never an epoch without mistakes ({fit.epochs})"
+        )
+        unit_square_axes(ax, f"{GATE_TITLES[gate]}: {verdict}")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
+        epochs = np.arange(1, fit.epochs + 1)
+        plot_twins(ax_m, epochs, {twin: fits[twin][gate].mistakes for twin in twins}, "mistakes", "tab:red")
+        ax_m.set(
+            title=f"{GATE_TITLES[gate]}: mistakes per epoch",
+            xlabel="epoch",
+            ylabel="mistakes (of 4)",
+            ylim=(-0.2, 4.4),
+        )
+        ax_m.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_m.legend(fontsize=7)
+    start = "w = ({:g}, {:g}), b = {:g}".format(*settings.start[0], settings.start[1]).replace("-", "−")
+    fig.suptitle(
+        f"{CONCEPT}: Rosenblatt's rule w ← w + η(t − y)x, b ← b + η(t − y), η = {settings.lr:g}, from {start}"
+        f" — the line after each epoch ({twins[0]}); below, both twins",
+        y=1.02,
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{CONCEPT}-learning", outdir, board)
+
+
+def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    angles, offsets = np.linspace(0, 2 * np.pi, 361), np.linspace(-2, 2, 201)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
+    for ax, gate in zip(axes[:2], ("and", "xor"), strict=True):
+        accuracy = experiment.line_accuracy_map(gate, angles, offsets)
+        image = ax.pcolormesh(
+            np.degrees(angles), offsets, accuracy.T, cmap="viridis", vmin=0, vmax=1, shading="auto"
+        )
+        ax.set(
+            title=f"{GATE_TITLES[gate]}: accuracy of every line (best {accuracy.max():.2f})",
+            xlabel="direction of w = (cos α, sin α), α in degrees",
+            ylabel="offset b",
+        )
+        ax.set_xticks([0, 90, 180, 270, 360])
+        if gate == "and":  # the hand-set AND perceptron, scaled to ‖w‖ = 1 (scaling changes nothing)
+            weight, bias = experiment.scratch_perceptron.GATE_WEIGHTS["and"]
+            norm = float(np.hypot(*weight))
+            ax.plot(
+                np.degrees(np.arctan2(weight[1], weight[0])),
+                bias / norm,
+                "r*",
+                markersize=14,
+                label="hand-set (1, 1, −1.5) / ‖w‖",
+            )
+            ax.legend(fontsize=8, loc="upper left")
+        fig.colorbar(image, ax=ax, label="accuracy on the 4 points")
+    ax = axes[2]
+    for gate, color in (("and", "tab:green"), ("xor", "tab:red")):
+        for twin in twins:
+            fits = experiment.random_start_fits(gate, twin, count=20, seed=7, max_epochs=30)
+            for k, fit in enumerate(fits):
+                ax.plot(
+                    np.arange(1, fit.epochs + 1),
+                    fit.mistakes,
+                    color=color,
+                    linestyle="-" if twin == "scratch" else "none",
+                    marker=None if twin == "scratch" else "o",
+                    markersize=3,
+                    markerfacecolor="none",
+                    alpha=0.5,
+                    label=f"{GATE_TITLES[gate]} ({twin})" if k == 0 else None,
+                )
+    ax.set(
+        title="the rule from 20 random starts: XOR never reaches 0 mistakes",
+        xlabel="epoch",
+        ylabel="mistakes per epoch",
+        ylim=(-0.2, 4.4),
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize=8)
+    fig.suptitle(
+        f"{CONCEPT}: why XOR fails — no direction and offset put (0,1), (1,0) on one side "
+        "and (0,0), (1,1) on the other",
+        y=1.03,
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{CONCEPT}-xor", outdir, board)

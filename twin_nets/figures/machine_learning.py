@@ -1,0 +1,142 @@
+"""Figures of seed §1: classification and regression as one neuron (C1.1-supervised), and features made
+by hand against features learned (C1.3-features).
+
+  C1.1-supervised-logistic.png  logistic regression on two clusters: P(class 1 | x), its 0.5 line, the loss
+  C1.1-supervised-linear.png    linear regression by gradient descent, and the closed-form least squares
+  C1.3-features-circles.png     three boundaries: logistic regression on (x₁, x₂) and on x₁² + x₂², an MLP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from twin_nets.experiments import learning as experiment
+from twin_nets.figures import plt, save_figure
+from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import XOR_COLORS, grid, plot_boundary, plot_points, plot_twins, shade_regions
+
+SUPERVISED = "C1.1-supervised"
+FEATURES = "C1.3-features"
+ROUND_OFF = 1e-14  # E − E_min below this is float64 round-off of an MSE near 0.2: not drawn
+FEATURE_LIM = (-1.5, 1.5)
+
+
+def supervised_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    return [_logistic_figure(outdir, board, twins), _linear_figure(outdir, board, twins)]
+
+
+def _log_losses(board: FigureBoard, tag: str, runs: dict[str, experiment.Trained]) -> None:
+    for twin, run in runs.items():
+        board.scalars(twin, tag, run.losses)
+
+
+def _logistic_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    settings = experiment.LOGISTIC
+    runs = {twin: experiment.train_logistic(twin) for twin in twins}
+    _log_losses(board, f"{SUPERVISED}/logistic/loss", runs)
+    x, t = experiment.logistic_data()
+    xlim = (x[:, 0].min() - 0.5, x[:, 0].max() + 0.5)
+    ylim = (x[:, 1].min() - 0.5, x[:, 1].max() + 0.5)
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [1.2, 1]})
+    xx, yy, points = grid(xlim, ylim, 200)
+    first = runs[twins[0]]
+    probability = first.predict(points).reshape(xx.shape)
+    image = ax.contourf(xx, yy, probability, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.35)
+    fig.colorbar(image, ax=ax, label=f"ŷ = σ(w·x + b) = P(class 1 | x)  ({twins[0]})")
+    for twin, run in runs.items():
+        plot_boundary(ax, run.predict, xlim, ylim, twin)
+    plot_points(ax, x, t, XOR_COLORS, ("class 0", "class 1"), size=28)
+    accuracy = ", ".join(f"{twin} {experiment.accuracy(run.predict(x), t):.1%}" for twin, run in runs.items())
+    ax.set(title=f"one sigmoid neuron (accuracy {accuracy})", xlabel="x₁", ylabel="x₂", xlim=xlim, ylim=ylim)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    steps = np.arange(settings.steps)
+    plot_twins(
+        ax_loss, steps, {twin: run.losses for twin, run in runs.items()}, "BCELoss", "tab:blue", every=15
+    )
+    ax_loss.set(title=f"binary cross-entropy, full batch, SGD lr {settings.lr:g}", xlabel="step", ylabel="E")
+    ax_loss.legend(fontsize=8, loc="upper right")
+    fig.suptitle(f"{SUPERVISED}: logistic regression — the boundary w·x + b = 0 is a straight line", y=1.02)
+    fig.tight_layout()
+    return save_figure(fig, f"{SUPERVISED}-logistic", outdir, board)
+
+
+def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    settings = experiment.LINEAR
+    runs = {twin: experiment.train_linear(twin) for twin in twins}
+    _log_losses(board, f"{SUPERVISED}/linear/loss", runs)
+    x, y = experiment.linear_data()
+    closed = experiment.closed_form(twins[0])
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.8))
+    ax.scatter(x[:, 0], y, s=22, color="0.35", label="data: y = 0.8x + 1.5 + noise")
+    line_x = np.linspace(-3.2, 3.2, 2)[:, None]
+    styles = {
+        "scratch": {"color": "tab:blue", "linewidth": 2.2},
+        "torch": {"color": "tab:orange", "linestyle": "none", "marker": "o", "markerfacecolor": "none"},
+    }
+    for twin, run in runs.items():
+        w, b = run.state["linear.weight"][0, 0], run.state["linear.bias"][0]
+        label = f"gradient descent ({twin}): ŷ = {w:.4f}x + {b:.4f}"
+        ax.plot(line_x[:, 0], run.predict(line_x), label=label, markersize=9, **styles[twin])
+    w, b = closed["linear.weight"][0, 0], closed["linear.bias"][0]
+    label = f"closed-form least squares: ŷ = {w:.4f}x + {b:.4f}"
+    ax.plot(line_x[:, 0], w * line_x[:, 0] + b, color="black", linestyle=":", linewidth=1.5, label=label)
+    ax.set(title="regression: one linear neuron", xlabel="x", ylabel="y")
+    ax.legend(fontsize=8, loc="upper left")
+    steps = np.arange(settings.steps)
+    excess = {}
+    for twin, run in runs.items():
+        values = experiment.excess_losses(run)
+        excess[twin] = np.where(values > ROUND_OFF, values, np.nan)
+    plot_twins(ax_loss, steps, excess, "E − E_least-squares", "tab:blue", every=10)
+    reached = np.flatnonzero(np.isnan(excess[twins[0]]))
+    if reached.size:
+        ax_loss.axvline(reached[0], color="0.6", linestyle=":")
+        ax_loss.annotate(
+            f"steps {reached[0]}–{settings.steps}: below {ROUND_OFF:g},\nround-off of either sign, not drawn",
+            (reached[0], ROUND_OFF),
+            xytext=(-8, 8),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+        )
+    ax_loss.set(
+        yscale="log",
+        ylim=(ROUND_OFF / 10, None),
+        title=f"MSE above its closed-form minimum, full batch, SGD lr {settings.lr:g}",
+        xlabel="step",
+        ylabel="E − E_min",
+    )
+    ax_loss.legend(fontsize=8, loc="upper right")
+    fig.suptitle(
+        f"{SUPERVISED}: linear regression — gradient descent lands on the least-squares line", y=1.02
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{SUPERVISED}-linear", outdir, board)
+
+
+def features_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    x, t = experiment.features_data()
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5.8))
+    for ax, model in zip(axes, experiment.FEATURE_MODELS, strict=True):
+        runs = {twin: experiment.train_feature_model(twin, model.key) for twin in twins}
+        _log_losses(board, f"{FEATURES}/{model.key}/loss", runs)
+        shade_regions(ax, runs[twins[0]].predict, FEATURE_LIM, FEATURE_LIM, XOR_COLORS, alpha=0.2)
+        for twin, run in runs.items():
+            plot_boundary(ax, run.predict, FEATURE_LIM, FEATURE_LIM, twin)
+        names = ("outer circle (0)", "inner circle (1)")
+        plot_points(ax, x, t, XOR_COLORS, names, size=14, linewidths=0.4)
+        accuracy = ", ".join(
+            f"{twin} {experiment.accuracy(run.predict(x), t):.1%}" for twin, run in runs.items()
+        )
+        ax.set(title=f"{model.title}\naccuracy: {accuracy}", xlabel="x₁", ylabel="x₂", aspect="equal")
+        ax.set(xlim=FEATURE_LIM, ylim=FEATURE_LIM)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    fig.suptitle(
+        f"{FEATURES}: a linear model fails on raw features, succeeds with a hand-made feature (feature "
+        "engineering), and an MLP learns the feature itself",
+        y=1.0,
+    )
+    fig.tight_layout()
+    return [save_figure(fig, f"{FEATURES}-circles", outdir, board)]

@@ -1,0 +1,196 @@
+"""Figures of seed §4.3: batch normalisation against the initial weights' scale (C4.3-batchnorm), and
+batch norm against layer norm by batch size at equal updates (C4.3-layernorm).
+
+1. Init scale: an MLP 64 → 100 → 100 → 100 → 100 → 10 (ReLU, plain SGD, lr 0.1) on 1000 digits at batch
+   size 100 — the seed's example, 1000 / 100 = 10 iterations per epoch — with every weight drawn from
+   N(0, σ²) for σ = 0.01, 0.1, 0.5, with and without batch norm before each activation.
+2. Batch size: the same data, an MLP 64 → 64 → 64 → 10 (Adam) with batch norm or layer norm, at batch
+   sizes 2, 8 and 64, every run the same number of updates, over several seeds.
+
+  C4.3-batchnorm-init-scales.png   the loss of every iteration's batch, with and without batch norm, one
+                                   panel per σ (scratch twin as lines, torch twin as markers)
+  C4.3-layernorm-batch-size.png    test accuracy against updates per batch size: the mean over seeds
+                                   (scratch line, torch markers) and the seeds' range (band); the table
+                                   N / B → iterations per epoch
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from twin_nets.experiments import batch_size as by_batch
+from twin_nets.experiments import regularization as experiment
+from twin_nets.figures import plt, save_figure
+from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import plot_twins
+
+BATCHNORM = "C4.3-batchnorm"
+LAYERNORM = "C4.3-layernorm"
+NORM_COLORS = {None: "tab:red", "batch": "tab:blue", "layer": "tab:orange"}
+NORM_NAMES = {None: "no normalisation", "batch": "batch norm", "layer": "layer norm"}
+LOSS_LIMITS = (5e-3, 1e3)  # a run that blows up goes off the top of the chart
+INIT_SETTING = experiment.BatchNormSetting()  # the documented settings
+BATCH_SETTING = by_batch.BatchSizeSetting()
+
+
+def _pair(values: dict[str, float], fmt: str) -> str:
+    return " | ".join(f"{twin} {value:{fmt}}" for twin, value in values.items())
+
+
+def arithmetic_table(batch_sizes: tuple[int, ...]) -> list[tuple[int, int, int]]:
+    """The seed's example row (1000 samples, batch 100 → 10) and one row per batch size of the demo."""
+    n, seed_batch = experiment.SEED_EXAMPLE
+    return experiment.iterations_table(n, (seed_batch, *batch_sizes))
+
+
+def _spread(values: np.ndarray) -> str:
+    return f"{values.mean():.3f} (range {values.min():.3f}–{values.max():.3f})"
+
+
+def summary(init_runs: dict, init_setting, batch_runs: dict, batch_setting) -> str:
+    """What the demos measured: the arithmetic table, the final losses per σ, the accuracies by batch size."""
+    lines = [f"{BATCHNORM}: batch / iteration / epoch (seed §4.3)"]
+    lines += [
+        f"  {n} samples / batch size {b} → {it} iterations per epoch"
+        for n, b, it in arithmetic_table(batch_setting.batch_sizes)
+    ]
+    lines.append(f"{BATCHNORM}: final training loss (inference mode) after {init_setting.epochs} epochs")
+    for (std, norm), curves in init_runs.items():
+        losses = {twin: c.train_loss[-1] for twin, c in curves.items()}
+        lines.append(f"  σ = {std:<5g} {NORM_NAMES[norm]:<17} {_pair(losses, '.4f')}")
+    seeds = len(batch_setting.seeds)
+    lines.append(
+        f"{LAYERNORM} vs {BATCHNORM}: test accuracy after {batch_setting.updates} updates, {seeds} seeds"
+    )
+    for (batch_size, norm), by_twin in batch_runs.items():
+        cells = " | ".join(
+            f"{twin} {_spread(by_batch.final_accuracies(runs))}" for twin, runs in by_twin.items()
+        )
+        lines.append(f"  batch {batch_size:<3} {NORM_NAMES[norm]:<11} {cells}")
+    return "\n".join(lines)
+
+
+def _init_scale_figure(
+    outdir: Path, board: FigureBoard, runs: dict, setting: experiment.BatchNormSetting
+) -> Path:
+    stds = setting.init_stds
+    fig, axes = plt.subplots(1, len(stds), figsize=(5.2 * len(stds), 4.2), sharey=True)
+    for ax, std in zip(np.atleast_1d(axes), stds, strict=True):
+        for norm in (None, "batch"):
+            curves = runs[std, norm]
+            first = next(iter(curves.values()))
+            iterations = np.arange(1, len(first.batch_loss) + 1)
+            ys = {twin: c.batch_loss for twin, c in curves.items()}
+            label = f"{NORM_NAMES[norm]}: test accuracy {first.test_accuracy[-1]:.0%}"
+            plot_twins(ax, iterations, ys, label, NORM_COLORS[norm], every=4)
+            peak = float(np.nanmax(first.batch_loss))
+            if peak > LOSS_LIMITS[1]:
+                ax.annotate(
+                    f"{NORM_NAMES[norm]}: the loss peaks at {peak:.0e} (off the chart)",
+                    (0.97, 0.95),
+                    ha="right",
+                    xycoords="axes fraction",
+                    fontsize=7,
+                    color=NORM_COLORS[norm],
+                    va="top",
+                )
+        per_epoch = first.iterations_per_epoch
+        for boundary in range(per_epoch, len(iterations) + 1, per_epoch):
+            ax.axvline(boundary + 0.5, color="0.88", linewidth=0.8, zorder=0)
+        ax.set(
+            yscale="log",
+            ylim=LOSS_LIMITS,
+            title=f"W ~ N(0, {std:g}²)",
+            xlabel=f"iteration (grey: epochs of {setting.n_train} / {setting.batch_size} = {per_epoch})",
+        )
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    np.atleast_1d(axes)[0].set_ylabel("cross-entropy of the iteration's batch")
+    fig.suptitle(
+        f"{BATCHNORM}: without batch norm a small σ stalls at chance and a large σ blows up; "
+        "with it every σ trains"
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{BATCHNORM}-init-scales", outdir, board)
+
+
+def _batch_size_figure(
+    outdir: Path, board: FigureBoard, runs: dict, setting: by_batch.BatchSizeSetting
+) -> Path:
+    sizes = setting.batch_sizes
+    fig = plt.figure(figsize=(4.6 * len(sizes), 7.2))
+    grid = fig.add_gridspec(2, len(sizes), height_ratios=(3, 1.25))
+    axes = [fig.add_subplot(grid[0, k]) for k in range(len(sizes))]
+    for ax, batch_size in zip(axes, sizes, strict=True):
+        for norm in ("batch", "layer"):
+            by_twin = runs[batch_size, norm]
+            first = next(iter(by_twin.values()))
+            updates = first[0].updates
+            accuracy = {twin: np.array([c.test_accuracy for c in r]) for twin, r in by_twin.items()}
+            band = next(iter(accuracy.values()))
+            ax.fill_between(updates, band.min(axis=0), band.max(axis=0), color=NORM_COLORS[norm], alpha=0.15)
+            means = {twin: a.mean(axis=0) for twin, a in accuracy.items()}
+            plot_twins(ax, updates, means, f"{NORM_NAMES[norm]}, mean", NORM_COLORS[norm])
+        epochs = setting.updates / first[0].iterations_per_epoch
+        ax.set(
+            title=f"batch size {batch_size}: {setting.updates} updates = {epochs:.3g} epochs",
+            xlabel="update",
+            ylim=(0, 1),
+        )
+        ax.grid(True, color="0.92")
+        ax.legend(fontsize=7, loc="lower right")
+    axes[0].set_ylabel(f"test accuracy; band: range over {len(setting.seeds)} seeds")
+    table_ax = fig.add_subplot(grid[1, :])
+    table_ax.axis("off")
+    rows = arithmetic_table(sizes)
+    drawn = table_ax.table(
+        cellText=[[f"{n}", f"{b}", f"⌈{n} / {b}⌉ = {it}"] for n, b, it in rows],
+        colLabels=["samples N", "batch size B", "iterations per epoch"],
+        loc="center",
+        cellLoc="center",
+        colWidths=[0.2, 0.2, 0.3],
+    )
+    drawn.auto_set_font_size(False)
+    drawn.set_fontsize(9)
+    drawn.scale(1, 1.4)
+    for column in range(3):  # the seed's example is the first row
+        drawn[1, column].set_facecolor("#fff3b0")
+    table_ax.set_title("batch, iteration, epoch (highlighted: the seed's example)", fontsize=9)
+    fig.suptitle(
+        f"{LAYERNORM} vs {BATCHNORM} at equal updates: at batch size 2 batch norm's statistics of two "
+        "samples are noise and it falls\nfar behind in every seed; layer norm normalises each sample on its "
+        "own. (At batch size 2 batch norm is chaotic: the twins' means part.)"
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{LAYERNORM}-batch-size", outdir, board)
+
+
+def normalization_figures(
+    outdir: Path,
+    board: FigureBoard,
+    twins: tuple[str, ...],
+    init_setting: experiment.BatchNormSetting = INIT_SETTING,
+    batch_setting: by_batch.BatchSizeSetting = BATCH_SETTING,
+) -> list[Path]:
+    impl = "both" if len(twins) == 2 else twins[0]
+    init_runs = experiment.batchnorm_vs_init_scale(init_setting, impl)
+    batch_runs = by_batch.norm_vs_batch_size(batch_setting, impl)
+    text = summary(init_runs, init_setting, batch_runs, batch_setting)
+    print(text)
+    board.text(f"{BATCHNORM}/summary", text)
+    for (std, norm), curves in init_runs.items():
+        for twin, c in curves.items():
+            board.scalars(
+                twin, f"{BATCHNORM}/sigma{std:g}/{norm or 'none'}/batch_loss", c.batch_loss, start=1
+            )
+    for (batch_size, norm), by_twin in batch_runs.items():
+        for twin, per_seed in by_twin.items():
+            for seed, c in zip(batch_setting.seeds, per_seed, strict=True):
+                tag = f"{LAYERNORM}/batch{batch_size}/{norm}/seed{seed}/test_accuracy"
+                for update, value in zip(c.updates, c.test_accuracy, strict=True):
+                    board.scalars(twin, tag, [value], start=int(update))
+    return [
+        _init_scale_figure(outdir, board, init_runs, init_setting),
+        _batch_size_figure(outdir, board, batch_runs, batch_setting),
+    ]

@@ -1,0 +1,229 @@
+"""Figures of seed §3.2.1–§3.2.3: full-batch GD against mini-batch SGD (C3.2.1-gd, C3.2.1-sgd), every
+optimizer's path on f = x²/20 + y² (C3.2.1-*), the paths on two minima and on a saddle (C3.2.2-*), and the
+per-layer gradient norms of a deep net (C3.2.3-vanishing).
+
+  C3.2.1-gd-vs-sgd-loss.png           the same MLP and start: loss per update and per epoch
+  C3.2.1-optimizer-paths.png          six optimizers, 30 steps each, from (−7, 2)
+  C3.2.2-local-minima-paths.png       GD stops in the shallow minimum; momentum and Adam reach the deep one
+  C3.2.2-saddle-paths.png             GD crawls at the saddle; momentum and Adam leave it (|y| > 1)
+  C3.2.3-vanishing-gradient-norms.png ‖∂E/∂W_k‖ per layer of a 10-layer net, per activation
+  C3.2.3-vanishing-derivatives.png    the derivatives backpropagation multiplies
+
+The scratch twin steps on the hand-written gradient, the torch twin on autograd's; the paths are drawn
+twice (the torch twin dashed, on top).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from scratch.models import surfaces as scratch_surfaces
+from twin_nets.experiments import gd_vs_sgd
+from twin_nets.experiments.curves import ACTIVATIONS, activation_curve
+from twin_nets.experiments.deep_nets import vanishing_gradient_norms
+from twin_nets.experiments.paths import (
+    BOWL,
+    LEAVE_RADIUS,
+    LOCAL_MINIMA,
+    SADDLE,
+    PathSetting,
+    run_path,
+    steps_to_leave,
+)
+from twin_nets.figures import plt, save_figure
+from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import plot_twins
+
+PATH_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
+VANISHING_SEED = 0
+VANISHING_COLORS = {"sigmoid": "tab:orange", "tanh": "tab:green", "relu": "tab:red"}
+
+
+def optimizer_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    return [_gd_vs_sgd(outdir, board, twins), _bowl_paths(outdir, board, twins)]
+
+
+def _gd_vs_sgd(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    setting = gd_vs_sgd.GdVsSgdSetting()
+    curves = {twin: gd_vs_sgd.run(setting, twin) for twin in twins}
+    fig, (ax_it, ax_ep) = plt.subplots(1, 2, figsize=(12, 4.2))
+    for label, color in (("SGD", "tab:orange"), ("GD", "tab:blue")):
+        batch = {twin: curves[twin][label].batch_loss for twin in twins}
+        updates = np.arange(1, len(batch[twins[0]]) + 1)
+        plot_twins(
+            ax_it,
+            updates,
+            batch,
+            f"{label}: loss of each update's batch",
+            color,
+            every=1 if label == "GD" else 25,
+        )
+        epoch = {twin: curves[twin][label].epoch_loss for twin in twins}
+        plot_twins(ax_ep, np.arange(setting.epochs + 1), epoch, f"{label}: training loss", color)
+        for twin in twins:
+            board.scalars(twin, f"C3.2.1-gd-vs-sgd/{label}/batch_loss", batch[twin], start=1)
+            board.scalars(twin, f"C3.2.1-gd-vs-sgd/{label}/epoch_loss", epoch[twin])
+    n_sgd = len(curves[twins[0]]["SGD"].batch_loss) // setting.epochs
+    ax_it.set(
+        xscale="log",
+        xlabel="update (parameter step), log scale",
+        ylabel="cross-entropy",
+        title=f"per update: GD 1 per epoch, SGD {n_sgd} (batch {setting.batch_size})",
+    )
+    ax_ep.set(
+        xlabel="epoch (pass over the data)",
+        ylabel="cross-entropy on the whole training set",
+        title="per epoch",
+    )
+    ax_ep.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_ep.set_xlim(-0.5, setting.epochs + 0.5)
+    ax_it.legend(fontsize=7, loc="lower left")
+    ax_ep.legend(fontsize=7, loc="upper right")
+    fig.suptitle(
+        f"C3.2.1-gd vs C3.2.1-sgd: one MLP (2→{setting.hidden}→2, same initial weights) on "
+        f"{setting.dataset}, lr {setting.lr}: SGD is noisier per update but lower after the same epochs",
+        y=1.02,
+    )
+    fig.tight_layout()
+    return save_figure(fig, "C3.2.1-gd-vs-sgd-loss", outdir, board)
+
+
+def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    xs, ys = np.linspace(*BOWL.xlim, 200), np.linspace(*BOWL.ylim, 200)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    values = scratch_surfaces.Bowl.function(grid_x, grid_y)
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True, sharey=True)
+    for ax, spec in zip(axes.ravel(), BOWL.optimizers, strict=True):
+        ax.contour(grid_x, grid_y, values, levels=np.geomspace(0.05, 30, 12), cmap="Greys", linewidths=0.7)
+        for twin in twins:
+            path = run_path(BOWL.surface, spec, BOWL.start, BOWL.steps, twin)
+            if twin == twins[0]:
+                ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", markersize=3, linewidth=1, label=twin)
+            else:
+                ax.plot(path[:, 0], path[:, 1], "--", color="black", linewidth=0.7, label=f"{twin} (on top)")
+        ax.plot(0, 0, "b+", markersize=10)
+        ax.set_title(f"{spec.concept}: {spec.label}", fontsize=9)
+    axes[0, 0].legend(fontsize=7, loc="lower right")
+    for ax in axes[-1]:
+        ax.set_xlabel("x")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("y")
+    fig.suptitle(f"C3.2.1: {BOWL.steps} steps on f = x²/20 + y² from {BOWL.start}")
+    return save_figure(fig, BOWL.name, outdir, board)
+
+
+def _draw_paths(
+    setting: PathSetting, twins: tuple[str, ...], levels: Any
+) -> tuple[Any, dict[str, np.ndarray]]:
+    """The contour of the setting's surface with every optimizer's path (the first twin as a line with
+    markers, the second dashed on top), and f along each path (log-scaled steps); returns the figure and
+    the first twin's paths by label."""
+    function = getattr(scratch_surfaces, setting.surface).function
+    grid_x, grid_y = np.meshgrid(np.linspace(*setting.xlim, 300), np.linspace(*setting.ylim, 300))
+    fig, (ax, ax_f) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [1.4, 1]})
+    contour = ax.contour(
+        grid_x, grid_y, function(grid_x, grid_y), levels=levels, cmap="Greys", linewidths=0.7
+    )
+    ax.clabel(contour, fontsize=6, fmt="%.2g")
+    firsts = {}
+    for spec, color in zip(setting.optimizers, PATH_COLORS, strict=False):
+        paths = {twin: run_path(setting.surface, spec, setting.start, setting.steps, twin) for twin in twins}
+        first = firsts[spec.label] = paths[twins[0]]
+        ax.plot(first[:, 0], first[:, 1], "o-", color=color, markersize=2.5, linewidth=1.2, label=spec.label)
+        if len(twins) == 2:
+            other = paths[twins[1]]
+            ax.plot(other[:, 0], other[:, 1], "--", color="black", linewidth=0.6)
+        ax_f.plot(
+            np.arange(1, len(first) + 1), function(first[:, 0], first[:, 1]), color=color, label=spec.label
+        )
+    ax.plot(*setting.start, "k*", markersize=10, label=f"start {setting.start}")
+    ax.set(xlim=setting.xlim, ylim=setting.ylim, xlabel="x", ylabel="y")
+    ax.legend(fontsize=7, loc="lower left")
+    if len(twins) == 2:
+        ax.set_title(f"{twins[0]} twin (markers), {twins[1]} twin (dashed, on top)", fontsize=9)
+    ax_f.set(
+        xscale="log",
+        xlabel="step + 1 (log scale)",
+        ylabel="f(x, y)",
+        title=f"f along each path, {setting.steps} steps",
+    )
+    ax_f.legend(fontsize=7, loc="lower left")
+    return fig, firsts
+
+
+def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    fig, _ = _draw_paths(LOCAL_MINIMA, twins, levels=np.linspace(-0.3, 4, 25))
+    fig.suptitle(
+        "C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD stops in the shallow minimum (0.96, 0); "
+        "momentum and Adam reach the global one (−1.04, 0)",
+        fontsize=10,
+    )
+    paths = [save_figure(fig, LOCAL_MINIMA.name, outdir, board)]
+    fig, firsts = _draw_paths(SADDLE, twins, levels=np.linspace(-4, 4, 33))
+    ax, ax_f = fig.axes[0], fig.axes[1]
+    ax_f.set_ylim(-4, 2.5)
+    for (label, path), color in zip(firsts.items(), PATH_COLORS, strict=False):
+        leave = steps_to_leave(path)
+        if leave is None:
+            name, y = label.split()[0], abs(path[-1, 1])
+            text = f"{name}: |y| = {y:.2g} at step {SADDLE.steps}, still at the saddle"
+            ax_f.annotate(text, (0.02, 0.3), xycoords="axes fraction", fontsize=7, color=color)
+        else:
+            ax_f.plot(leave + 1, path[leave, 0] ** 2 - path[leave, 1] ** 2, "o", color=color, markersize=6)
+            ax_f.annotate(f"leaves at step {leave}", (leave + 1, path[leave, 0] ** 2 - path[leave, 1] ** 2),
+                          xytext=(6, 4), textcoords="offset points", fontsize=7, color=color)  # fmt: skip
+    ax.axhspan(-LEAVE_RADIUS, LEAVE_RADIUS, color="gold", alpha=0.12, zorder=0)
+    fig.suptitle(
+        f"C3.2.2-saddle: f = x² − y² from {SADDLE.start} — GD crawls at the saddle (0, 0); momentum and Adam "
+        f"leave it (leave: |y| > {LEAVE_RADIUS:g}, outside the gold band)",
+        fontsize=10,
+    )
+    paths.append(save_figure(fig, SADDLE.name, outdir, board))
+    return paths
+
+
+def vanishing_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    layers = np.arange(1, 11)
+    for activation, color in VANISHING_COLORS.items():
+        norms = vanishing_gradient_norms(activation, np.random.default_rng(VANISHING_SEED))
+        by_twin = {twin: getattr(norms, twin) for twin in twins}
+        plot_twins(ax, layers, by_twin, f"{activation} + {norms.scheme}", color)
+        for twin, values in by_twin.items():  # step = layer, 1 = input side
+            board.scalars(twin, f"C3.2.3-vanishing/{activation}-{norms.scheme}", values, start=1)
+        ax.annotate(
+            f"first/last = {norms.first_over_last:.1e}",
+            (1, by_twin[twins[0]][0]),
+            xytext=(4, -10),
+            textcoords="offset points",
+            color=color,
+            fontsize=8,
+        )
+    ax.set_yscale("log")
+    ax.set(
+        title="C3.2.3-vanishing: ‖∂E/∂W_k‖ per layer, 10 × 100 units",
+        xlabel="layer k (1 = input side, 10 = output side)",
+        ylabel="gradient norm (log scale)",
+        xticks=layers,
+    )
+    ax.legend(fontsize=7)
+    paths = [save_figure(fig, "C3.2.3-vanishing-gradient-norms", outdir, board)]
+
+    x = np.linspace(-6, 6, 241)
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    for activation in VANISHING_COLORS:
+        spec = next(a for a in ACTIVATIONS if a.concept == f"C3.1.1-{activation}")
+        derivatives = {twin: activation_curve(spec, x, twin)[1] for twin in twins}
+        plot_twins(ax, x, derivatives, f"{activation}′", VANISHING_COLORS[activation], every=12)
+    ax.axhline(0.25, color="tab:orange", linestyle=":", linewidth=1)
+    ax.annotate("σ′ ≤ 0.25: ten sigmoid layers multiply by ≤ 0.25¹⁰ ≈ 1e-6", (-5.8, 0.28), fontsize=8)
+    ax.set(
+        title="C3.2.3-vanishing: the derivatives backpropagation multiplies", xlabel="x", ylim=(-0.05, 1.1)
+    )
+    ax.legend(fontsize=7, loc="center right")
+    paths.append(save_figure(fig, "C3.2.3-vanishing-derivatives", outdir, board))
+    return paths

@@ -1,0 +1,257 @@
+"""Figures of seed §2.2 (C2.2-mlp-xor, C2.2-mlp): the seed's XOR network (its three tables; the x-plane
+and the h-plane with their lines), the same 2-2-1 shape learned by backpropagation, and the seed's
+8 → 10 → 3 picture.
+
+  C2.2-mlp-xor-tables.png    the seed's three tables, computed by the network
+  C2.2-mlp-xor-planes.png    x-plane with the hidden lines; h-plane where one line separates red from blue
+  C2.2-mlp-xor-backprop.png  sigmoid 2-2-1 trained by backpropagation: loss, x-plane, learned h-plane
+  C2.2-mlp-8-10-3.png        the seed's 8 → 10 → 3 network with its 80 + 10 and 30 + 3 parameters
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+
+from twin_nets.experiments import logic as experiment
+from twin_nets.figures import plt, save_figure
+from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import (
+    XOR_COLORS,
+    plot_boundary,
+    plot_line,
+    plot_points,
+    plot_twins,
+    shade_regions,
+    unit_square_axes,
+)
+
+CONCEPT = "C2.2-mlp-xor"
+LIM = (-0.35, 1.35)
+NAMES = ("label 0 (red)", "label 1 (blue)")
+
+
+def xor_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
+    return [
+        _tables_figure(outdir, board, twins),
+        _planes_figure(outdir, board, twins[0]),
+        _backprop_figure(outdir, board, twins),
+        _architecture_figure(outdir, board, twins),
+    ]
+
+
+def _tables_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    tables = {twin: experiment.seed_xor_tables(twin) for twin in twins}
+    same = all(np.array_equal(tables[twins[0]][k], t[k]) for t in tables.values() for k in t)
+    t = tables[twins[0]]
+    x, z, h = t["x"].astype(int), t["z_hidden"], t["h"].astype(int)
+    specs = [
+        (
+            "perceptron 1: (w₁, w₂, b) = (1, 1, −1.5)",
+            ["x₁", "x₂", "x₁ + x₂ − 1.5", "y₁ = h₁"],
+            [[*x[i], f"{z[i, 0]:g}", h[i, 0]] for i in range(4)],
+        ),
+        (
+            "perceptron 2: (w₁, w₂, b) = (1, 1, −0.5)",
+            ["x₁", "x₂", "x₁ + x₂ − 0.5", "y₂ = h₂"],
+            [[*x[i], f"{z[i, 1]:g}", h[i, 1]] for i in range(4)],
+        ),
+        (
+            "output: (w₁, w₂, b) = (−1, 1, −0.5) on (h₁, h₂)",
+            ["h₁", "h₂", "−h₁ + h₂ − 0.5", "y"],
+            [[*h[i], f"{t['z_out'][i]:g}", int(t["y"][i])] for i in range(4)],
+        ),
+    ]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 2.8))
+    for ax, (title, header, rows) in zip(axes, specs, strict=True):
+        ax.axis("off")
+        table = ax.table(
+            cellText=[[str(v).replace("-", "−") for v in row] for row in rows],
+            colLabels=header,
+            colWidths=[0.17, 0.17, 0.42, 0.24],
+            loc="center",
+            cellLoc="center",
+        )
+        table.auto_set_font_size(False)
+        table.set_fontsize(10)
+        table.scale(1, 1.6)
+        for (row, col), cell in table.get_celld().items():
+            if row == 0:
+                cell.set_facecolor("#e8e8e8")
+            elif col == 3:
+                cell.set_facecolor("#dbe8ff" if rows[row - 1][3] == 1 else "#ffdede")
+        ax.set_title(title, fontsize=10)
+    agreement = " (scratch and torch identical)" if len(twins) == 2 and same else f" ({twins[0]} twin)"
+    fig.suptitle(f"{CONCEPT}: the seed's three tables, computed by the step network{agreement}", y=1.08)
+    return save_figure(fig, f"{CONCEPT}-tables", outdir, board)
+
+
+def _planes_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
+    tables = experiment.seed_xor_tables(twin)
+    x, t, h = tables["x"], tables["y"], tables["h"]
+    hidden_w = experiment.scratch_perceptron.SEED_XOR_HIDDEN_WEIGHT
+    hidden_b = experiment.scratch_perceptron.SEED_XOR_HIDDEN_BIAS
+    out_w = experiment.scratch_perceptron.SEED_XOR_OUTPUT_WEIGHT[0]
+    out_b = experiment.scratch_perceptron.SEED_XOR_OUTPUT_BIAS[0]
+    fig, (ax_x, ax_h) = plt.subplots(1, 2, figsize=(11, 5.6))
+    # x-plane: the whole network's output shaded, the two hidden perceptrons' lines
+    shade_regions(ax_x, lambda p: experiment.seed_xor_output(p, twin), LIM, LIM, XOR_COLORS)
+    plot_line(
+        ax_x,
+        hidden_w[0],
+        hidden_b[0],
+        LIM,
+        color="tab:purple",
+        linewidth=2,
+        label="h₁: x₁ + x₂ − 1.5 = 0 (AND)",
+    )
+    plot_line(
+        ax_x,
+        hidden_w[1],
+        hidden_b[1],
+        LIM,
+        color="tab:green",
+        linewidth=2,
+        label="h₂: x₁ + x₂ − 0.5 = 0 (OR)",
+    )
+    plot_points(ax_x, x, t, XOR_COLORS, NAMES)
+    for xi, hi in zip(x, h, strict=True):
+        ax_x.annotate(
+            f"→ h = ({hi[0]:g}, {hi[1]:g})", xi, xytext=(8, -16), textcoords="offset points", fontsize=8
+        )
+    unit_square_axes(ax_x, "x-plane: no single line splits red from blue")
+    ax_x.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    # h-plane: the hidden map moves (0,1) and (1,0) onto the same point (0,1)
+    shade_regions(ax_h, lambda p: experiment.perceptron_output(out_w, out_b, p, twin), LIM, LIM, XOR_COLORS)
+    plot_line(ax_h, out_w, out_b, LIM, color="black", linewidth=2, label="output: −h₁ + h₂ − 0.5 = 0")
+    plot_points(ax_h, h, t, XOR_COLORS, NAMES)
+    ax_h.annotate(
+        "(0,1) and (1,0) both ↦ (0,1)", (0, 1), xytext=(10, 10), textcoords="offset points", fontsize=8
+    )
+    ax_h.annotate("(0,0) ↦ (0,0)", (0, 0), xytext=(10, 10), textcoords="offset points", fontsize=8)
+    ax_h.annotate("(1,1) ↦ (1,1)", (1, 1), xytext=(-30, -22), textcoords="offset points", fontsize=8)
+    unit_square_axes(ax_h, "h-plane: one line now separates them", xlabel="h₁", ylabel="h₂")
+    ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    fig.suptitle(
+        f"{CONCEPT}: the hidden layer moves the points to a plane where XOR is linear ({twin} twin)", y=1.02
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{CONCEPT}-planes", outdir, board)
+
+
+def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    settings = experiment.XOR_BACKPROP
+    runs = {twin: experiment.train_xor(twin) for twin in twins}
+    for twin, run in runs.items():
+        board.scalars(twin, f"{CONCEPT}/loss", run.losses, every=10)
+    x, t = experiment.gate_data("xor")
+    fig, (ax_loss, ax_x, ax_h) = plt.subplots(1, 3, figsize=(16, 5))
+    steps = np.arange(1, settings.steps + 1)
+    plot_twins(
+        ax_loss, steps, {twin: run.losses for twin, run in runs.items()}, settings.loss, "tab:blue", every=50
+    )
+    ax_loss.set(
+        yscale="log",
+        title=f"training loss (full batch, SGD lr {settings.lr:g})",
+        xlabel="step",
+        ylabel=settings.loss,
+    )
+    ax_loss.legend(fontsize=8)
+    if len(twins) == 2:
+        diff = np.abs(runs["scratch"].path - runs["torch"].path).max()
+        ax_loss.text(
+            0.03,
+            0.05,
+            f"max |w_scratch − w_torch| over all steps: {diff:.1e}",
+            transform=ax_loss.transAxes,
+            fontsize=8,
+        )
+    first = runs[twins[0]]
+    shade_regions(ax_x, lambda p: first.predict(p)[0], LIM, LIM, XOR_COLORS)
+    for twin, run in runs.items():
+        plot_boundary(ax_x, lambda p, r=run: r.predict(p)[0], LIM, LIM, twin)
+    plot_points(ax_x, x, t, XOR_COLORS, NAMES)
+    y_hat, h = first.predict(x)
+    for xi, yi in zip(x, y_hat, strict=True):
+        ax_x.annotate(f"ŷ = {yi:.3f}", xi, xytext=(8, -16), textcoords="offset points", fontsize=8)
+    unit_square_axes(ax_x, "x-plane: the learned decision region (4/4)")
+    ax_x.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    # h-plane of the trained network: the output unit's line v·h + c = 0
+    state = first.state
+    plot_line(
+        ax_h,
+        state["2.weight"][0],
+        float(state["2.bias"][0]),
+        (-0.1, 1.1),
+        color="black",
+        linewidth=2,
+        label="output unit: v·h + c = 0",
+    )
+    plot_points(ax_h, h, t, XOR_COLORS, NAMES)
+    ax_h.annotate(
+        "(0,1) and (1,0) land together", h[1], xytext=(12, -4), textcoords="offset points", fontsize=8
+    )
+    ax_h.set(
+        xlim=(-0.1, 1.1),
+        ylim=(-0.1, 1.1),
+        aspect="equal",
+        xlabel="h₁ = σ(·)",
+        ylabel="h₂ = σ(·)",
+        title="learned h-plane: σ hidden units, separable again",
+    )
+    ax_h.grid(True, color="0.9")
+    ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    fig.suptitle(
+        f"{CONCEPT}: the same 2-2-1 shape with sigmoids, learned by backpropagation ({settings.steps} steps; "
+        f"a step network gets zero gradient and cannot learn) — {', '.join(twins)}",
+        y=1.02,
+    )
+    fig.tight_layout()
+    return save_figure(fig, f"{CONCEPT}-backprop", outdir, board)
+
+
+def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    for twin in twins:
+        board.text(f"C2.2-mlp/architecture/{twin}", experiment.architecture_summary(twin))
+    counts = experiment.parameter_counts(twins[0])
+    sizes = experiment.SEED_MLP_SPEC.sizes
+    layers = [
+        ("I", sizes[0], "#fff3b0", "input layer"),
+        ("H", sizes[1], "#d4f0c0", "hidden layer"),
+        ("O", sizes[2], "#cfe3ff", "output layer"),
+    ]
+    fig, ax = plt.subplots(figsize=(9, 6.2))
+    positions = []
+    for column, (prefix, n, color, name) in enumerate(layers):
+        ys = np.linspace(0, 1, n + 2)[1:-1][::-1]
+        positions.append([(column, y) for y in ys])
+        ax.add_patch(plt.Rectangle((column - 0.18, 0.02), 0.36, 0.96, color=color, zorder=0))
+        ax.text(column, -0.03, f"{name}\n({n} nodes)", ha="center", va="top", fontsize=10)
+        for k, y in enumerate(ys, start=1):
+            ax.add_patch(plt.Circle((column, y), 0.04, facecolor="tab:blue", edgecolor="black", zorder=3))
+            ax.text(
+                column, y, f"{prefix}{k}", ha="center", va="center", color="white", fontsize=5.5, zorder=4
+            )
+    for (left, right), key in zip(itertools.pairwise(positions), ("0", "2"), strict=True):
+        for x0, y0 in left:
+            for x1, y1 in right:
+                ax.plot([x0, x1], [y0, y1], color="tab:red", linewidth=0.5, alpha=0.45, zorder=1)
+        n, m = len(left), len(right)
+        ax.text(
+            (left[0][0] + right[0][0]) / 2,
+            1.04,
+            f"{n}×{m} = {counts[key + '.weight']} weights\n+ {counts[key + '.bias']} biases",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+        )
+    ax.set(xlim=(-0.5, 2.5), ylim=(-0.15, 1.18), aspect="equal")
+    ax.axis("off")
+    ax.set_title(
+        f"C2.2-mlp: the seed's {' → '.join(map(str, sizes))} network: 80 + 10 and 30 + 3 = "
+        f"{sum(counts.values())} parameters (counted by the {twins[0]} twin's build_mlp)",
+        fontsize=11,
+    )
+    return save_figure(fig, "C2.2-mlp-8-10-3", outdir, board)

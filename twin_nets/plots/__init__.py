@@ -1,1 +1,0 @@
-"""Plotting helpers shared by several figure scripts (``scripts/``): drawing only, no model code."""
