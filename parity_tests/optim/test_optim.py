@@ -402,6 +402,16 @@ INVALID = [
     pytest.param("AdamW", {"betas": (0.9, 1.5)}, "betas[1]", id="C3.2.1-adamw-beta2-above-one"),
     pytest.param("AdamW", {"weight_decay": -0.01}, "weight_decay", id="C3.2.1-adamw-negative-weight-decay"),
     pytest.param("AdamW", {"lr": -1.0}, "lr", id="C3.2.1-adamw-negative-lr"),
+    # NaN fails every "x >= 0" check, in both twins alike
+    pytest.param("Adagrad", {"lr_decay": float("nan")}, "lr_decay", id="C3.2.1-adagrad-nan-lr-decay"),
+    pytest.param("Adagrad", {"eps": float("nan")}, "eps", id="C3.2.1-adagrad-nan-eps"),
+    pytest.param("RMSprop", {"lr": float("nan")}, "lr", id="C3.2.1-rmsprop-nan-lr"),
+    pytest.param("RMSprop", {"alpha": float("nan")}, "alpha", id="C3.2.1-rmsprop-nan-alpha"),
+    pytest.param("Adam", {"lr": float("nan")}, "lr", id="C3.2.1-adam-nan-lr"),
+    pytest.param("Adam", {"eps": float("nan")}, "eps", id="C3.2.1-adam-nan-eps"),
+    pytest.param("Adam", {"betas": (float("nan"), 0.9)}, "betas[0]", id="C3.2.1-adam-nan-beta1"),
+    pytest.param("Adam", {"weight_decay": float("nan")}, "weight_decay", id="C3.2.1-adam-nan-weight-decay"),
+    pytest.param("AdamW", {"weight_decay": float("nan")}, "weight_decay", id="C3.2.1-adamw-nan-weight-decay"),
 ]
 
 
@@ -421,6 +431,14 @@ ACCEPTED = [
     pytest.param("RMSprop", {"alpha": 1.5, "eps": 0.0}, id="C3.2.1-rmsprop-alpha-above-one"),
     pytest.param("Adam", {"betas": (0.0, 0.0), "eps": 0.0}, id="C3.2.1-adam-zero-betas"),
     pytest.param("AdamW", {"weight_decay": 0.0}, id="C3.2.1-adamw-zero-decay"),
+    # torch's SGD checks "lr < 0.0", which NaN passes: accepted in both twins (listed in
+    # docs/differences-from-torch.md as torch's own leniency, kept for parity)
+    pytest.param("SGD", {"lr": float("nan")}, id="C3.2.1-sgd-nan-lr"),
+    pytest.param("SGD", {"lr": float("inf")}, id="C3.2.1-sgd-inf-lr"),
+    pytest.param(
+        "SGD", {"momentum": float("nan"), "weight_decay": float("nan")}, id="C3.2.1-sgd-nan-momentum"
+    ),
+    pytest.param("SGD", {"dampening": 2.0}, id="C3.2.1-sgd-dampening-above-one"),
 ]
 
 
@@ -429,7 +447,8 @@ def test_edge_hyperparameters_accepted_like_torch(name, kwargs):
     torch_opt = getattr(topt, name)([torch.zeros(2, requires_grad=True)], **kwargs)
     scratch_opt = getattr(sopt, name)([Parameter(np.zeros(2))], **kwargs)
     for key, value in scratch_opt.defaults.items():
-        assert torch_opt.defaults[key] == value, f"{name}: default {key}={value!r} != torch's"
+        same = torch_opt.defaults[key] == value or (value != value and torch_opt.defaults[key] != value)
+        assert same, f"{name}: default {key}={value!r} != torch's"  # (NaN: both NaN)
 
 
 # What may be passed as params: the same cases fail with the same exception type in both twins.
@@ -637,3 +656,55 @@ def test_zero_grad_and_closure(rng):
     for p, grad in zip(params, grads, strict=True):
         assert p.grad is grad and not p.grad.any(), "C3.2.1-gd: zero_grad must zero .grad in place"
     assert optimizer.step(lambda: 4.5) == 4.5
+
+
+# ---------------------------------------------------------------------------------------------- groups
+def test_adagrad_added_group_starts_from_the_constructors_accumulator():
+    """torch's Adagrad._init_group fills a new group's ``sum`` from ``self.defaults``, not from the group's
+    own initial_accumulator_value: constructor 0.2, group 0.5, g = 1 gives sum 1.2 in both twins."""
+    s_params, t_params = (
+        scratch_params((np.zeros(1), np.zeros(1))),
+        torch_params((np.zeros(1), np.zeros(1)), "cpu"),
+    )
+    scratch_opt = sopt.Adagrad([s_params[0]], lr=1.0, initial_accumulator_value=0.2)
+    torch_opt = topt.Adagrad([t_params[0]], lr=1.0, initial_accumulator_value=0.2)
+    scratch_opt.add_param_group({"params": [s_params[1]], "initial_accumulator_value": 0.5})
+    torch_opt.add_param_group({"params": [t_params[1]], "initial_accumulator_value": 0.5})
+    for p, q in zip(s_params, t_params, strict=True):
+        p.grad[...] = 1.0
+        q.grad = torch.ones_like(q)
+    scratch_opt.step()
+    torch_opt.step()
+    assert_states_match("C3.2.1-adagrad add_param_group", scratch_opt.state_dict(), torch_opt.state_dict())
+    np.testing.assert_array_equal(scratch_opt.state[s_params[1]]["sum"], [1.2])
+    assert scratch_opt.param_groups[1]["initial_accumulator_value"] == 0.5  # kept, as torch keeps it
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        pytest.param("SGD", {"lr": 1.0}, id="C3.2.1-sgd-duplicate-in-group"),
+        pytest.param("SGD", {"lr": 0.5, "momentum": 0.5}, id="C3.2.1-momentum-duplicate-in-group"),
+        pytest.param("Adam", {"lr": 0.1}, id="C3.2.1-adam-duplicate-in-group"),
+        pytest.param("Adagrad", {"lr": 1.0}, id="C3.2.1-adagrad-duplicate-in-group"),
+    ],
+)
+def test_duplicate_parameter_in_a_group_warns_and_is_stepped_once(name, kwargs):
+    """torch warns ("duplicate parameters"; a future error) and then visits the parameter twice per step;
+    the scratch twin gives the same warning and keeps one copy, so it steps as torch does over [p]."""
+    (s_param,), (t_param, t_twice) = scratch_params((np.zeros(2),)), torch_params((np.zeros(2),) * 2, "cpu")
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        scratch_opt = getattr(sopt, name)([s_param, s_param], **kwargs)
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        torch_twice = getattr(topt, name)([t_twice, t_twice], **kwargs)
+    torch_once = getattr(topt, name)([t_param], **kwargs)
+    assert scratch_opt.param_groups[0]["params"] == [s_param]
+    for _ in range(3):
+        s_param.grad[...] = [1.0, -2.0]
+        t_param.grad = torch.tensor([1.0, -2.0], dtype=torch.float64)
+        t_twice.grad = torch.tensor([1.0, -2.0], dtype=torch.float64)
+        for optimizer in (scratch_opt, torch_once, torch_twice):
+            optimizer.step()
+        assert_twin_close(s_param.data, t_param, f"{name} duplicate parameter, stepped once")
+    assert_states_match(f"{name} duplicate parameter", scratch_opt.state_dict(), torch_once.state_dict())
+    assert not torch.allclose(t_twice, t_param)  # torch's own path: two steps per step()

@@ -51,6 +51,16 @@ class Adagrad(Optimizer):
     Raises:
         ValueError: any of lr, lr_decay, weight_decay, initial_accumulator_value, eps not ≥ 0 (NaN
             included); exactly where torch raises.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Parameter
+        >>> w = Parameter(np.array([1.0]))
+        >>> optimizer = Adagrad([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     w.grad[...] = 1.0; optimizer.step()
+        >>> optimizer.state[w]["sum"].tolist(), w.data.round(4).tolist()  # steps 0.1, then 0.1 / √2
+        ([2.0], [0.8293])
     """
 
     state_keys = ("step", "sum")

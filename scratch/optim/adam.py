@@ -52,6 +52,15 @@ class Adam(Optimizer):
     Raises:
         ValueError: lr < 0, eps < 0, β₁ or β₂ outside [0, 1), weight_decay < 0 (NaN included), or betas
             not two floats; exactly where torch raises.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Parameter
+        >>> w = Parameter(np.array([1.0, 1.0]))
+        >>> optimizer = Adam([w], lr=0.1)
+        >>> w.grad[...] = [0.01, 100.0]
+        >>> optimizer.step(); w.data.round(6).tolist()  # the first step is ≈ η for any |g|
+        [0.9, 0.9]
     """
 
     state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")

@@ -47,6 +47,14 @@ class AdamW(Adam):
 
     Raises:
         ValueError: as ``Adam``, exactly where torch raises.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Parameter
+        >>> w = Parameter(np.array([1.0]))
+        >>> optimizer = AdamW([w], lr=0.1, weight_decay=0.5)
+        >>> optimizer.step(); w.data.tolist()  # g = 0: only the decay, w (1 − ηλ)
+        [0.95]
     """
 
     decoupled_weight_decay = True

@@ -29,8 +29,9 @@ Differs from torch:
       state key belongs to this optimizer (torch fails later, inside ``step``).
     * a hyper-parameter name the optimizer does not have (a typo such as ``"lR"``) is an error in
       ``add_param_group`` and ``load_state_dict``; torch keeps it silently.
-    * a parameter listed twice in one group: torch warns ("optimizer contains a parameter group with
-      duplicate parameters") and steps it twice per ``step()``; so does this class, with the same warning.
+    * a parameter listed twice in one group: both warn ("optimizer contains a parameter group with
+      duplicate parameters"); torch then updates it twice per ``step()`` (and will refuse it in future),
+      this class keeps one copy and updates it once, as torch does a group that lists it once.
     * torch-only execution flags (``foreach``, ``fused``, ``capturable``, ``differentiable``) are accepted
       in a loaded state dict and ignored: they change how torch runs the rule, not the rule.
 """
@@ -64,7 +65,19 @@ class Optimizer:
         params: an iterable of ``Parameter`` s, or of dicts ``{"params": [...], <overrides>}``.
         defaults: the optimizer's hyper-parameters, used where a group does not set its own.
 
-    Subclasses set ``state_keys`` (the names their ``state`` may hold, torch's) and implement ``step``.
+    Subclasses set ``state_keys`` (the names their ``state`` may hold, torch's), create a parameter's
+    state in ``_new_state`` and call their rule in ``_update``; ``step`` runs the loop.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Parameter
+        >>> from scratch.optim import SGD
+        >>> w, b = Parameter(np.ones(2)), Parameter(np.zeros(1))
+        >>> optimizer = SGD([{"params": [w]}, {"params": [b], "lr": 0.01}], lr=0.1)
+        >>> [group["lr"] for group in optimizer.param_groups]
+        [0.1, 0.01]
+        >>> optimizer.state_dict()["param_groups"][1]["params"]  # parameters numbered across the groups
+        [1]
     """
 
     state_keys: ClassVar[tuple[str, ...]] = ()
@@ -124,12 +137,13 @@ class Optimizer:
         group = {"params": params, **{key: value for key, value in param_group.items() if key != "params"}}
         for key, default in self.defaults.items():
             group.setdefault(key, default)
-        if len({id(p) for p in params}) != len(params):  # torch's warning; both twins then step it twice
+        if len({id(p) for p in params}) != len(params):  # torch's warning; then one copy of each is kept
             warnings.warn(
                 "optimizer contains a parameter group with duplicate parameters; in future, this will cause "
                 "an error; see github.com/pytorch/pytorch/issues/40967 for more information",
                 stacklevel=3,
             )
+            group["params"] = params = list({id(p): p for p in params}.values())
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")

@@ -53,6 +53,15 @@ class RMSprop(Optimizer):
     Raises:
         ValueError: any of lr, eps, momentum, weight_decay, alpha not ≥ 0 (NaN included); exactly where
             torch raises (torch sets no upper bound on alpha).
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Parameter
+        >>> w = Parameter(np.array([1.0]))
+        >>> optimizer = RMSprop([w], lr=0.01)
+        >>> w.grad[...] = 2.0
+        >>> optimizer.step(); w.data.round(4).tolist()  # s = 0.01 · 4: step η g / √s = 0.1
+        [0.9]
     """
 
     state_keys = ("step", "square_avg", "momentum_buffer", "grad_avg")

@@ -50,6 +50,15 @@ class SGD(Optimizer):
     Raises:
         ValueError: lr < 0, momentum < 0, weight_decay < 0, or nesterov with momentum ≤ 0 or
             dampening ≠ 0; exactly where torch raises.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Parameter
+        >>> w = Parameter(np.array([1.0, -2.0]))
+        >>> optimizer = SGD([w], lr=0.1)
+        >>> w.grad[...] = [1.0, -1.0]
+        >>> optimizer.step(); w.data.tolist()  # w − η g
+        [0.9, -1.9]
     """
 
     state_keys = ("momentum_buffer",)

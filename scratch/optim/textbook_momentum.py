@@ -44,6 +44,16 @@ class TextbookMomentum(Optimizer):
         ValueError: lr < 0 or momentum < 0.
 
     Differs from torch: torch has no such class; its twin is ``torch_impl.optim.TextbookMomentum``.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Parameter
+        >>> w = Parameter(np.array([1.0]))
+        >>> optimizer = TextbookMomentum([w], lr=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     w.grad[...] = 1.0; optimizer.step()
+        >>> optimizer.state[w]["velocity"].round(2).tolist()  # −η g, then μ(−0.1) − 0.1
+        [-0.19]
     """
 
     state_keys = ("velocity",)
