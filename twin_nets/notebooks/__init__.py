@@ -43,11 +43,17 @@ def start() -> Path:
     return ROOT
 
 
-def show(obj: Any) -> Any:
-    """The source of a class or function, syntax-highlighted, read from its file (so it cannot drift)."""
+def show(*objects: Any) -> Any:
+    """The source of each class or function, syntax-highlighted, read from its file (so it cannot drift),
+    each under a comment naming the file it comes from."""
     from IPython.display import Code
 
-    return Code(inspect.getsource(obj), language="python")
+    parts = []
+    for obj in objects:
+        path = Path(inspect.getsourcefile(obj) or "?").resolve()
+        where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        parts.append(f"# {where}\n{inspect.getsource(obj)}")
+    return Code("\n\n".join(parts), language="python")
 
 
 def figure(name: str, width: int = 720) -> Any:

@@ -40,13 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"README tables: {', '.join(changed) if changed else 'already current'}")
     if args.tables_only:
         return 0
-    total = 0.0
+    wall = cpu = 0.0
+    print("  wall     CPU  notebook")
     for stem in selected:
         executed = execute(stem)
         path = write(executed)
-        total += executed.seconds
-        print(f"{executed.seconds:6.1f} s  {path.relative_to(ROOT)}")
-    print(f"{total:6.1f} s  in all ({len(selected)} notebooks)")
+        wall, cpu = wall + executed.seconds, cpu + executed.cpu_seconds
+        print(f"{executed.seconds:6.1f} s {executed.cpu_seconds:6.1f} s  {path.relative_to(ROOT)}")
+    print(f"{wall:6.1f} s {cpu:6.1f} s  in all ({len(selected)} notebooks)")
     return 0
 
 

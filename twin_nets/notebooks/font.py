@@ -8,6 +8,7 @@ The font file is found without importing ``koreanize_matplotlib``: its ``__init_
 from __future__ import annotations
 
 import importlib.util
+import logging
 import warnings
 from pathlib import Path
 
@@ -15,10 +16,22 @@ import matplotlib
 from matplotlib import font_manager
 
 FONT_FAMILY = "NanumGothic"
-# NanumGothic has Hangul and Latin; math symbols it lacks (∂, √, σ …) fall back to DejaVu Sans,
-# matplotlib's own font (font fallback, matplotlib >= 3.6).
-FONT_FAMILIES = [FONT_FAMILY, "DejaVu Sans"]
+# DejaVu Sans (matplotlib's own font) first, NanumGothic for what it lacks (Hangul), by matplotlib's font
+# fallback (>= 3.6). Not the other way round: tick labels such as 10⁻⁵ are mathtext, which uses only
+# the first family, and NanumGothic has no U+2212 minus sign.
+FONT_FAMILIES = ["DejaVu Sans", FONT_FAMILY]
 MISSING_GLYPH = r"Glyph .* missing from font"
+MATHTEXT_MISSING_GLYPH = "does not have a glyph"
+
+
+class MissingGlyphError(RuntimeError):
+    """mathtext drew a dummy symbol for a character its font lacks (matplotlib only logs that)."""
+
+
+class _RaiseOnMissingGlyph(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        if MATHTEXT_MISSING_GLYPH in record.getMessage():
+            raise MissingGlyphError(record.getMessage())
 
 
 def korean_font_path() -> Path:
@@ -42,5 +55,9 @@ def use_korean_font() -> None:
 
 
 def missing_glyphs_are_errors() -> None:
-    """From now on, drawing a character no font has raises instead of drawing an empty box."""
+    """From now on, drawing a character no font has raises instead of drawing an empty box: text's
+    ``UserWarning`` becomes an error, and mathtext's log record raises ``MissingGlyphError``."""
     warnings.filterwarnings("error", message=MISSING_GLYPH, category=UserWarning)
+    mathtext = logging.getLogger("matplotlib.mathtext")
+    if not any(isinstance(handler, _RaiseOnMissingGlyph) for handler in mathtext.handlers):
+        mathtext.addHandler(_RaiseOnMissingGlyph())

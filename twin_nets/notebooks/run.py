@@ -7,6 +7,7 @@ included, so it reads on a code host without running. The kernel starts in the r
 
 from __future__ import annotations
 
+import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ class Executed:
     stem: str
     notebook: nbformat.NotebookNode
     seconds: float  # wall time of the kernel run, start-up included
+    cpu_seconds: float  # CPU time of the kernel and what it started (user + system), not of this process
 
 
 def source_path(stem: str) -> Path:
@@ -71,13 +73,15 @@ def execute(stem: str) -> Executed:
         record_timing=False,  # no timestamps in the committed files: a re-run changes only what changed
         resources={"metadata": {"path": str(ROOT)}},
     )
-    began = time.perf_counter()
-    client.execute()
+    began, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    client.execute()  # the kernel is shut down and waited for on return: its CPU time is counted
     seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds = after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime
     errors = error_outputs(notebook)
     if errors:  # e.g. a missing glyph while the inline backend draws a figure: nbclient does not raise
         raise RuntimeError(f"{stem}: {len(errors)} error output(s); the first: {errors[0]}")
-    return Executed(stem, notebook, seconds)
+    return Executed(stem, notebook, seconds, cpu_seconds)
 
 
 def error_outputs(notebook: nbformat.NotebookNode) -> list[str]:

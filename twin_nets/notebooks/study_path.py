@@ -52,7 +52,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
             "C3.1.2-cross-entropy",
         ),
     ),
-    Notebook("04_역전파", "Backpropagation (§3.2)", ("C3.2-backprop",)),
+    Notebook("04_역전파", "Backpropagation (§3.2)", ("C3.2-backprop", "C3.2-autograd")),
     Notebook(
         "05_최적화",
         "Optimization (§3.2.1–3.2.3)",
@@ -65,6 +65,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
             "C3.2.1-rmsprop",
             "C3.2.1-adam",
             "C3.2.1-adamw",
+            "C3.2.1-data-parallel",
             "C3.2.2-local-minima",
             "C3.2.2-saddle",
             "C3.2.3-vanishing",
@@ -81,6 +82,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
             "C4.2-dropout",
             "C4.3-batchnorm",
             "C4.3-layernorm",
+            "C4.3-sync-batchnorm",
         ),
     ),
 )
@@ -175,6 +177,15 @@ STEPS: tuple[Step, ...] = (
         ("torch_impl/optim/",),
         "C3.2.1-optimizer-paths",
         "scripts/optimizers.py",
+    ),
+    Step(
+        "3.2.1",
+        "Optimizer (노트 너머: 데이터 병렬)",
+        "05_최적화",
+        ("scratch/distributed/",),
+        ("torch_impl/distributed.py",),
+        "",
+        "twin_nets/notebooks/ranks.py",
     ),
     Step(
         "3.2.2",
