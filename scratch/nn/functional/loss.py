@@ -1,8 +1,9 @@
-r"""C3.1.2-mse, C3.1.2-cross-entropy: 손실 함수 (loss functions), seed §3.1.2 — the math, as functions.
+r"""C3.1.2-cross-entropy: 손실 함수 (loss functions), seed §3.1.2
 
-A loss E(ŷ, y) measures how far the model's output ŷ (``input``) is from the answer y (``target``);
-training lowers E, so backpropagation starts from ∂E/∂ŷ (seed §3.2). Each loss here is a pair, in the
-style of CS231n's ``affine_forward`` / ``affine_backward`` and named as ``torch.nn.functional``:
+The math of the losses (MSE too), as functions. A loss E(ŷ, y) measures how far the output ŷ
+(``input``) is from the answer y (``target``); backpropagation starts from ∂E/∂ŷ (seed §3.2). Each loss
+is a pair, in the style of CS231n's ``affine_forward`` / ``affine_backward``, named as
+``torch.nn.functional``:
 
     value, cache = mse_loss(input, target, reduction="mean")
     grad = mse_loss_backward(grad_output, cache)        # ∂E/∂input, the input's shape and dtype
@@ -31,6 +32,7 @@ import numpy as np
 
 from scratch.nn.functional import loss_checks as checks
 from scratch.nn.functional.activation import log_softmax, log_softmax_backward, sigmoid
+from scratch.nn.functional.loss_checks import class_dim
 
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
@@ -55,7 +57,7 @@ class MSECache(NamedTuple):
 
 
 def mse_loss(input: np.ndarray, target: np.ndarray, reduction: str = "mean") -> tuple[np.ndarray, MSECache]:
-    r"""C3.1.2-mse: 평균 제곱 오차 (mean squared error), seed §3.1.2 — torch's form.
+    r"""C3.1.2-mse: 평균 제곱 오차 (mean squared error), seed §3.1.2
 
     Math:      ℓ_i = (ŷ_i − y_i)²,  E = Σ_i ℓ_i / (number of elements) ('mean': N·D for an (N, D) input,
                not N), Σ_i ℓ_i ('sum') or ℓ ('none')
@@ -79,7 +81,7 @@ def mse_loss_backward(grad_output: np.ndarray | float, cache: MSECache) -> np.nd
 
 
 def half_squared_error(input: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, MSECache]:
-    r"""C3.1.2-mse: 평균 제곱 오차 (the seed's ½ Σ form), seed §3.1.2 — torch has no such function.
+    r"""C3.1.2-mse: 평균 제곱 오차 (the seed's ½ Σ form; torch has none), seed §3.1.2
 
     Math:      E = ½ Σ_k (ŷ_k − y_k)²        (over every element) = ½ · ``mse_loss(…, 'sum')``
     Backward:  ∂E/∂ŷ_k = g · (ŷ_k − y_k)      (the ½ cancels the square's 2: why the seed puts it there)
@@ -117,7 +119,7 @@ def nll_loss(
     ignore_index: int = -100,
     reduction: str = "mean",
 ) -> tuple[np.ndarray, NLLCache]:
-    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (negative log-likelihood), seed §3.1.2.
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (negative log-likelihood), seed §3.1.2
 
     Math:      ℓ_n = −w_{t_n} · x_{n, t_n}      (x = log ŷ, e.g. from ``log_softmax``; t_n the class;
                w = ``weight``, all ones when None); ℓ_n = 0 and w_{t_n} = 0 where t_n = ignore_index
@@ -136,7 +138,7 @@ def nll_loss(
     checks.check_index_target(
         "nll_loss", input, target, checks.check_ignore_index("nll_loss", ignore_index), False
     )
-    dim = _class_dim(input.shape)
+    dim = class_dim(input.shape)
     keep = target != ignore_index
     t = np.where(keep, target, 0)  # an ignored sample points at class 0, masked below
     w_t = np.where(keep, 1 if weight is None else weight[t], 0).astype(input.dtype)
@@ -149,17 +151,13 @@ def nll_loss(
 
 def nll_loss_backward(grad_output: np.ndarray | float, cache: NLLCache) -> np.ndarray:
     """∂E/∂input of ``nll_loss``: −w_{t_n} s_n at each sample's class, 0 elsewhere."""
-    dim = _class_dim(cache.shape)
+    dim = class_dim(cache.shape)
     s = _per_sample(grad_output, cache.divisor, cache.keep)
     grad = np.zeros(cache.shape, dtype=cache.weight.dtype)
     np.put_along_axis(
         grad, np.expand_dims(cache.target, dim), np.expand_dims(-cache.weight * s, dim), axis=dim
     )
     return grad
-
-
-def _class_dim(shape: tuple[int, ...]) -> int:
-    return 0 if len(shape) == 1 else 1
 
 
 def _divide(loss: np.ndarray, divisor: np.ndarray, reduction: str) -> np.ndarray:
@@ -198,7 +196,7 @@ def cross_entropy(
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> tuple[np.ndarray, CrossEntropyCache]:
-    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (cross-entropy), seed §3.1.2 — log-softmax, then NLL.
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (cross-entropy: log-softmax, then NLL), seed §3.1.2
 
     Math:      the textbook case (class indices t, no options), on raw scores x:
                    log ŷ = log_softmax(x) = x − max x − log Σ_c e^(x_c − max x)   (stable for ±1e4)
@@ -223,12 +221,15 @@ def cross_entropy(
         return soft_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
     eps = checks.check_label_smoothing("cross_entropy", label_smoothing)
     checks.check_class_input("cross_entropy", input, weight, reduction)
-    log_prob = log_softmax(input, dim=_class_dim(input.shape))  # log ŷ
+    checks.check_index_target(
+        "cross_entropy", input, target, checks.check_ignore_index("cross_entropy", ignore_index), True
+    )
+    log_prob = log_softmax(input, dim=class_dim(input.shape))  # log ŷ
     value, nll = nll_loss(log_prob, target, weight, ignore_index, reduction)  # −mean log ŷ_t
     if eps == 0:
         return value, CrossEntropyCache(log_prob, nll, None)
     smooth, smoothing = _smoothing(log_prob, weight, nll, eps)
-    n_classes = log_prob.shape[_class_dim(input.shape)]
+    n_classes = log_prob.shape[class_dim(input.shape)]
     return (1 - eps) * value + (eps / n_classes) * smooth, CrossEntropyCache(log_prob, nll, smoothing)
 
 
@@ -238,13 +239,10 @@ def cross_entropy_backward(grad_output: np.ndarray | float, cache: CrossEntropyC
         G = _smoothing_backward(grad_output, cache.smoothing)
     else:
         G = nll_loss_backward(grad_output, cache.nll)
-        if cache.smoothing is not None:
-            eps, n_classes = (
-                cache.smoothing.label_smoothing,
-                cache.log_prob.shape[_class_dim(cache.nll.shape)],
-            )
+        if cache.smoothing is not None:  # ε/C · ∂S/∂(log ŷ)
+            eps, n_classes = cache.smoothing.label_smoothing, cache.log_prob.shape[class_dim(cache.nll.shape)]
             G = (1 - eps) * G + (eps / n_classes) * _smoothing_backward(grad_output, cache.smoothing)
-    return log_softmax_backward(G, cache.log_prob, dim=_class_dim(cache.log_prob.shape))
+    return log_softmax_backward(G, cache.log_prob, dim=class_dim(cache.log_prob.shape))
 
 
 def _smoothing(
@@ -254,7 +252,7 @@ def _smoothing(
 
     Backward:  ∂S/∂(log ŷ_{n,c}) = −w_c · s_n   (0 on ignored samples)
     """
-    dim = _class_dim(log_prob.shape)
+    dim = class_dim(log_prob.shape)
     w = np.ones(log_prob.shape[dim], log_prob.dtype) if weight is None else weight
     w = w.reshape((-1,) + (1,) * (log_prob.ndim - dim - 1))  # classes on dim
     coefficient = np.where(np.expand_dims(nll.keep, dim), -w, 0).astype(log_prob.dtype)  # −w_c; 0 if ignored
@@ -272,7 +270,7 @@ def soft_cross_entropy(
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> tuple[np.ndarray, CrossEntropyCache]:
-    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 with probability targets, seed §3.1.2.
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (probability targets), seed §3.1.2
 
     Math:      q ← (1 − ε) q + ε / C;   ℓ_n = −Σ_c w_c q_{n,c} log ŷ_{n,c};   'mean' divides Σ_n ℓ_n by
                N (the number of samples), not by the weights
@@ -289,7 +287,7 @@ def soft_cross_entropy(
     n_classes = checks.check_class_input("cross_entropy", input, weight, reduction)
     ignore_index = checks.check_ignore_index("cross_entropy", ignore_index)
     checks.check_probability_target("cross_entropy", input, target, ignore_index)
-    dim = _class_dim(input.shape)
+    dim = class_dim(input.shape)
     log_prob = log_softmax(input, dim=dim)
     q = (1 - eps) * target + eps / n_classes if eps > 0 else target
     w = np.ones(n_classes, input.dtype) if weight is None else weight
@@ -305,7 +303,7 @@ def soft_cross_entropy(
 def _smoothing_backward(grad_output: np.ndarray | float, cache: SmoothingCache) -> np.ndarray:
     """∂S/∂(log ŷ_{n,c}) = coefficient_{n,c} · s_n."""
     s = _per_sample(grad_output, cache.divisor, cache.keep)
-    return cache.coefficient * np.expand_dims(s, _class_dim(cache.coefficient.shape))
+    return cache.coefficient * np.expand_dims(s, class_dim(cache.coefficient.shape))
 
 
 # ---------------------------------------------------------------------------------------------- binary
@@ -325,7 +323,7 @@ class BinaryCache(NamedTuple):
 def binary_cross_entropy(
     input: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None, reduction: str = "mean"
 ) -> tuple[np.ndarray, BinaryCache]:
-    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차, binary, on probabilities ŷ, seed §1.1, §3.1.2.
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (binary, on probabilities ŷ), seed §3.1.2
 
     Math:      ℓ_i = −w_i [ y_i · max(log ŷ_i, −100) + (1 − y_i) · max(log(1 − ŷ_i), −100) ]
                (each log clamped at −100, as torch, so ŷ = 0 or 1 gives a finite loss); reduced as MSE
@@ -365,7 +363,7 @@ def binary_cross_entropy_with_logits(
     reduction: str = "mean",
     pos_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, BinaryCache]:
-    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차, binary, on logits x (sigmoid fused), seed §1.1, §3.1.2.
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (binary, on logits x: sigmoid fused), seed §3.1.2
 
     Math:      log σ(x) = min(x, 0) − log1p(e^(−|x|))             (stable for x = ±1e4: no overflow)
                ℓ_i = w_i [ (1 − y_i) x_i − (1 + (p − 1) y_i) log σ(x_i) ]

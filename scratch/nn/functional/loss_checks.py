@@ -22,11 +22,27 @@ REDUCTIONS = ("none", "mean", "sum")
 
 
 def check_reduction(where: str, reduction: Any) -> str:
+    """'none', 'mean' or 'sum'.
+
+    Example:
+        >>> check_reduction("mse_loss", "avg")
+        Traceback (most recent call last):
+        ...
+        ValueError: mse_loss: expected reduction to be one of ('none', 'mean', 'sum'), got 'avg'
+    """
     return check_choice(where, "reduction", reduction, REDUCTIONS)
 
 
 def check_pair(where: str, input: Any, target: Any, reduction: Any) -> None:
-    """A floating input and a floating target of exactly its shape and dtype (no broadcasting)."""
+    """A floating input and a floating target of exactly its shape and dtype (no broadcasting).
+
+    Example:
+        >>> import numpy as np
+        >>> check_pair("mse_loss", np.zeros((4, 3)), np.zeros((4, 1)), "mean")
+        Traceback (most recent call last):
+        ...
+        ValueError: mse_loss: expected target of shape (4, 3) (the input's shape; no broadcasting), got (4, 1)
+    """
     check_floating(where, "input", input)
     check_floating(where, "target", target)
     if target.shape != input.shape:
@@ -42,7 +58,15 @@ def check_pair(where: str, input: Any, target: Any, reduction: Any) -> None:
 
 
 def check_unit_interval(where: str, name: str, x: np.ndarray) -> None:
-    """Every element in [0, 1]; written as "not inside" so that NaN fails too, as in torch's check."""
+    """Every element in [0, 1]; written as "not inside" so that NaN fails too, as in torch's check.
+
+    Example:
+        >>> import numpy as np
+        >>> check_unit_interval("binary_cross_entropy", "target", np.array([0.0, np.nan]))
+        Traceback (most recent call last):
+        ...
+        ValueError: binary_cross_entropy: expected every element of target in [0, 1], got np.float64(nan)
+    """
     inside = (x >= 0) & (x <= 1)
     if not np.all(inside):
         raise ValueError(
@@ -52,7 +76,15 @@ def check_unit_interval(where: str, name: str, x: np.ndarray) -> None:
 
 def check_weight(where: str, name: str, value: Any, input: np.ndarray, shape: tuple[int, ...] | None) -> None:
     """None, or a floating array of the input's dtype with exactly ``shape`` (when given) or a shape that
-    broadcasts to the input's (it rescales elements, never adds any)."""
+    broadcasts to the input's (it rescales elements, never adds any).
+
+    Example:
+        >>> import numpy as np
+        >>> check_weight("nll_loss", "weight", np.ones(4), np.zeros((2, 3)), (3,))
+        Traceback (most recent call last):
+        ...
+        ValueError: nll_loss: expected weight of shape (3,) (one per class), got (4,)
+    """
     if value is None:
         return
     check_floating(where, name, value)
@@ -77,25 +109,51 @@ def check_weight(where: str, name: str, value: Any, input: np.ndarray, shape: tu
 
 
 def check_ignore_index(where: str, ignore_index: Any) -> int:
+    """An int (not a bool).
+
+    Example:
+        >>> check_ignore_index("nll_loss", 1.0)
+        Traceback (most recent call last):
+        ...
+        TypeError: nll_loss: expected ignore_index to be an int, got 1.0
+    """
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
         raise TypeError(f"{where}: expected ignore_index to be an int, got {ignore_index!r}")
     return int(ignore_index)
 
 
 def check_label_smoothing(where: str, label_smoothing: Any) -> float:
+    """ε in [0, 1]; NaN is refused (torch lets it through and then skips the smoothing).
+
+    Example:
+        >>> check_label_smoothing("cross_entropy", 1.0)
+        1.0
+    """
     # NaN fails too (torch lets NaN through; here it is refused)
     if isinstance(label_smoothing, bool) or not (0.0 <= float(label_smoothing) <= 1.0):
         raise ValueError(f"{where}: expected label_smoothing in [0, 1], got {label_smoothing!r}")
     return float(label_smoothing)
 
 
-def class_dim(input: np.ndarray) -> int:
-    """The class dimension: 1 for (N, C, d1, …), 0 for an unbatched (C,)."""
-    return 0 if input.ndim == 1 else 1
+def class_dim(shape: tuple[int, ...]) -> int:
+    """The class dimension of an input of this shape: 1 for (N, C, d1, …), 0 for an unbatched (C,).
+
+    Example:
+        >>> class_dim((5, 3, 2)), class_dim((3,))
+        (1, 0)
+    """
+    return 0 if len(shape) == 1 else 1
 
 
 def is_probability_target(input: Any, target: Any) -> bool:
-    """A floating target of the input's shape holds class probabilities (torch's rule)."""
+    """A floating target of the input's shape holds class probabilities (torch's rule).
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.zeros((2, 3))
+        >>> is_probability_target(x, np.full((2, 3), 1 / 3)), is_probability_target(x, np.zeros(2, int))
+        (True, False)
+    """
     return (
         isinstance(input, np.ndarray)
         and isinstance(target, np.ndarray)
@@ -105,11 +163,17 @@ def is_probability_target(input: Any, target: Any) -> bool:
 
 
 def check_class_input(where: str, input: Any, weight: Any, reduction: Any) -> int:
-    """A floating input with a class dimension; returns C. ``weight``: None or one per class."""
+    """A floating input with a class dimension; returns C. ``weight``: None or one per class.
+
+    Example:
+        >>> import numpy as np
+        >>> check_class_input("cross_entropy", np.zeros((2, 3)), None, "mean")
+        3
+    """
     check_floating(where, "input", input)
     if input.ndim < 1:
         raise ValueError(f"{where}: expected input with at least 1 dimension(s), got shape {input.shape}")
-    n_classes = input.shape[class_dim(input)]
+    n_classes = input.shape[class_dim(input.shape)]
     check_weight(where, "weight", weight, input, (n_classes,))
     check_reduction(where, reduction)
     return n_classes
@@ -118,10 +182,19 @@ def check_class_input(where: str, input: Any, weight: Any, reduction: Any) -> in
 def check_index_target(
     where: str, input: np.ndarray, target: Any, ignore_index: int, probabilities: bool
 ) -> None:
-    """Class indices of the input's shape without its class dimension, each in [0, C) or ignore_index."""
+    """Class indices of the input's shape without its class dimension, each in [0, C) or ignore_index.
+
+    Example:
+        >>> import numpy as np
+        >>> try:
+        ...     check_index_target("nll_loss", np.zeros((2, 3)), np.array([0, 3]), -100, False)
+        ... except IndexError as error:
+        ...     print(str(error).split(", got ")[-1])  # names the offending index
+        3
+    """
     if not isinstance(target, np.ndarray):
         raise TypeError(f"{where}: expected target to be a numpy.ndarray, got {type(target).__name__}")
-    dim = class_dim(input)
+    dim = class_dim(input.shape)
     if target.dtype.kind not in "iu":
         also = f" or probabilities of dtype {input.dtype} and shape {input.shape}" if probabilities else ""
         raise TypeError(
@@ -144,6 +217,16 @@ def check_index_target(
 
 
 def check_probability_target(where: str, input: np.ndarray, target: np.ndarray, ignore_index: int) -> None:
+    """A probability target has the input's dtype, and ``ignore_index`` is negative (torch's rule).
+
+    Example:
+        >>> import numpy as np
+        >>> try:
+        ...     check_probability_target("cross_entropy", np.zeros((1, 2)), np.full((1, 2), 0.5), 0)
+        ... except ValueError as error:
+        ...     print(str(error)[:60])
+        cross_entropy: ignore_index is not supported with probabilit
+    """
     if target.dtype != input.dtype:
         raise TypeError(
             f"{where}: expected probability target of dtype {input.dtype} (the input's dtype), "
