@@ -18,7 +18,6 @@ from parity_tests.parity import (
     check_module_parity,
 )
 from scratch.gradcheck import gradcheck
-from torch_impl.nn.state import load_numpy_state_dict
 
 # (scratch factory, torch factory) per concept; dtype is passed to modules with parameters.
 TWINS = [
@@ -90,7 +89,7 @@ def test_three_way_finite_differences(make_scratch, make_torch, rng):
     [
         pytest.param(0.0, lambda: snn.ReLU(), id="C3.1.1-relu"),
         pytest.param(0.01, lambda: snn.LeakyReLU(), id="C3.1.1-leaky-relu"),
-        pytest.param(1.0, lambda: snn.ELU(), id="C3.1.1-elu"),
+        pytest.param(0.5, lambda: snn.ELU(alpha=0.5), id="C3.1.1-elu-alpha0.5"),
         pytest.param(0.25, lambda: snn.PReLU(), id="C3.1.1-prelu"),
         pytest.param(0.0, lambda: snn.Step(), id="C3.1.1-step"),
     ],
@@ -162,43 +161,6 @@ def test_parity_over_generated_shapes(shape, seed, index):
     check_module_parity(f"{concept} shape={shape}", make_scratch(np.float64), make_torch(np.float64), x, rng)
 
 
-def test_prelu_state_dict_round_trip_both_ways(rng):
-    scratch_prelu = snn.PReLU(3)
-    scratch_prelu.weight.data[:] = rng.standard_normal(3)
-    torch_prelu = tnn.PReLU(3, dtype=torch.float64)
-    load_numpy_state_dict(torch_prelu, scratch_prelu.state_dict())
-    assert_twin_close(scratch_prelu.weight.data, torch_prelu.weight, "C3.1.1-prelu: scratch → torch")
-    with torch.no_grad():
-        torch_prelu.weight.copy_(torch.tensor([0.5, -0.5, 2.0]))
-    scratch_prelu.load_state_dict(torch_prelu.state_dict())
-    assert_twin_close(scratch_prelu.weight.data, torch_prelu.weight, "C3.1.1-prelu: torch → scratch")
-
-
-@pytest.mark.parametrize(("make_scratch", "make_torch"), TWINS)
-def test_float32_stays_float32(make_scratch, make_torch, rng):
-    module = make_scratch(np.float32)
-    x = rng.standard_normal((3, 4)).astype(np.float32)
-    y = module(x)
-    assert y.dtype == np.float32
-    assert module.backward(np.ones_like(y)).dtype == np.float32
-
-
-@pytest.mark.parametrize(("make_scratch", "make_torch"), TWINS)
-def test_backward_without_forward_raises(make_scratch, make_torch):
-    with pytest.raises(RuntimeError, match="without a forward"):
-        make_scratch(np.float64).backward(np.ones((2, 4)))
-
-
-@pytest.mark.parametrize(("make_scratch", "make_torch"), TWINS)
-def test_rejects_integer_input_and_misshaped_gradient(make_scratch, make_torch):
-    module = make_scratch(np.float64)
-    with pytest.raises(TypeError, match="floating dtype, got dtype=int64"):
-        module(np.ones((2, 4), dtype=np.int64))
-    module(np.ones((2, 4)))
-    with pytest.raises(ValueError, match=r"grad_output of shape \(2, 4\).*got \(4, 2\)"):
-        module.backward(np.ones((4, 2)))
-
-
 def test_softmax_requires_dim_in_range():
     with pytest.raises(TypeError, match="dim"):
         snn.Softmax(None)  # type: ignore[arg-type]
@@ -211,14 +173,58 @@ def test_prelu_rejects_wrong_channel_count():
         snn.PReLU(3)(np.ones((2, 4)))
 
 
-def test_backward_does_not_mutate_its_arguments(rng):
-    for make_scratch, _ in (row.values for row in TWINS):
-        module = make_scratch(np.float64)
-        x = rng.standard_normal((3, 4))
-        x_before = x.copy()
-        module(x)
-        g = rng.standard_normal((3, 4))
-        g_before = g.copy()
-        module.backward(g)
-        np.testing.assert_array_equal(x, x_before)
-        np.testing.assert_array_equal(g, g_before)
+@pytest.mark.parametrize(("alpha", "smooth"), [(1.0, True), (0.5, False), (2.0, False)])
+def test_elu_is_smooth_at_zero_only_for_alpha_one(alpha, smooth):
+    """C3.1.1-elu: the slope is α just left of 0 and 1 just right: one slope at 0 only when α = 1."""
+    elu = snn.ELU(alpha=alpha)
+    elu(np.array([-1e-9, 1e-9]))
+    left, right = elu.backward(np.ones(2))
+    assert left == pytest.approx(alpha, rel=1e-8) and right == 1.0
+    assert (abs(left - right) < 1e-8) == smooth
+
+
+def test_log_softmax_is_not_a_softmax_as_in_torch():
+    """C3.1.1-softmax: two classes side by side, neither a subclass of the other (as torch.nn)."""
+    assert isinstance(tnn.LogSoftmax(1), tnn.Softmax) is False
+    assert isinstance(snn.LogSoftmax(1), snn.Softmax) is False
+    assert isinstance(snn.Softmax(1), snn.LogSoftmax) is False
+
+
+@pytest.mark.parametrize(
+    ("make_scratch", "make_torch"),
+    [
+        pytest.param(lambda: snn.Softmax(dim=-2), lambda: tnn.Softmax(dim=-2), id="C3.1.1-softmax-dim-2"),
+        pytest.param(
+            lambda: snn.LogSoftmax(dim=-2), lambda: tnn.LogSoftmax(dim=-2), id="C3.1.1-softmax-log-dim-2"
+        ),
+    ],
+)
+def test_softmax_along_the_first_dim_counted_from_the_end(make_scratch, make_torch, rng, request):
+    """dim = −ndim is the first axis: the columns of a 2-D input sum to 1 (the boundary of dim's range)."""
+    x = rng.standard_normal((4, 3))
+    check_module_parity(request.node.callspec.id, make_scratch(), make_torch(), x, rng)
+    with pytest.raises(ValueError, match=r"expected dim in \[-1, 0\], got dim=-2"):
+        make_scratch()(np.ones(3))
+
+
+@pytest.mark.parametrize("shape", [(2, 0), (0, 3), (0,)])
+@pytest.mark.parametrize(
+    ("make_scratch", "make_torch"),
+    [
+        pytest.param(lambda: snn.Softmax(dim=-1), lambda: tnn.Softmax(dim=-1), id="C3.1.1-softmax"),
+        pytest.param(lambda: snn.LogSoftmax(dim=-1), lambda: tnn.LogSoftmax(dim=-1), id="C3.1.1-softmax-log"),
+    ],
+)
+def test_softmax_of_an_empty_array_is_empty_as_in_torch(make_scratch, make_torch, shape, rng, request):
+    check_module_parity(
+        f"{request.node.callspec.id} {shape}", make_scratch(), make_torch(), np.ones(shape), rng
+    )
+
+
+def test_prelu_refuses_an_input_of_another_dtype_as_torch_does():
+    """torch: RuntimeError "prelu: Type promoting not supported"; scratch: TypeError (a float32 output
+    from a float64 layer would be a silent downcast of its weight)."""
+    with pytest.raises(RuntimeError, match="Type promoting not supported"):
+        tnn.PReLU(dtype=torch.float64)(torch.ones(3, dtype=torch.float32))
+    with pytest.raises(TypeError, match=r"PReLU: expected input of dtype float64.*got dtype=float32"):
+        snn.PReLU()(np.ones(3, dtype=np.float32))

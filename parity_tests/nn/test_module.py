@@ -13,11 +13,9 @@ from parity_tests.parity import (
     DTYPES,
     FINITE_DIFFERENCE_RTOL,
     TORCH_DTYPE,
-    assert_twin_close,
     check_module_parity,
 )
 from scratch.gradcheck import gradcheck
-from torch_impl.nn.state import load_numpy_state_dict
 
 
 def scratch_net(dtype=np.float64, rng=None):
@@ -81,17 +79,6 @@ def test_names_state_dict_and_repr_match_torch():
         k: tuple(v.shape) for k, v in t.state_dict().items()
     }
     assert repr(s) == repr(t)
-
-
-def test_state_dict_round_trip_both_ways(rng):
-    s, t = scratch_net(rng=rng), torch_net()
-    load_numpy_state_dict(t, s.state_dict())
-    for key, tensor in t.state_dict().items():
-        assert_twin_close(s.state_dict()[key], tensor, f"C3.1-forward scratch → torch {key}")
-    other = scratch_net(rng=np.random.default_rng(99))
-    other.load_state_dict(t.state_dict())
-    for key, tensor in t.state_dict().items():
-        assert_twin_close(other.state_dict()[key], tensor, f"C3.1-forward torch → scratch {key}")
 
 
 def test_state_dict_returns_copies_not_views():
@@ -194,3 +181,110 @@ def test_module_requires_super_init():
         AttributeError, match="call super\\(\\).__init__\\(\\) before assigning attribute 'weight'"
     ):
         Broken()
+
+
+def test_nested_sequential_keys_match_torch():
+    """C3.1-forward: every level's name joins the key: ``0.0.weight``, as torch writes it."""
+    s = snn.Sequential(snn.Sequential(snn.Linear(2, 3)), snn.Sequential(snn.Linear(3, 1), snn.Tanh()))
+    t = tnn.Sequential(tnn.Sequential(tnn.Linear(2, 3)), tnn.Sequential(tnn.Linear(3, 1), tnn.Tanh()))
+    assert (
+        list(s.state_dict()) == list(t.state_dict()) == ["0.0.weight", "0.0.bias", "1.0.weight", "1.0.bias"]
+    )
+    assert [n for n, _ in s.named_parameters()] == [n for n, _ in t.named_parameters()]
+    assert [n for n, _ in s.named_modules()] == [n for n, _ in t.named_modules()]
+    assert repr(s) == repr(t)
+
+
+def test_a_shared_layer_is_one_set_of_parameters_as_in_torch():
+    """A layer used twice: parameters() yields its weight once (an optimizer must not step it twice),
+    state_dict() saves it under both names, as torch does."""
+    s_lin, t_lin = snn.Linear(2, 2), tnn.Linear(2, 2)
+    s, t = snn.Sequential(s_lin, snn.Tanh(), s_lin), tnn.Sequential(t_lin, tnn.Tanh(), t_lin)
+    assert len(list(s.parameters())) == len(list(t.parameters())) == 2
+    assert (
+        [n for n, _ in s.named_parameters()] == [n for n, _ in t.named_parameters()] == ["0.weight", "0.bias"]
+    )
+    assert list(s.state_dict()) == list(t.state_dict())
+    assert len(list(s.modules())) == len(list(t.modules())) == 3
+
+
+def test_a_tied_weight_is_one_parameter_as_in_torch():
+    """Two layers holding one Parameter (tied weights): parameters() yields it once, under its first
+    name; both layers' gradients add into its one ``.grad``."""
+    s = snn.Sequential(snn.Linear(3, 3), snn.Linear(3, 3))
+    t = tnn.Sequential(tnn.Linear(3, 3), tnn.Linear(3, 3))
+    s[1].weight, t[1].weight = s[0].weight, t[0].weight
+    names = ["0.weight", "0.bias", "1.bias"]
+    assert [n for n, _ in s.named_parameters()] == [n for n, _ in t.named_parameters()] == names
+    assert list(s.state_dict()) == list(t.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+
+
+def test_train_and_eval_go_through_each_childs_own_train():
+    """``train(mode)`` calls every child's ``train(mode)``, as torch, so a module that overrides it
+    (to switch something of its own) is reached inside a container."""
+    calls = []
+
+    class Recording(snn.Module):
+        def train(self, mode=True):
+            calls.append(mode)
+            return super().train(mode)
+
+    net = snn.Sequential(snn.Sequential(Recording()), snn.ReLU())
+    net.eval()
+    net.train()
+    assert calls == [False, True]
+    with pytest.raises(ValueError, match="expected mode to be a bool, got 'yes'"):
+        net.train("yes")
+    with pytest.raises(ValueError, match="training mode is expected to be boolean"):
+        tnn.Linear(2, 2).train("yes")
+
+
+@pytest.mark.parametrize(
+    ("bad_value", "match"),
+    [
+        pytest.param(
+            [[1.0] * 4] * 5,
+            "while copying '4.bias': expected a numpy.ndarray or a tensor, got list",
+            id="list",
+        ),
+        pytest.param(
+            3.0, "while copying '4.bias': expected a numpy.ndarray or a tensor, got float", id="number"
+        ),
+        pytest.param(
+            np.array(["a", "b", "c"]), r"dtype of '4.bias': expected real numbers, got dtype=<U1", id="str"
+        ),
+    ],
+)
+def test_a_value_that_is_not_an_array_is_refused_and_nothing_is_loaded(bad_value, match):
+    """torch refuses a list or a number ("expected torch.Tensor or Tensor-like object"). The bad entry
+    is the last key: every entry before it is valid, and still nothing is copied (torch copies the good
+    entries before raising; scratch checks all first)."""
+    net = scratch_net()
+    before = net.state_dict()
+    bad = {key: value + 1 for key, value in before.items()}
+    bad["4.bias"] = bad_value
+    with pytest.raises(RuntimeError, match=match):
+        net.load_state_dict(bad)
+    for key, value in net.state_dict().items():
+        np.testing.assert_array_equal(value, before[key], err_msg=key)
+    torch_state = {key: torch.from_numpy(value) for key, value in bad.items() if key != "4.bias"}
+    with pytest.raises(RuntimeError, match="expected torch.Tensor or Tensor-like object"):
+        torch_net().load_state_dict({**torch_state, "4.bias": [1.0, 2.0, 3.0]})
+
+
+def test_an_input_modified_in_place_before_backward_changes_the_gradient(rng):
+    """Documented behaviour (scratch/nn/module.py): the cache is the input itself, so editing it in
+    place between forward and backward gives the gradient of the edited input. torch notices it (a
+    version counter) and raises; NumPy cannot, so the rule is: modify a copy."""
+    linear = snn.Linear(3, 2, rng=rng)
+    x, g = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    linear(x)
+    x *= 2  # in place, after the forward
+    linear.backward(g)
+    np.testing.assert_array_equal(linear.weight.grad, g.T @ x)  # the edited x, not the one forwarded
+    x_t = torch.tensor(x, requires_grad=True)
+    y_t = torch.exp(x_t)  # exp saves its output for backward
+    with torch.no_grad():
+        y_t.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y_t.backward(torch.ones_like(y_t))

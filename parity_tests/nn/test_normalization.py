@@ -182,22 +182,22 @@ def test_rejects_bad_arguments_naming_them():
         snn.LayerNorm(3)(np.ones((2, 3), dtype=np.int64))
 
 
-def test_backward_checks_and_does_not_mutate(rng):
-    ln = snn.LayerNorm(3)
-    with pytest.raises(RuntimeError, match="LayerNorm.backward\\(\\) called without a forward"):
-        ln.backward(np.ones((2, 3)))
-    x = rng.standard_normal((2, 3))
-    x_before = x.copy()
-    ln(x)
-    with pytest.raises(ValueError, match=r"grad_output of shape \(2, 3\).*got \(3, 2\)"):
-        ln.backward(np.ones((3, 2)))
-    ln(x)
-    g = rng.standard_normal((2, 3))
-    g_before = g.copy()
-    ln.backward(g)
-    np.testing.assert_array_equal(x, x_before)
-    np.testing.assert_array_equal(g, g_before)
-
-
 def test_repr_matches_torch():
     assert repr(snn.LayerNorm((2, 3), bias=False)) == repr(tnn.LayerNorm((2, 3), bias=False))
+
+
+def test_eps_zero_is_valid_and_a_negative_eps_is_refused(rng):
+    """C4.3-layernorm: eps = 0 is allowed in both twins (σ² > 0 for any non-constant sample). A negative
+    eps: torch computes NaN wherever σ² + eps < 0; scratch refuses it at construction
+    (docs/differences-from-torch.md)."""
+    x = rng.standard_normal((4, 3))
+    check_module_parity(
+        "C4.3-layernorm eps=0",
+        snn.LayerNorm(3, eps=0.0),
+        tnn.LayerNorm(3, eps=0.0, dtype=torch.float64),
+        x,
+        rng,
+    )
+    assert torch.isnan(tnn.LayerNorm(3, eps=-10.0)(torch.ones(1, 3) + torch.tensor([0.0, 1.0, 2.0]))).all()
+    with pytest.raises(ValueError, match="eps to be a non-negative real number, got -10.0"):
+        snn.LayerNorm(3, eps=-10.0)

@@ -68,6 +68,12 @@ class Parameter:
         return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
 
 
+def _typename(value: Any) -> str:
+    """``numpy.ndarray``, ``list``: a type's name as torch's errors write it."""
+    module = type(value).__module__
+    return type(value).__qualname__ if module in ("", "builtins") else f"{module}.{type(value).__qualname__}"
+
+
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
@@ -122,10 +128,12 @@ class Module(ModuleState):
             self._module_names.append(name)
         elif value is not None and name in self._parameter_names and not isinstance(value, Parameter):
             raise TypeError(
-                f"cannot assign {type(value).__name__!r} as parameter {name!r} (Parameter or None expected)"
+                f"cannot assign {_typename(value)!r} as parameter {name!r} (Parameter or None expected)"
             )
         elif value is not None and name in self._module_names and not isinstance(value, Module):
-            raise TypeError(f"cannot assign {type(value).__name__!r} as child module {name!r}")
+            raise TypeError(
+                f"cannot assign {_typename(value)!r} as child module {name!r} (Module or None expected)"
+            )
         super().__setattr__(name, value)  # None keeps the name registered but holds nothing, as torch
 
     # ------------------------------------------------------------------ forward / backward
