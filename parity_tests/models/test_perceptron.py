@@ -93,10 +93,29 @@ def test_state_dict_round_trip_both_ways(rng):
         assert_twin_close(fresh.state_dict()[name], tensor, f"C2.1-perceptron torch → scratch: {name}")
 
 
-def test_default_start_is_zero_and_rng_start_is_inside_the_linear_bound(rng):
+def test_default_start_is_zero(rng):
     assert not sp.Perceptron(4).weight.data.any() and sp.Perceptron(4).bias.data == 0
-    p = sp.Perceptron(4, rng=rng)
-    assert np.abs(p.weight.data).max() <= 0.5 and abs(float(p.bias.data)) <= 0.5 and p.weight.data.any()
+
+
+def _check_uniform(what: str, draws: np.ndarray, bound: float) -> None:
+    """``draws`` ~ U(−bound, bound): both bounds, mean 0 and variance bound²/3, with limits derived from
+    the sample size n (5 standard errors; the extremes within 20/n of each bound: missed with
+    probability (1 − 10/n)ⁿ ≈ e⁻¹⁰)."""
+    n = draws.size
+    assert draws.min() >= -bound and draws.max() <= bound, f"{what}: a draw outside ±{bound}"
+    assert draws.min() < -bound * (1 - 20 / n) and draws.max() > bound * (1 - 20 / n), f"{what}: one-sided"
+    variance = bound**2 / 3
+    assert abs(draws.mean()) < 5 * np.sqrt(variance / n), f"{what}: mean {draws.mean()}"
+    # Var(x²) = E x⁴ − (E x²)² = b⁴/5 − b⁴/9 = 4b⁴/45 for U(−b, b)
+    assert abs(draws.var() - variance) < 5 * np.sqrt(4 * bound**4 / 45 / n), f"{what}: variance {draws.var()}"
+
+
+def test_rng_start_is_torch_linears_uniform_distribution(rng):
+    """C2.1-perceptron: w, b ~ U(−1/√n, 1/√n) (torch's Linear default), tested as a distribution: the
+    weights of one wide perceptron (n = 10 000) and the biases of many narrow ones (n = 4)."""
+    _check_uniform("weight", sp.Perceptron(10_000, rng=rng).weight.data, 1 / np.sqrt(10_000))
+    biases = np.array([float(sp.Perceptron(4, rng=rng).bias.data) for _ in range(4000)])
+    _check_uniform("bias", biases, 0.5)
 
 
 # ------------------------------------------------------------------------ C2.1: Rosenblatt's rule

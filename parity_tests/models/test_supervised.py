@@ -56,6 +56,43 @@ def test_forward_and_gradients_match_torch(name, n_in, dtype, device, rng, reque
     check_module_parity(request.node.callspec.id, scratch_model, torch_model, x, rng, device)
 
 
+# z: the logit; y: the label; the exact ∂E/∂z = σ(z) − y; what σ then BCE computes in float64
+SATURATION = [
+    pytest.param(2.0, 0.0, id="C1.1-supervised-bce-through-sigmoid-z-2"),
+    pytest.param(30.0, 0.0, id="C1.1-supervised-bce-through-sigmoid-z-30"),
+    pytest.param(40.0, 0.0, id="C1.1-supervised-bce-through-sigmoid-z-40"),
+    pytest.param(-40.0, 1.0, id="C1.1-supervised-bce-through-sigmoid-z-minus-40"),
+]
+
+
+@pytest.mark.parametrize(("z", "y"), SATURATION)
+def test_bce_through_sigmoid_is_exact_only_before_saturation(z, y):
+    """(ŷ − y)/N holds in exact arithmetic; chained (BCE's clamped backward times σ′) it collapses once
+    ŷ(1 − ŷ) < 1e-12 (|z| ≳ 27.6) and is exactly 0 at z = 40, in both twins alike; BCEWithLogitsLoss on z
+    keeps σ(z) − y."""
+    model, torch_model = _twins("LogisticRegression", 1, np.float64, None)
+    model.load_state_dict({"linear.weight": np.array([[1.0]]), "linear.bias": np.array([0.0])})
+    load_numpy_state_dict(torch_model, model.state_dict())
+    x, target = np.array([[z]]), np.array([y])
+    loss = snn.BCELoss()
+    loss(model(x), target)
+    model.backward(loss.backward())
+    chained = model.linear.bias.grad[0]  # ∂E/∂b = ∂E/∂z
+    torch_loss = torch.nn.BCELoss()(torch_model(to_torch(x)), to_torch(target))
+    torch_loss.backward()
+    assert_twin_close(model.linear.bias.grad, torch_model.linear.bias.grad, f"σ then BCE at z = {z}")
+    stable = snn.BCEWithLogitsLoss()
+    stable(x[:, 0], target)
+    exact = 1 / (1 + np.exp(-z)) - y
+    np.testing.assert_allclose(stable.backward(), [exact], rtol=1e-12)
+    if abs(z) < 27.6:
+        np.testing.assert_allclose(chained, exact, rtol=1e-10)
+    else:
+        assert abs(chained) < 0.1 * abs(exact), f"z = {z}: chained {chained}, exact {exact}"
+    if z == 40.0:
+        assert chained == 0.0 and float(loss(model(x), target)) == 100.0  # σ′ = 0; log 0 clamped at −100
+
+
 @pytest.mark.parametrize(("name", "n_in"), MODELS)
 def test_three_way_finite_differences(name, n_in, rng):
     errors = gradcheck(getattr(ss, name)(n_in, rng=rng), rng.standard_normal((6, n_in)), eps=1e-5, rng=rng)
