@@ -13,11 +13,6 @@
 
 # %%
 import inspect
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -43,7 +38,7 @@ from torch_impl.models import surfaces as tsurf
 from torch_impl.nn.state import load_numpy_state_dict
 from torch_impl.train import train_step as torch_step
 from twin_nets.notebooks import check, figure, show, start
-from twin_nets.notebooks.ranks import DATA_PARALLEL_SPEC
+from twin_nets.notebooks.ranks import DATA_PARALLEL_SPEC, run_job
 
 ROOT = start()
 
@@ -332,22 +327,7 @@ show(average_gradients, ring_allreduce)
 # gradient와 비교합니다. 링 all-reduce의 합도 torch의 합과 비교합니다.
 
 # %%
-mpiexec = Path(sys.executable).parent / "mpiexec"
-assert mpiexec.exists(), f"no {mpiexec}: pip install -e '.[test]' installs MPICH (the mpich package)"
-with tempfile.TemporaryDirectory() as folder:
-    out = Path(folder) / "data-parallel.npz"
-    job = [
-        str(mpiexec),
-        "-n",
-        "2",
-        sys.executable,
-        "-m",
-        "twin_nets.notebooks.ranks",
-        "data-parallel",
-        str(out),
-    ]
-    subprocess.run(job, check=True, env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=120)
-    ranks = dict(np.load(out))
+ranks = run_job("data-parallel")
 t_one = tmlp.build_mlp(DATA_PARALLEL_SPEC)
 load_numpy_state_dict(t_one, {k[6:]: v for k, v in ranks.items() if k.startswith("state.")})
 tnn.CrossEntropyLoss()(t_one(to_torch(ranks["x"])), torch.from_numpy(ranks["y"])).backward()

@@ -6,11 +6,6 @@
 # Normalization). 노트 너머로, 여러 worker에 걸친 **Sync Batch Normalization**도 봅니다.
 
 # %%
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,6 +27,7 @@ from torch_impl.models import mlp as tmlp
 from torch_impl.models import supervised as ts
 from torch_impl.nn.state import load_numpy_state_dict
 from twin_nets.notebooks import check, figure, show, start
+from twin_nets.notebooks.ranks import run_job
 
 ROOT = start()
 rng = np.random.default_rng(0)
@@ -316,22 +312,7 @@ check(답, bool(np.allclose(ln(x_ln)[0], ln(x_ln[:1])[0], rtol=0, atol=0)), "bat
 show(SyncBatchNorm)
 
 # %%
-mpiexec = Path(sys.executable).parent / "mpiexec"
-assert mpiexec.exists(), f"no {mpiexec}: pip install -e '.[test]' installs MPICH (the mpich package)"
-with tempfile.TemporaryDirectory() as folder:
-    out = Path(folder) / "sync-batchnorm.npz"
-    job = [
-        str(mpiexec),
-        "-n",
-        "2",
-        sys.executable,
-        "-m",
-        "twin_nets.notebooks.ranks",
-        "sync-batchnorm",
-        str(out),
-    ]
-    subprocess.run(job, check=True, env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=120)
-    ranks = dict(np.load(out))
+ranks = run_job("sync-batchnorm")
 x_all = to_torch(ranks["x"], requires_grad=True)
 t_one = tnn.BatchNorm1d(3, dtype=torch.float64)
 y_one = t_one(x_all)

@@ -7,7 +7,11 @@ notebook then compares with the torch twin run on the whole batch in one process
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -67,6 +71,40 @@ def sync_batchnorm(comm: Any) -> dict[str, np.ndarray]:
 
 
 JOBS = {"data-parallel": data_parallel, "sync-batchnorm": sync_batchnorm}
+RANKS = 2
+TIMEOUT_S = 120
+
+
+def run_job(job: str) -> dict[str, np.ndarray]:
+    """Launch ``job`` on ``RANKS`` processes with the ``mpiexec`` beside this Python (MPICH's wheel,
+    installed by the ``[test]`` extra) and return rank 0's arrays. Prints the command it runs."""
+    if job not in JOBS:
+        raise ValueError(f"run_job: expected job to be one of {tuple(JOBS)}, got {job!r}")
+    mpiexec = Path(sys.executable).parent / "mpiexec"
+    if not mpiexec.exists():
+        raise FileNotFoundError(f"no {mpiexec}: pip install -e '.[test]' installs MPICH (the mpich package)")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"{job}.npz"
+        command = [
+            str(mpiexec),
+            "-n",
+            str(RANKS),
+            sys.executable,
+            "-m",
+            "twin_nets.notebooks.ranks",
+            job,
+            str(out),
+        ]
+        print(
+            "$",
+            " ".join(
+                ["mpiexec", "-n", str(RANKS), "python", "-m", "twin_nets.notebooks.ranks", job, "OUT.npz"]
+            ),
+        )
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        subprocess.run(command, check=True, env=env, timeout=TIMEOUT_S)
+        with np.load(out) as arrays:
+            return dict(arrays)
 
 
 def main(argv: list[str]) -> int:
