@@ -15,7 +15,14 @@ from scratch.nn.module import Module
 
 
 def check_dropout_probability(where: str, p: float) -> float:
-    """``p`` as a float in [0, 1], or the error torch raises (a ValueError naming the actual value)."""
+    """``p`` as a float in [0, 1], or the error torch raises (a ValueError naming the actual value).
+
+    Example:
+        >>> check_dropout_probability("Dropout", 1.5)
+        Traceback (most recent call last):
+        ...
+        ValueError: Dropout: dropout probability has to be between 0 and 1, but got 1.5
+    """
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise TypeError(f"{where}: expected p to be a real number in [0, 1], got {p!r}")
     if not 0 <= p <= 1:

@@ -29,7 +29,14 @@ if TYPE_CHECKING:
 
 
 class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` returns, as in torch."""
+    """What ``load_state_dict(strict=False)`` returns, as in torch.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch.nn import Linear
+        >>> Linear(2, 1).load_state_dict({"weight": np.ones((1, 2)), "extra": np.ones(1)}, strict=False)
+        IncompatibleKeys(missing_keys=['bias'], unexpected_keys=['extra'])
+    """
 
     missing_keys: list[str]
     unexpected_keys: list[str]

@@ -19,7 +19,20 @@ class _StepFunction(torch.autograd.Function):
 
 
 class Step(nn.Module):
-    """C3.1.1-step: y = 1 where x > 0, else 0; zero gradient everywhere. Twin of ``scratch.nn.Step``."""
+    """C3.1.1-step: 계단 함수 (step function), seed §3.1.1
+
+    y = 1 where x > 0, else 0; zero gradient everywhere. Twin of ``scratch.nn.Step``, which has the math.
+
+    Example:
+        >>> import numpy as np
+        >>> import torch
+        >>> import scratch.nn
+        >>> x = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+        >>> y = Step()(x)
+        >>> y.backward(torch.ones(3))
+        >>> y.tolist(), x.grad.tolist(), scratch.nn.Step()(x.detach().numpy()).tolist()
+        ([0.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 1.0])
+    """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return _StepFunction.apply(x)

@@ -16,7 +16,9 @@ from torch import nn
 
 
 class SharedMaskDropout(nn.Module):
-    r"""C4.2-dropout: ``torch.nn.Dropout``'s computation with a keep-mask drawn from a NumPy generator.
+    r"""C4.2-dropout: 드롭아웃 (Dropout), seed §4.2
+
+    ``torch.nn.Dropout``'s computation with a keep-mask drawn from a NumPy generator.
 
     Forward in training with 0 < p < 1: ``keep_mask = rng.random(tuple(x.shape)) >= p`` — the very call
     ``scratch.nn.Dropout`` makes (float64 uniforms, one per element, C order, one draw per forward) —
@@ -30,6 +32,16 @@ class SharedMaskDropout(nn.Module):
 
     The NumPy draw is plain data (a boolean array), not scratch's math; see ``scratch.nn.Dropout`` for
     the math and ``torch.nn.Dropout`` for the torch-RNG version.
+
+    Example:
+        >>> import numpy as np
+        >>> import torch
+        >>> import scratch.nn
+        >>> torch_twin = SharedMaskDropout(0.5, rng=np.random.default_rng(7))
+        >>> scratch_twin = scratch.nn.Dropout(0.5, rng=np.random.default_rng(7))
+        >>> x = np.arange(1.0, 9.0)
+        >>> torch_twin(torch.from_numpy(x)).tolist() == scratch_twin(x).tolist()   # the same units dropped
+        True
     """
 
     def __init__(self, p: float = 0.5, *, rng: np.random.Generator) -> None:

@@ -184,7 +184,7 @@ def _per_channel(weight: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def prelu(x: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    r"""C3.1.1-prelu: PReLU 함수 (PReLU), seed §3.1.1
+    r"""C3.1.1-prelu: 활성화 함수 (PReLU), seed §3.1.1
 
     Math:      y = x if x > 0 else a x       (a = weight: one slope, or one per channel along dim 1)
 

@@ -22,7 +22,13 @@ def _channel_axes(x: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 class BatchNormCache(NamedTuple):
     """What ``batch_norm_backward`` needs: x̂, s = 1/√(σ² + eps) (broadcastable to x), γ (or None) and
-    whether μ and σ² were the batch's own (then they depend on every x)."""
+    whether μ and σ² were the batch's own (then they depend on every x).
+
+    Example:
+        >>> import numpy as np
+        >>> batch_norm(np.array([[1.0], [3.0]]), None, None, training=True)[1].batch_stats
+        True
+    """
 
     x_hat: np.ndarray
     inv_std: np.ndarray
@@ -115,7 +121,14 @@ def batch_norm_backward(
 
 
 class BatchNormGraph(NamedTuple):
-    """Every node of batch norm's graph in training, for the staged backward."""
+    """Every node of batch norm's graph in training, for the staged backward.
+
+    Example:
+        >>> import numpy as np
+        >>> graph = batch_norm_staged(np.array([[1.0], [3.0]]), np.ones(1), np.zeros(1), eps=0.0)[1]
+        >>> graph.x_mu.tolist(), graph.var.tolist()
+        ([[-1.0], [1.0]], [[1.0]])
+    """
 
     x_mu: np.ndarray  # x − μ
     var: np.ndarray  # σ²
@@ -185,7 +198,13 @@ def batch_norm_backward_staged(
 
 
 class LayerNormCache(NamedTuple):
-    """What ``layer_norm_backward`` needs: x̂, s = 1/√(σ² + eps) per sample, γ (or None), the axes."""
+    """What ``layer_norm_backward`` needs: x̂, s = 1/√(σ² + eps) per sample, γ (or None), the axes.
+
+    Example:
+        >>> import numpy as np
+        >>> layer_norm(np.ones((2, 3, 4)), (3, 4))[1].axes
+        (1, 2)
+    """
 
     x_hat: np.ndarray
     inv_std: np.ndarray
