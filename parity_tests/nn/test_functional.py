@@ -240,3 +240,14 @@ def test_prelu_gradients_at_a_nan_input_follow_torch():
     grad_x, grad_a = F.prelu_backward(g, x, a)
     assert_twin_close(grad_x, x_t.grad, "C3.1.1-prelu: ∂E/∂x at NaN (a g, as torch)")
     assert_twin_close(grad_a, a_t.grad, "C3.1.1-prelu: ∂E/∂a with a NaN input (NaN, as torch)")
+
+
+def test_relu_backward_with_an_infinite_gradient_where_y_is_zero_differs_from_torch():
+    """Documented difference (docs/differences-from-torch.md): torch selects (0 where y ≤ 0), scratch
+    multiplies by the mask (inf · 0 = NaN), which is one pass instead of ``np.where``'s slower select."""
+    y, g = F.relu(np.array([-1.0, 2.0])), np.array([np.inf, np.inf])
+    x_t = to_torch(np.array([-1.0, 2.0]), requires_grad=True)
+    TF.relu(x_t).backward(to_torch(g))
+    assert x_t.grad.tolist() == [0.0, np.inf]
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(F.relu_backward(g, y)[0]) and F.relu_backward(g, y)[1] == np.inf
