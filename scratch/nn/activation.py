@@ -102,9 +102,8 @@ class Tanh(_Elementwise):
 
     Example:
         >>> import numpy as np
-        >>> tanh = Tanh()
-        >>> tanh(np.zeros(1)).tolist(), tanh.backward(np.ones(1)).tolist()
-        ([0.0], [1.0])
+        >>> Tanh()(np.array([-20.0, 0.0, 20.0])).tolist()                 # saturates at ±1
+        [-1.0, 0.0, 1.0]
     """
 
     from_output = True
@@ -154,10 +153,10 @@ class LeakyReLU(_Elementwise):
         self.negative_slope = float(negative_slope)
 
     def function(self, x: np.ndarray) -> np.ndarray:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, negative_slope=self.negative_slope)
 
     def function_backward(self, g: np.ndarray, x: np.ndarray) -> np.ndarray:
-        return F.leaky_relu_backward(g, x, self.negative_slope)
+        return F.leaky_relu_backward(g, x, negative_slope=self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -245,7 +244,7 @@ class PReLU(Module):
         x = self._take("_x")
         g = check_grad_output("PReLU.backward", grad_output, x.shape, x.dtype)
         grad_input, grad_weight = F.prelu_backward(g, x, self.weight.data)
-        self.weight.grad += grad_weight
+        self._accumulate(weight=grad_weight)
         return grad_input
 
     def extra_repr(self) -> str:

@@ -10,7 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from scratch.nn.checks import check_floating, check_grad_output, check_positive_int, check_same_dtype
+from scratch.nn.checks import (
+    check_floating,
+    check_floating_dtype,
+    check_grad_output,
+    check_positive_int,
+    check_same_dtype,
+)
 from scratch.nn.functional.normalization import BatchNormCache, batch_norm, batch_norm_backward
 from scratch.nn.module import Module, Parameter
 
@@ -82,9 +88,7 @@ class BatchNorm1d(Module):
         self.momentum = None if momentum is None else float(momentum)
         self.affine = bool(affine)
         self.track_running_stats = bool(track_running_stats)
-        self.dtype = np.dtype(dtype)
-        if not np.issubdtype(self.dtype, np.floating):
-            raise TypeError(f"BatchNorm1d: expected a floating dtype, got {self.dtype}")
+        self.dtype = check_floating_dtype("BatchNorm1d", dtype)
         if self.affine:
             self.weight = Parameter(np.ones(num_features, dtype=self.dtype))
             self.bias = Parameter(np.zeros(num_features, dtype=self.dtype))
@@ -159,9 +163,7 @@ class BatchNorm1d(Module):
         cache = self._take("_cache")
         g = check_grad_output("BatchNorm1d.backward", grad_output, cache.x_hat.shape, cache.x_hat.dtype)
         grad_input, grad_weight, grad_bias = batch_norm_backward(g, cache)
-        if self.affine:
-            self.weight.grad += grad_weight
-            self.bias.grad += grad_bias
+        self._accumulate(weight=grad_weight, bias=grad_bias)  # γ, β (None without affine)
         return grad_input
 
     def extra_repr(self) -> str:

@@ -43,6 +43,19 @@ def check_same_dtype(where: str, name: str, x: np.ndarray, dtype: np.dtype) -> N
         )
 
 
+def check_floating_dtype(where: str, dtype: Any) -> np.dtype:
+    """``dtype`` as a NumPy floating dtype (float16/32/64), or a TypeError naming ``where``.
+
+    Example:
+        >>> check_floating_dtype("LayerNorm", "float32")
+        dtype('float32')
+    """
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"{where}: expected a floating dtype, got {dtype}")
+    return dtype
+
+
 def check_grad_output(
     where: str, grad_output: Any, shape: tuple[int, ...], dtype: np.dtype | None = None
 ) -> np.ndarray:

@@ -87,9 +87,7 @@ class Linear(Module):
         x = self._take("_x")
         g = check_grad_output("Linear.backward", grad_output, (*x.shape[:-1], self.out_features), x.dtype)
         grad_input, grad_weight, grad_bias = linear_backward(g, x, self.weight.data, needs_input_grad)
-        self.weight.grad += grad_weight  # accumulate until zero_grad()
-        if self.bias is not None:
-            self.bias.grad += grad_bias
+        self._accumulate(weight=grad_weight, bias=grad_bias)
         return grad_input
 
     def extra_repr(self) -> str:

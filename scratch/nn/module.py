@@ -146,6 +146,14 @@ class Module(ModuleState):
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must implement backward()")
 
+    def _accumulate(self, **grads: np.ndarray) -> None:
+        """p.grad += ∂E/∂p for each named parameter present (None: not learned): gradients add up
+        until ``zero_grad()``, as in torch."""
+        for name, grad in grads.items():
+            parameter = getattr(self, name)
+            if parameter is not None:
+                parameter.grad += grad
+
     def _take(self, name: str) -> Any:
         """The cached value ``name``, released; raises if no ``forward`` stored it."""
         value = getattr(self, name, None)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from scratch.nn.checks import check_floating, check_grad_output, check_same_dtype
+from scratch.nn.checks import check_floating, check_floating_dtype, check_grad_output, check_same_dtype
 from scratch.nn.functional.normalization import LayerNormCache, layer_norm, layer_norm_backward
 from scratch.nn.module import Module, Parameter
 
@@ -79,9 +79,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(int(d) for d in normalized_shape)
         self.eps = float(eps)
         self.elementwise_affine = bool(elementwise_affine)
-        self.dtype = np.dtype(dtype)
-        if not np.issubdtype(self.dtype, np.floating):
-            raise TypeError(f"LayerNorm: expected a floating dtype, got {self.dtype}")
+        self.dtype = check_floating_dtype("LayerNorm", dtype)
         if self.elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=self.dtype))
             self.bias = Parameter(np.zeros(self.normalized_shape, dtype=self.dtype)) if bias else None
@@ -117,10 +115,7 @@ class LayerNorm(Module):
         cache = self._take("_cache")
         g = check_grad_output("LayerNorm.backward", grad_output, cache.x_hat.shape, cache.x_hat.dtype)
         grad_input, grad_weight, grad_bias = layer_norm_backward(g, cache)
-        if self.weight is not None:
-            self.weight.grad += grad_weight
-        if self.bias is not None:
-            self.bias.grad += grad_bias
+        self._accumulate(weight=grad_weight, bias=grad_bias)
         return grad_input
 
     def extra_repr(self) -> str:
