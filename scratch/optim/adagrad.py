@@ -15,6 +15,37 @@ from scratch.nn.module import Parameter
 from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
+def adagrad(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    lr_decay: float,
+    weight_decay: float,
+    eps: float,
+    maximize: bool,
+) -> None:
+    """One Adagrad step on w, in place (the Math of ``Adagrad``).
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {"step": 0.0, "sum": np.full(1, 0.2)}
+        >>> adagrad(w, np.array([1.0]), state, lr=0.1, lr_decay=0.0, weight_decay=0.0, eps=1e-10,
+        ...         maximize=False)
+        >>> state["sum"].tolist(), w.round(4).tolist()  # G = 0.2 + 1², step 0.1 / √1.2
+        ([1.2], [0.9087])
+    """
+    state["step"] += 1
+    g = -g if maximize else g
+    if weight_decay != 0:
+        g = g + weight_decay * w
+    lr_t = lr / (1 + (state["step"] - 1) * lr_decay)
+    G = state["sum"]
+    G += g * g
+    w -= lr_t * (g / (np.sqrt(G) + eps))
+
+
 class Adagrad(Optimizer):
     r"""C3.2.1-adagrad: Adagrad, seed §3.2.1
 
@@ -64,6 +95,8 @@ class Adagrad(Optimizer):
     """
 
     state_keys = ("step", "sum")
+    rule = staticmethod(adagrad)
+    state_only = ("initial_accumulator_value",)  # read by _new_state, not by the rule
 
     def __init__(
         self,
@@ -100,46 +133,3 @@ class Adagrad(Optimizer):
     def _new_state(self, p: Parameter, group: dict[str, Any]) -> dict[str, Any]:
         # the constructor's G₀ for every group, a later one's own value ignored: torch's _init_group
         return {"step": 0.0, "sum": np.full_like(p.data, self.defaults["initial_accumulator_value"])}
-
-    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
-        adagrad(
-            p.data,
-            p.grad,
-            state,
-            lr=float(group["lr"]),
-            lr_decay=float(group["lr_decay"]),
-            weight_decay=float(group["weight_decay"]),
-            eps=float(group["eps"]),
-            maximize=bool(group["maximize"]),
-        )
-
-
-def adagrad(
-    w: np.ndarray,
-    g: np.ndarray,
-    state: dict[str, Any],
-    *,
-    lr: float,
-    lr_decay: float,
-    weight_decay: float,
-    eps: float,
-    maximize: bool,
-) -> None:
-    """One Adagrad step on w, in place (the Math of ``Adagrad``).
-
-    Example:
-        >>> import numpy as np
-        >>> w, state = np.array([1.0]), {"step": 0.0, "sum": np.full(1, 0.2)}
-        >>> adagrad(w, np.array([1.0]), state, lr=0.1, lr_decay=0.0, weight_decay=0.0, eps=1e-10,
-        ...         maximize=False)
-        >>> state["sum"].tolist(), w.round(4).tolist()  # G = 0.2 + 1², step 0.1 / √1.2
-        ([1.2], [0.9087])
-    """
-    state["step"] += 1
-    g = -g if maximize else g
-    if weight_decay != 0:
-        g = g + weight_decay * w
-    lr_t = lr / (1 + (state["step"] - 1) * lr_decay)
-    G = state["sum"]
-    G += g * g
-    w -= lr_t * (g / (np.sqrt(G) + eps))

@@ -14,6 +14,50 @@ from scratch.nn.module import Parameter
 from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
+def adam(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    betas: tuple[float, float],
+    eps: float,
+    weight_decay: float,
+    amsgrad: bool,
+    maximize: bool,
+    decoupled_weight_decay: bool,
+) -> None:
+    """One Adam (or AdamW) step on w, in place (the Math of ``Adam`` and ``AdamW``).
+
+    Example:
+        >>> import numpy as np
+        >>> w = np.array([1.0])
+        >>> state = {"step": 0.0, "exp_avg": np.zeros(1), "exp_avg_sq": np.zeros(1)}
+        >>> adam(w, np.array([3.0]), state, lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+        ...      amsgrad=False, maximize=False, decoupled_weight_decay=False)
+        >>> w.round(6).tolist()  # the first step is ≈ lr · sign(g), whatever |g|
+        [0.9]
+    """
+    (beta1, beta2), t = betas, state["step"] + 1
+    state["step"] = t
+    g = -g if maximize else g
+    if weight_decay != 0:
+        if decoupled_weight_decay:
+            w *= 1 - lr * weight_decay  # AdamW: decay w itself, before the moments
+        else:
+            g = g + weight_decay * w  # Adam: L2, through the moments
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    m += (1 - beta1) * (g - m)
+    v *= beta2
+    v += (1 - beta2) * (g * g)
+    if amsgrad:
+        np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        v = state["max_exp_avg_sq"]
+    step_size = lr / (1 - beta1**t)  # η / (1 − β₁ᵗ)
+    denominator = np.sqrt(v) / (1 - beta2**t) ** 0.5 + eps  # √v / √(1 − β₂ᵗ) + ε
+    w -= step_size * (m / denominator)
+
+
 class Adam(Optimizer):
     r"""C3.2.1-adam: Adam, seed §3.2.1
 
@@ -64,8 +108,9 @@ class Adam(Optimizer):
     """
 
     state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
-    decoupled_weight_decay = False  # AdamW: True
-    # a torch Adam group with decoupled_weight_decay=True runs AdamW's rule: refuse to load it here
+    rule = staticmethod(adam)
+    # the rule's flag, fixed per class (AdamW: True); a torch Adam group with decoupled_weight_decay=True
+    # runs AdamW's rule: refused by load_state_dict here
     fixed_torch_flags: ClassVar[dict[str, bool]] = {"decoupled_weight_decay": False}
 
     def __init__(
@@ -103,63 +148,3 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = np.zeros_like(p.data)
         return state
-
-    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
-        adam(
-            p.data,
-            p.grad,
-            state,
-            lr=float(group["lr"]),
-            beta1=float(group["betas"][0]),
-            beta2=float(group["betas"][1]),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
-            amsgrad=bool(group["amsgrad"]),
-            maximize=bool(group["maximize"]),
-            decoupled_weight_decay=self.decoupled_weight_decay,
-        )
-
-
-def adam(
-    w: np.ndarray,
-    g: np.ndarray,
-    state: dict[str, Any],
-    *,
-    lr: float,
-    beta1: float,
-    beta2: float,
-    eps: float,
-    weight_decay: float,
-    amsgrad: bool,
-    maximize: bool,
-    decoupled_weight_decay: bool,
-) -> None:
-    """One Adam (or AdamW) step on w, in place (the Math of ``Adam`` and ``AdamW``).
-
-    Example:
-        >>> import numpy as np
-        >>> w = np.array([1.0])
-        >>> state = {"step": 0.0, "exp_avg": np.zeros(1), "exp_avg_sq": np.zeros(1)}
-        >>> adam(w, np.array([3.0]), state, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-        ...      amsgrad=False, maximize=False, decoupled_weight_decay=False)
-        >>> w.round(6).tolist()  # the first step is ≈ lr · sign(g), whatever |g|
-        [0.9]
-    """
-    state["step"] += 1
-    t = state["step"]
-    g = -g if maximize else g
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            w *= 1 - lr * weight_decay  # AdamW: decay w itself, before the moments
-        else:
-            g = g + weight_decay * w  # Adam: L2, through the moments
-    m, v = state["exp_avg"], state["exp_avg_sq"]
-    m += (1 - beta1) * (g - m)
-    v *= beta2
-    v += (1 - beta2) * (g * g)
-    if amsgrad:
-        np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        v = state["max_exp_avg_sq"]
-    step_size = lr / (1 - beta1**t)  # η / (1 − β₁ᵗ)
-    denominator = np.sqrt(v) / (1 - beta2**t) ** 0.5 + eps  # √v / √(1 − β₂ᵗ) + ε
-    w -= step_size * (m / denominator)

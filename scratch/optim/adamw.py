@@ -57,7 +57,6 @@ class AdamW(Adam):
         [0.95]
     """
 
-    decoupled_weight_decay = True
     fixed_torch_flags: ClassVar[dict[str, bool]] = {"decoupled_weight_decay": True}
 
     def __init__(

@@ -52,6 +52,15 @@ from scratch.nn.module import Parameter, to_numpy
 _TORCH_EXECUTION_FLAGS = ("foreach", "fused", "capturable", "differentiable", "param_names")
 
 
+def _plain(value: Any) -> Any:
+    """Python numbers: a NumPy float64 scalar would upcast a float32 parameter's arithmetic."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(float(v) for v in value)
+    return float(value)
+
+
 def check_hyperparameter(optimizer: str, name: str, value: Any, valid: bool, expected: str) -> None:
     """Raise ``ValueError`` naming the optimizer, the argument, what was expected and what came."""
     if not valid:
@@ -65,8 +74,8 @@ class Optimizer:
         params: an iterable of ``Parameter`` s, or of dicts ``{"params": [...], <overrides>}``.
         defaults: the optimizer's hyper-parameters, used where a group does not set its own.
 
-    Subclasses set ``state_keys`` (the names their ``state`` may hold, torch's), create a parameter's
-    state in ``_new_state`` and call their rule in ``_update``; ``step`` runs the loop.
+    Subclasses set ``state_keys`` (the names their ``state`` may hold, torch's) and ``rule`` (their update,
+    a function beside the class) and create a parameter's state in ``_new_state``; ``step`` runs the loop.
 
     Example:
         >>> import numpy as np
@@ -81,6 +90,10 @@ class Optimizer:
     """
 
     state_keys: ClassVar[tuple[str, ...]] = ()
+    # the update rule, a function (w, g, state, **hyper-parameters) -> None that changes w and state in place
+    rule: ClassVar[Callable[..., None]]
+    # hyper-parameters that only set up the state, not arguments of the rule (Adagrad's G₀)
+    state_only: ClassVar[tuple[str, ...]] = ()
     # torch flags whose value must match this class's rule when a torch state dict is loaded.
     fixed_torch_flags: ClassVar[dict[str, bool]] = {}
 
@@ -159,7 +172,7 @@ class Optimizer:
         """One update of every parameter from its ``.grad``, in place; returns ``closure()`` if given.
 
         For each parameter of each group: its state is created on first use (``_new_state``), then the
-        subclass's rule runs (``_update``) with the group's hyper-parameters.
+        subclass's ``rule`` runs with the group's hyper-parameters (``_update``).
         """
         loss = None if closure is None else closure()
         for group in self.param_groups:
@@ -175,7 +188,11 @@ class Optimizer:
         return {}
 
     def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
-        raise NotImplementedError(f"{type(self).__name__} must implement _update()")
+        """The subclass's ``rule`` on p, with the group's hyper-parameters and the class's fixed flags."""
+        hyper = {
+            key: _plain(value) for key, value in group.items() if key not in ("params", *self.state_only)
+        }
+        self.rule(p.data, p.grad, state, **hyper, **self.fixed_torch_flags)
 
     # ------------------------------------------------------------------ state dicts
     def _parameters(self) -> list[Parameter]:

@@ -14,6 +14,51 @@ from scratch.nn.module import Parameter
 from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
+def rmsprop(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    alpha: float,
+    eps: float,
+    weight_decay: float,
+    momentum: float,
+    centered: bool,
+    maximize: bool,
+) -> None:
+    """One RMSprop step on w, in place (the Math of ``RMSprop``; a = ``alpha``, μ = ``momentum``).
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {"step": 0.0, "square_avg": np.zeros(1)}
+        >>> rmsprop(w, np.array([2.0]), state, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0,
+        ...         momentum=0.0, centered=False, maximize=False)
+        >>> w.round(4).tolist()  # s = 0.01 · 4, step η g / √s = 0.01 · 2 / 0.2
+        [0.9]
+    """
+    state["step"] += 1
+    g = -g if maximize else g
+    if weight_decay != 0:
+        g = g + weight_decay * w
+    s = state["square_avg"]
+    s *= alpha
+    s += (1 - alpha) * (g * g)
+    if centered:
+        g_avg = state["grad_avg"]
+        g_avg += (1 - alpha) * (g - g_avg)
+        r = np.sqrt(s - g_avg * g_avg) + eps
+    else:
+        r = np.sqrt(s) + eps
+    if momentum > 0:
+        b = state["momentum_buffer"]
+        b *= momentum
+        b += g / r
+        w -= lr * b
+    else:
+        w -= lr * (g / r)
+
+
 class RMSprop(Optimizer):
     r"""C3.2.1-rmsprop: RMSprop, seed §3.2.1
 
@@ -65,6 +110,7 @@ class RMSprop(Optimizer):
     """
 
     state_keys = ("step", "square_avg", "momentum_buffer", "grad_avg")
+    rule = staticmethod(rmsprop)
 
     def __init__(
         self,
@@ -104,62 +150,3 @@ class RMSprop(Optimizer):
         if group["centered"]:
             state["grad_avg"] = np.zeros_like(p.data)
         return state
-
-    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
-        rmsprop(
-            p.data,
-            p.grad,
-            state,
-            lr=float(group["lr"]),
-            alpha=float(group["alpha"]),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
-            momentum=float(group["momentum"]),
-            centered=bool(group["centered"]),
-            maximize=bool(group["maximize"]),
-        )
-
-
-def rmsprop(
-    w: np.ndarray,
-    g: np.ndarray,
-    state: dict[str, Any],
-    *,
-    lr: float,
-    alpha: float,
-    eps: float,
-    weight_decay: float,
-    momentum: float,
-    centered: bool,
-    maximize: bool,
-) -> None:
-    """One RMSprop step on w, in place (the Math of ``RMSprop``; a = ``alpha``, μ = ``momentum``).
-
-    Example:
-        >>> import numpy as np
-        >>> w, state = np.array([1.0]), {"step": 0.0, "square_avg": np.zeros(1)}
-        >>> rmsprop(w, np.array([2.0]), state, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0,
-        ...         momentum=0.0, centered=False, maximize=False)
-        >>> w.round(4).tolist()  # s = 0.01 · 4, step η g / √s = 0.01 · 2 / 0.2
-        [0.9]
-    """
-    state["step"] += 1
-    g = -g if maximize else g
-    if weight_decay != 0:
-        g = g + weight_decay * w
-    s = state["square_avg"]
-    s *= alpha
-    s += (1 - alpha) * (g * g)
-    if centered:
-        g_avg = state["grad_avg"]
-        g_avg += (1 - alpha) * (g - g_avg)
-        r = np.sqrt(s - g_avg * g_avg) + eps
-    else:
-        r = np.sqrt(s) + eps
-    if momentum > 0:
-        b = state["momentum_buffer"]
-        b *= momentum
-        b += g / r
-        w -= lr * b
-    else:
-        w -= lr * (g / r)

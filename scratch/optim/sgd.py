@@ -14,6 +14,43 @@ from scratch.nn.module import Parameter
 from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
+def sgd(
+    w: np.ndarray,
+    g: np.ndarray,
+    state: dict[str, Any],
+    *,
+    lr: float,
+    momentum: float,
+    dampening: float,
+    weight_decay: float,
+    nesterov: bool,
+    maximize: bool,
+) -> None:
+    """One SGD step on w, in place (the Math of ``SGD``); ``state`` holds ``momentum_buffer`` b.
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {}
+        >>> for _ in range(2):
+        ...     sgd(w, np.array([1.0]), state, lr=0.1, momentum=0.9, dampening=0.0, weight_decay=0.0,
+        ...         nesterov=False, maximize=False)
+        >>> w.round(2).tolist(), state["momentum_buffer"].tolist()  # b₁ = g₁ = 1, b₂ = 0.9 + 1
+        ([0.71], [1.9])
+    """
+    g = -g if maximize else g  # never written to: p.grad stays as it is
+    if weight_decay != 0:
+        g = g + weight_decay * w
+    if momentum != 0:
+        b = state.get("momentum_buffer")
+        if b is None:
+            b = state["momentum_buffer"] = g.copy()  # torch: b₁ = g₁
+        else:
+            b *= momentum
+            b += (1 - dampening) * g
+        g = g + momentum * b if nesterov else b
+    w -= lr * g  # in place: the array keeps its identity and dtype
+
+
 class SGD(Optimizer):
     r"""C3.2.1-sgd: 확률적 경사 하강법 (stochastic gradient descent), seed §3.2.1
 
@@ -62,6 +99,7 @@ class SGD(Optimizer):
     """
 
     state_keys = ("momentum_buffer",)
+    rule = staticmethod(sgd)
 
     def __init__(
         self,
@@ -91,54 +129,3 @@ class SGD(Optimizer):
             "maximize": maximize,
         }
         super().__init__(params, defaults)
-
-    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
-        # Python floats: a NumPy float64 scalar would upcast a float32 parameter's arithmetic.
-        sgd(
-            p.data,
-            p.grad,
-            state,
-            lr=float(group["lr"]),
-            momentum=float(group["momentum"]),
-            dampening=float(group["dampening"]),
-            weight_decay=float(group["weight_decay"]),
-            nesterov=bool(group["nesterov"]),
-            maximize=bool(group["maximize"]),
-        )
-
-
-def sgd(
-    w: np.ndarray,
-    g: np.ndarray,
-    state: dict[str, Any],
-    *,
-    lr: float,
-    momentum: float,
-    dampening: float,
-    weight_decay: float,
-    nesterov: bool,
-    maximize: bool,
-) -> None:
-    """One SGD step on w, in place (the Math of ``SGD``); ``state`` holds ``momentum_buffer`` b.
-
-    Example:
-        >>> import numpy as np
-        >>> w, state = np.array([1.0]), {}
-        >>> for _ in range(2):
-        ...     sgd(w, np.array([1.0]), state, lr=0.1, momentum=0.9, dampening=0.0, weight_decay=0.0,
-        ...         nesterov=False, maximize=False)
-        >>> w.round(2).tolist(), state["momentum_buffer"].tolist()  # b₁ = g₁ = 1, b₂ = 0.9 + 1
-        ([0.71], [1.9])
-    """
-    g = -g if maximize else g  # never written to: p.grad stays as it is
-    if weight_decay != 0:
-        g = g + weight_decay * w
-    if momentum != 0:
-        b = state.get("momentum_buffer")
-        if b is None:
-            b = state["momentum_buffer"] = g.copy()  # torch: b₁ = g₁
-        else:
-            b *= momentum
-            b += (1 - dampening) * g
-        g = g + momentum * b if nesterov else b
-    w -= lr * g  # in place: the array keeps its identity and dtype

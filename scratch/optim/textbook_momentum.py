@@ -14,6 +14,25 @@ from scratch.nn.module import Parameter
 from scratch.optim.optimizer import Optimizer, check_hyperparameter
 
 
+def textbook_momentum(
+    w: np.ndarray, g: np.ndarray, state: dict[str, Any], *, lr: float, momentum: float
+) -> None:
+    """One step of v ← μv − ηg, w ← w + v on w, in place.
+
+    Example:
+        >>> import numpy as np
+        >>> w, state = np.array([1.0]), {"velocity": np.zeros(1)}
+        >>> for _ in range(2):
+        ...     textbook_momentum(w, np.array([1.0]), state, lr=0.1, momentum=0.9)
+        >>> state["velocity"].round(2).tolist(), w.round(2).tolist()  # v = −0.1, then −0.19
+        ([-0.19], [0.71])
+    """
+    v = state["velocity"]
+    v *= momentum
+    v -= lr * g
+    w += v
+
+
 class TextbookMomentum(Optimizer):
     r"""C3.2.1-momentum: Momentum (the textbook form), seed §3.2.1
 
@@ -57,6 +76,7 @@ class TextbookMomentum(Optimizer):
     """
 
     state_keys = ("velocity",)
+    rule = staticmethod(textbook_momentum)
 
     def __init__(
         self, params: Iterable[Parameter] | Iterable[dict[str, Any]], lr: float, momentum: float = 0.9
@@ -67,25 +87,3 @@ class TextbookMomentum(Optimizer):
 
     def _new_state(self, p: Parameter, group: dict[str, Any]) -> dict[str, Any]:
         return {"velocity": np.zeros_like(p.data)}
-
-    def _update(self, p: Parameter, state: dict[str, Any], group: dict[str, Any]) -> None:
-        textbook_momentum(p.data, p.grad, state, lr=float(group["lr"]), momentum=float(group["momentum"]))
-
-
-def textbook_momentum(
-    w: np.ndarray, g: np.ndarray, state: dict[str, Any], *, lr: float, momentum: float
-) -> None:
-    """One step of v ← μv − ηg, w ← w + v on w, in place.
-
-    Example:
-        >>> import numpy as np
-        >>> w, state = np.array([1.0]), {"velocity": np.zeros(1)}
-        >>> for _ in range(2):
-        ...     textbook_momentum(w, np.array([1.0]), state, lr=0.1, momentum=0.9)
-        >>> state["velocity"].round(2).tolist(), w.round(2).tolist()  # v = −0.1, then −0.19
-        ([-0.19], [0.71])
-    """
-    v = state["velocity"]
-    v *= momentum
-    v -= lr * g
-    w += v

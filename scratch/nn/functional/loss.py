@@ -34,6 +34,8 @@ from scratch.nn.functional import loss_checks as checks
 from scratch.nn.functional.activation import log_softmax, log_softmax_backward, sigmoid
 from scratch.nn.functional.loss_checks import class_dim
 
+Array = np.ndarray  # for short signatures
+
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """'none': ℓ as is; 'sum': Σ ℓ; 'mean': Σ ℓ / (number of elements) — nan for an empty ℓ, as torch."""
@@ -113,9 +115,9 @@ class NLLCache(NamedTuple):
 
 
 def nll_loss(
-    input: np.ndarray,
-    target: np.ndarray,
-    weight: np.ndarray | None = None,
+    input: Array,
+    target: Array,
+    weight: Array | None = None,
     ignore_index: int = -100,
     reduction: str = "mean",
 ) -> tuple[np.ndarray, NLLCache]:
@@ -205,7 +207,7 @@ def cross_entropy(
                Options, as torch composes them: ``weight`` and ``ignore_index`` go to ``nll_loss``;
                label_smoothing ε over C classes adds a term S (``_smoothing``):
                    E = (1 − ε) · nll_loss(log ŷ, t) + (ε / C) · S
-               probability targets q (floating, the input's shape): ``soft_cross_entropy``.
+               probability targets q (floating, the input's shape): ``_soft_cross_entropy``.
     Backward:  G = ∂E/∂(log ŷ) from ``nll_loss_backward`` (and S's), then the log-softmax chain rule
                ∂E/∂x = G − ŷ · Σ_c G_c;  for one unweighted sample, ŷ − onehot(t).
     Shape:     input (N, C), (C,) or (N, C, d1, …); target (N,), () or (N, d1, …) class indices, or
@@ -217,13 +219,13 @@ def cross_entropy(
         >>> round(float(value), 4), cross_entropy_backward(1.0, cache).tolist()
         (0.6931, [[0.5, -0.5]])
     """
-    if checks.is_probability_target(input, target):
-        return soft_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
     eps = checks.check_label_smoothing("cross_entropy", label_smoothing)
     checks.check_class_input("cross_entropy", input, weight, reduction)
-    checks.check_index_target(
-        "cross_entropy", input, target, checks.check_ignore_index("cross_entropy", ignore_index), True
-    )
+    ignore_index = checks.check_ignore_index("cross_entropy", ignore_index)
+    if checks.is_probability_target(input, target):
+        checks.check_probability_target("cross_entropy", input, target, ignore_index)
+        return _soft_cross_entropy(input, target, weight, reduction, eps)
+    checks.check_index_target("cross_entropy", input, target, ignore_index, probabilities=True)
     log_prob = log_softmax(input, dim=class_dim(input.shape))  # log ŷ
     value, nll = nll_loss(log_prob, target, weight, ignore_index, reduction)  # −mean log ŷ_t
     if eps == 0:
@@ -234,7 +236,7 @@ def cross_entropy(
 
 
 def cross_entropy_backward(grad_output: np.ndarray | float, cache: CrossEntropyCache) -> np.ndarray:
-    """∂E/∂input of ``cross_entropy`` and of ``soft_cross_entropy``."""
+    """∂E/∂input of ``cross_entropy`` (index or probability targets)."""
     if cache.nll is None:  # probability targets: the whole loss is the S-shaped term
         G = _smoothing_backward(grad_output, cache.smoothing)
     else:
@@ -262,13 +264,8 @@ def _smoothing(
     return _divide(per_sample, nll.divisor, nll.reduction), cache
 
 
-def soft_cross_entropy(
-    input: np.ndarray,
-    target: np.ndarray,
-    weight: np.ndarray | None = None,
-    ignore_index: int = -100,
-    reduction: str = "mean",
-    label_smoothing: float = 0.0,
+def _soft_cross_entropy(
+    input: np.ndarray, target: np.ndarray, weight: np.ndarray | None, reduction: str, eps: float
 ) -> tuple[np.ndarray, CrossEntropyCache]:
     r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (probability targets), seed §3.1.2
 
@@ -279,15 +276,12 @@ def soft_cross_entropy(
 
     Example:
         >>> import numpy as np
-        >>> value, cache = soft_cross_entropy(np.array([[0.0, 0.0]]), np.array([[0.5, 0.5]]))
+        >>> value, cache = cross_entropy(np.array([[0.0, 0.0]]), np.array([[0.5, 0.5]]))
         >>> round(float(value), 4), cross_entropy_backward(1.0, cache).tolist()
         (0.6931, [[0.0, 0.0]])
     """
-    eps = checks.check_label_smoothing("cross_entropy", label_smoothing)
-    n_classes = checks.check_class_input("cross_entropy", input, weight, reduction)
-    ignore_index = checks.check_ignore_index("cross_entropy", ignore_index)
-    checks.check_probability_target("cross_entropy", input, target, ignore_index)
     dim = class_dim(input.shape)
+    n_classes = input.shape[dim]
     log_prob = log_softmax(input, dim=dim)
     q = (1 - eps) * target + eps / n_classes if eps > 0 else target
     w = np.ones(n_classes, input.dtype) if weight is None else weight
@@ -374,9 +368,12 @@ def binary_cross_entropy_with_logits(
 
     Example:
         >>> import numpy as np
-        >>> value, cache = binary_cross_entropy_with_logits(np.array([0.0]), np.array([1.0]))
-        >>> round(float(value), 4), binary_cross_entropy_with_logits_backward(1.0, cache).tolist()
-        (0.6931, [-0.5])
+        >>> z, y = np.array([40.0, 0.0]), np.array([0.0, 1.0])  # confidently wrong; undecided
+        >>> value, cache = binary_cross_entropy_with_logits(z, y, reduction="none")
+        >>> value.round(4).tolist()  # log 2 at z = 0; 40 at z = 40 (σ then BCE: clamped at 100)
+        [40.0, 0.6931]
+        >>> binary_cross_entropy_with_logits_backward(np.ones(2), cache).tolist()  # σ(z) − y
+        [1.0, -0.5]
     """
     checks.check_pair("binary_cross_entropy_with_logits", input, target, reduction)
     checks.check_weight("binary_cross_entropy_with_logits", "weight", weight, input, None)
