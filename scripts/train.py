@@ -3,6 +3,8 @@
     python scripts/train.py                      # both twins on scikit-learn's digits, ~97% test accuracy
     python scripts/train.py --dataset moons --hidden 16 16 --optimizer sgd --lr 0.1 --momentum 0.9
     python scripts/train.py --resume             # continue the same experiment from its checkpoints
+    torchrun --nproc-per-node 2 scripts/train.py --impl torch --distributed   # data-parallel (DDP)
+    mpiexec -n 2 python scripts/train.py --distributed     # both twins; the scratch one over MPI
     tensorboard --logdir runs                    # the two twins' curves, overlaid
 
 Both twins start from the same weights (drawn once, by the scratch init) and see the same batches; after
@@ -15,20 +17,30 @@ mid-run; 2 a bad flag, data file, checkpoint or output folder, or an experiment 
 
 from __future__ import annotations
 
+import signal
 import sys
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
 
+def _sigterm_like_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # until training starts (it installs its own handler), SIGTERM is a Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
     started = False
+    previous = signal.signal(signal.SIGTERM, _sigterm_like_ctrl_c)
     try:
+        from twin_nets.distributed import run as distributed
         from twin_nets.training import ConfigError, DataError, build_parser, parse_config, prepare
 
         parser = build_parser()
         config = parse_config(argv, parser)  # a bad flag exits here, status 2
         try:
+            launch = distributed.start(config) if config.distributed else None  # torchrun, mpiexec
             run = prepare(config)  # checks, data, twins, checkpoints to resume: nothing is written yet
+            if launch is not None:  # K ranks: each trains on its shard, rank 0 alone writes
+                run = distributed.wrap(run, launch)
             started = True
             return run.run()  # takes the experiment's lock and checks its folders before training
         except (ConfigError, DataError) as error:
@@ -37,8 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{error.filename or ''} {error.strerror or error}".strip())
     except KeyboardInterrupt:
         when = "while training" if started else "during start-up; nothing was written"
-        print(f"train.py: interrupted (Ctrl-C) {when}", file=sys.stderr)
+        print(f"train.py: interrupted (Ctrl-C or SIGTERM) {when}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,12 @@
 
 The suite launches the jobs itself: ``mpiexec -n K`` for K = 1, 2, 4, where every rank runs both twins
 (the scratch twin over MPI with the hand-written ring all-reduce, the torch twin over gloo initialised
-from the MPI rank and size), and ``torchrun --nproc-per-node 2`` for the torch twin. Each job trains the
-same small cases as the one-process run in this process, and the final weights are compared with the
-paired-training contract (max |Δw| < 1e-8, float64): without normalization (with dropout, whose
-masks each rank takes from the whole batch's draw), with sync batch norm; with plain batch norm the
-K-rank run (K ≥ 2) must fail that contract. In the same MPI jobs the ring all-reduce is compared with
-MPI's own ``Allreduce``.
+from the MPI rank and size); torchrun is tested through ``scripts/train.py`` (``test_train_distributed``).
+Each job trains the same small cases as the one-process run in this process, and the final weights are
+compared with the paired-training contract (max |Δw| < 1e-8, float64): without normalization (with
+dropout, whose masks each rank takes from the whole batch's draw), with sync batch norm; with plain
+batch norm the K-rank run (K ≥ 2) must fail that contract. In the same MPI jobs the ring all-reduce is
+compared with MPI's own ``Allreduce``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parity_tests.distributed.launching import max_difference, mpi_launcher, run_proof, torchrun_launcher
+from parity_tests.distributed.launching import max_difference, mpi_launcher, run_proof
 from parity_tests.parity import PAIRED_TRAINING_ATOL, tolerance
 from twin_nets.distributed.proof import Case, train_case
 
@@ -40,11 +40,6 @@ def one_process() -> dict[str, dict[str, dict[str, np.ndarray]]]:
 def mpi_job(request, tmp_path_factory) -> tuple[int, dict[str, np.ndarray]]:
     size = request.param
     return size, run_proof(mpi_launcher(size), CASES, tmp_path_factory.mktemp(f"mpi{size}"))
-
-
-@pytest.fixture(scope="module")
-def torchrun_job(tmp_path_factory) -> dict[str, np.ndarray]:
-    return run_proof(torchrun_launcher(2), CASES, tmp_path_factory.mktemp("torchrun2"))
 
 
 @pytest.mark.parametrize("impl", ["scratch", "torch"])
@@ -98,13 +93,3 @@ def test_ring_allreduce_equals_mpi_allreduce(mpi_job):
             np.testing.assert_array_equal(ring, mpi, err_msg=f"{prefix}, K={size}")
         else:
             np.testing.assert_allclose(ring, mpi, **tolerance(np.float64), err_msg=f"{prefix}, K={size}")
-
-
-@pytest.mark.parametrize("case", [c.name for c in CASES])
-def test_torchrun_ddp_ends_with_the_weights_of_one_process(torchrun_job, one_process, case):
-    """C3.2.1-data-parallel under torchrun (K = 2): DistributedDataParallel, gloo."""
-    difference = max_difference(torchrun_job, f"{case}/torch", one_process[case]["torch"])
-    if case == "plain-bn":
-        assert difference > 1e3 * PAIRED_TRAINING_ATOL
-    else:
-        assert difference < PAIRED_TRAINING_ATOL, f"{case}: max |Δw| {difference:.3e}"

@@ -102,6 +102,8 @@ class TrainConfig:
     logdir: str = "runs"
     experiment: str | None = None
     resume: bool = False
+    distributed: bool = False  # data-parallel over torchrun's or mpiexec's ranks (twin_nets.distributed)
+    sync_bn: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -124,6 +126,8 @@ class TrainConfig:
             raise ValueError(f"--norm: expected one of none, {', '.join(NORMS)}, got {self.norm!r}")
         self._check_numbers()
         self._check_hyperparameters()
+        if self.sync_bn and not (self.distributed and self.norm == "batch"):
+            raise ValueError("--sync-bn: expected --distributed and --norm batch with it")
         if self.experiment is not None:
             check_folder_name("--experiment", self.experiment)
         elif len(self.run_name) > MAX_NAME_LENGTH:
@@ -243,6 +247,8 @@ def build_parser(prog: str = "train.py") -> OneLineParser:
     run.add_argument("--logdir", default=d.logdir, help="TensorBoard root: <logdir>/<experiment>/<twin>")
     run.add_argument("--experiment", default=None, help="run folder name (default: built from the flags)")
     run.add_argument("--resume", action="store_true", help="continue from the experiment's checkpoints")
+    run.add_argument("--distributed", action="store_true", help="data-parallel on the launcher's ranks")
+    run.add_argument("--sync-bn", action="store_true", help="--distributed: batch norm on the whole batch")
     data = p.add_argument_group("data")
     data.add_argument("--dataset", choices=DATASETS, default=d.dataset)
     data.add_argument("--data-dir", default=d.data_dir, help="where MNIST's files are (or go)")
