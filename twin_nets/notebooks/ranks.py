@@ -82,7 +82,7 @@ def run_job(job: str) -> dict[str, np.ndarray]:
         raise ValueError(f"run_job: expected job to be one of {tuple(JOBS)}, got {job!r}")
     mpiexec = Path(sys.executable).parent / "mpiexec"
     if not mpiexec.exists():
-        raise FileNotFoundError(f"no {mpiexec}: pip install -e '.[test]' installs MPICH (the mpich package)")
+        raise FileNotFoundError(f"no {mpiexec}: pip install -e '.[notebooks]' (or '.[test]') installs MPICH")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"{job}.npz"
         command = [
