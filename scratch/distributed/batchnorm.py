@@ -1,4 +1,7 @@
-r"""C4.3-sync-batchnorm: 배치 정규화 (batch norm synchronised over the workers), seed §4.3 (beyond)."""
+r"""C4.3-sync-batchnorm: 배치 정규화 (batch norm synchronised over the workers), seed §4.3
+
+Beyond the notes: the notes' batch norm, when the batch is split over K workers (``SyncBatchNorm``).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from scratch.nn.module import Module
 
 
 class SyncBatchNorm(BatchNorm1d):
-    r"""C4.3-sync-batchnorm: 배치 정규화 with the whole global batch's statistics, seed §4.3 (beyond).
+    r"""C4.3-sync-batchnorm: 배치 정규화 (with the whole global batch's statistics), seed §4.3
 
     The seed: a batch is normalised by its own mean and variance, and a batch that is too small gives
     poor estimates of them. Data-parallel training (C3.2.1-data-parallel) cuts each batch into K shards:

@@ -43,6 +43,10 @@ def shard_rows(n: int, rank: int, size: int) -> slice:
     """Rank ``rank``'s rows of a global batch of ``n``: the contiguous block r·n/K … (r+1)·n/K.
 
     Raises ValueError when K = ``size`` does not divide ``n`` (uneven shards are not the batch's mean).
+
+    Example:
+        >>> [shard_rows(8, r, 4) for r in range(4)]
+        [slice(0, 2, None), slice(2, 4, None), slice(4, 6, None), slice(6, 8, None)]
     """
     if size < 1 or not 0 <= rank < size:
         raise ValueError(f"shard_rows: expected 0 <= rank < size, got rank={rank}, size={size}")
@@ -53,7 +57,7 @@ def shard_rows(n: int, rank: int, size: int) -> slice:
 
 
 def average_gradients(parameters: Iterable[Parameter], comm: Any) -> None:
-    r"""C3.2.1-data-parallel: replace every ``p.grad`` by its average over the K ranks, in place.
+    r"""C3.2.1-data-parallel: Optimizer (every ``p.grad`` averaged over the K ranks, in place), seed §3.2.1
 
     Math:      p.grad ← Σ_r (g_r / K)          (one ring all-reduce of all gradients, flattened into
                                                 one buffer, as torch's DDP reduces a bucket)
@@ -74,7 +78,14 @@ def average_gradients(parameters: Iterable[Parameter], comm: Any) -> None:
 class GlobalMaskRows:
     """A stand-in for a dropout layer's generator: ``random(shape)`` draws the whole batch's uniforms
     (K·shape[0] rows) from the shared generator and returns this rank's rows, in the order one process
-    draws them (C order, row-major: rank r's rows are a contiguous run of the stream)."""
+    draws them (C order, row-major: rank r's rows are a contiguous run of the stream).
+
+    Example:
+        >>> whole = np.random.default_rng(0).random((4, 3))       # one process, batch of 4
+        >>> rows = [GlobalMaskRows(np.random.default_rng(0), r, 2).random((2, 3)) for r in range(2)]
+        >>> bool((np.concatenate(rows) == whole).all())
+        True
+    """
 
     def __init__(self, rng: np.random.Generator, rank: int, size: int) -> None:
         self.rng, self.rank, self.size = rng, rank, size

@@ -1,4 +1,6 @@
-r"""C3.2.1-data-parallel: Optimizer (the ring all-reduce), seed §3.2.1 (beyond the notes).
+r"""C3.2.1-data-parallel: Optimizer (the ring all-reduce of data-parallel SGD), seed §3.2.1
+
+Beyond the notes: the notes' mini-batch SGD split over K workers needs their gradients summed.
 
 An all-reduce leaves on every one of K workers the element-wise sum of their K arrays. Written here by
 hand on MPI's point-to-point messages (``Sendrecv``), as the ring algorithm: the workers form a ring,
@@ -44,10 +46,16 @@ def chunks(x: np.ndarray, size: int) -> list[np.ndarray]:
 
 
 def ring_allreduce(comm: Any, x: np.ndarray) -> np.ndarray:
-    r"""C3.2.1-data-parallel: Σ_r x_r on every rank, by the ring (reduce-scatter, then all-gather).
+    r"""C3.2.1-data-parallel: Optimizer (Σ_r x_r on every rank, by the ring), seed §3.2.1
 
     Shape:     x any shape; the result has x's shape and dtype; x itself is not modified.
     Traffic:   2(K−1)/K · x.size elements sent and received per rank (see the module docstring).
+
+    Example:
+        Run with ``mpiexec -n 2 python -c '…'``, each rank holding its own array::
+
+            from mpi4py import MPI
+            ring_allreduce(MPI.COMM_WORLD, np.full(3, MPI.COMM_WORLD.Get_rank() + 1.0))  # [3. 3. 3.]
     """
     check_floating("ring_allreduce", "x", x)
     rank, size = comm.Get_rank(), comm.Get_size()
@@ -73,6 +81,13 @@ def ring_order_sum(arrays: list[np.ndarray]) -> np.ndarray:
     """The ring's result computed in one process, in the ring's own summation order (bit for bit).
 
     ``arrays[r]`` is rank r's array; chunk c is summed s = x_c, then s = x_{(c+j) mod K} + s.
+
+    Example:
+        >>> ring_order_sum([np.array([1.0, 2.0]), np.array([3.0, 4.0])]).tolist()
+        [4.0, 6.0]
+        >>> a, b, c = np.array([1e16]), np.array([1.0]), np.array([-1e16])  # one element: chunk 0
+        >>> ring_order_sum([a, b, c]).tolist(), ring_order_sum([c, a, b]).tolist()  # (a+b)+c, (c+a)+b
+        ([0.0], [1.0])
     """
     size = len(arrays)
     flats = [np.asarray(a).reshape(-1) for a in arrays]

@@ -100,6 +100,9 @@ class DistributedRun(PairedRun):
                     self.world.broadcast(False)
         if not self.world.broadcast(None):
             raise SystemExit(EXIT_USAGE)  # rank 0 could not start and says why, once
+        if self.world.device.type == "cuda":  # as ``PairedRun.run`` on rank 0: no reduced-precision matmuls
+            torch.backends.cuda.matmul.allow_tf32 = False
+            torch.backends.cudnn.allow_tf32 = False
         with (
             open(os.devnull, "w") as quiet,
             contextlib.redirect_stdout(quiet),
