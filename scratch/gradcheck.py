@@ -50,6 +50,13 @@ FLOOR = 1e-2  # entries below FLOOR · (the largest entry) are compared absolute
 
 
 class GradientError(NamedTuple):
+    """Both measures of one gradient's gap.
+
+    Example:
+        >>> GradientError(norm=1e-9, elementwise=3e-9) < (1e-7, 1e-7)
+        True
+    """
+
     norm: float  # ‖a − n‖ / max(‖a‖, ‖n‖)
     elementwise: float  # max_i |a_i − n_i| / max(|a_i|, |n_i|, floor)
 
@@ -128,6 +135,14 @@ def gradient_errors(
 
     Use a deterministic module (eval mode, or a fixed dropout mask). Earlier gradients are cleared
     first (``zero_grad``), and the buffers are restored at the end.
+
+    Example:
+        >>> import numpy as np
+        >>> from scratch import nn
+        >>> rng = np.random.default_rng(0)
+        >>> error = gradient_errors(nn.Sigmoid(), rng.standard_normal((3, 2)), rng=rng)["input"]
+        >>> error.norm < 1e-7 and error.elementwise < 1e-7
+        True
     """
     x = _check_float64("gradcheck", x, module)
     rng = np.random.default_rng() if rng is None else rng

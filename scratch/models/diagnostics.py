@@ -91,7 +91,9 @@ def activation_statistics(a: np.ndarray, low: float, high: float, margin: float 
                units at or near 0)
     Returns:   ``{"mean", "std", "near_low", "near_high"}`` as floats (std is the population std).
 
-    Example (a value exactly at low + margin or high − margin counts as saturated):
+    Example:
+        A value exactly at low + margin or high − margin counts as saturated:
+
         >>> import numpy as np
         >>> stats = activation_statistics(np.array([0.25, 0.5, 0.75, 0.875]), 0.0, 1.0, margin=0.25)
         >>> stats["near_low"], stats["near_high"]

@@ -43,6 +43,13 @@ def _check_rows(where: str, x: Any, in_features: int, dtype: np.dtype) -> np.nda
 class PerceptronFit:
     """What ``Perceptron.fit`` did, epoch by epoch.
 
+    Example:
+        >>> import numpy as np
+        >>> x = np.array([[0.0, 0.0], [1.0, 1.0]])
+        >>> fit = Perceptron().fit(x, np.array([0, 1]))
+        >>> fit.epochs, fit.mistakes.tolist(), fit.converged
+        (3, [1, 1, 0], True)
+
     Attributes:
         weights: (E + 1, in_features): w before the first epoch (row 0) and after each epoch.
         biases: (E + 1,): b likewise.

@@ -189,7 +189,12 @@ def radial_feature(x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class FullBatchFit:
-    """What ``fit_full_batch`` recorded (see its example).
+    """What ``fit_full_batch`` recorded.
+
+    Example:
+        >>> import numpy as np
+        >>> FullBatchFit(losses=np.array([1.0, 0.5]), path=None).losses.tolist()
+        [1.0, 0.5]
 
     Attributes:
         losses: (steps,): the loss at the weights each step started from.

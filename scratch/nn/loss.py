@@ -1,7 +1,8 @@
 r"""C3.1.2-mse: 손실 함수 (loss functions), seed §3.1.2
 
 The loss modules, torch's classes: each holds its options (and class weights as buffers, as in torch)
-and calls its pair of functions in ``scratch.nn.functional.loss``, where the math is.
+and calls its pair of functions in ``scratch.nn.functional.loss`` or ``.cross_entropy_loss``, where the math
+is.
 
 Calling convention (all losses):
     ``value = loss(input, target)``: a 0-d array of the input's dtype for ``reduction='mean'`` or
@@ -34,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from scratch.nn.checks import check_floating, check_grad_output
+from scratch.nn.functional import cross_entropy_loss as CE
 from scratch.nn.functional import loss as F
 from scratch.nn.functional import loss_checks
 from scratch.nn.module import Module
@@ -165,11 +167,11 @@ class NLLLoss(_ClassLoss):
         super().__init__(weight, ignore_index, reduction)
 
     def forward(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        return self._keep(F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction))
+        return self._keep(CE.nll_loss(input, target, self.weight, self.ignore_index, self.reduction))
 
     def backward(self, grad_output: np.ndarray | float | None = None) -> np.ndarray:
         g = self._grad_output(grad_output)
-        return F.nll_loss_backward(g, self._take("_cache"))
+        return CE.nll_loss_backward(g, self._take("_cache"))
 
 
 class CrossEntropyLoss(_ClassLoss):
@@ -210,14 +212,14 @@ class CrossEntropyLoss(_ClassLoss):
 
     def forward(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         return self._keep(
-            F.cross_entropy(
+            CE.cross_entropy(
                 input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing
             )
         )
 
     def backward(self, grad_output: np.ndarray | float | None = None) -> np.ndarray:
         g = self._grad_output(grad_output)
-        return F.cross_entropy_backward(g, self._take("_cache"))
+        return CE.cross_entropy_backward(g, self._take("_cache"))
 
 
 class BCELoss(_Loss):

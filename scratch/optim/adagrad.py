@@ -1,4 +1,4 @@
-r"""C3.2.1-adagrad: Adagrad, seed §3.2.1
+r"""C3.2.1-adagrad: 최적화 (Adagrad), seed §3.2.1
 
 Per-coordinate learning rates from the accumulated squared gradients: the rule ``adagrad`` and the
 class ``Adagrad``.
@@ -47,7 +47,7 @@ def adagrad(
 
 
 class Adagrad(Optimizer):
-    r"""C3.2.1-adagrad: Adagrad, seed §3.2.1
+    r"""C3.2.1-adagrad: 최적화 (Adagrad), seed §3.2.1
 
     Beyond the seed's text: §3.2.1 points to a figure of many optimizers (missing from the text) and
     asks only that Adam be remembered; this is one of that family as torch implements it.

@@ -1,4 +1,4 @@
-r"""C3.2.1-adam: Adam, seed §3.2.1
+r"""C3.2.1-adam: 최적화 (Adam), seed §3.2.1
 
 Momentum on the gradient and on its square, bias-corrected: the rule ``adam`` and the class ``Adam``.
 """
@@ -59,7 +59,7 @@ def adam(
 
 
 class Adam(Optimizer):
-    r"""C3.2.1-adam: Adam, seed §3.2.1
+    r"""C3.2.1-adam: 최적화 (Adam), seed §3.2.1
 
     The optimizer the seed names beside SGD as the one most used in practice.
 

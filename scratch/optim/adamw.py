@@ -1,4 +1,4 @@
-r"""C3.2.1-adamw: AdamW, seed §3.2.1
+r"""C3.2.1-adamw: 최적화 (AdamW), seed §3.2.1
 
 Adam with decoupled weight decay; its rule is ``scratch.optim.adam.adam``.
 """
@@ -13,7 +13,7 @@ from scratch.optim.adam import Adam
 
 
 class AdamW(Adam):
-    r"""C3.2.1-adamw: AdamW, seed §3.2.1
+    r"""C3.2.1-adamw: 최적화 (AdamW), seed §3.2.1
 
     Adam whose weight decay shrinks w directly. Beyond the seed's text, which names Adam only.
 

@@ -62,7 +62,14 @@ def _plain(value: Any) -> Any:
 
 
 def check_hyperparameter(optimizer: str, name: str, value: Any, valid: bool, expected: str) -> None:
-    """Raise ``ValueError`` naming the optimizer, the argument, what was expected and what came."""
+    """Raise ``ValueError`` naming the optimizer, the argument, what was expected and what came.
+
+    Example:
+        >>> check_hyperparameter("SGD", "lr", -1.0, False, ">= 0.0")
+        Traceback (most recent call last):
+        ...
+        ValueError: SGD: expected lr >= 0.0, got -1.0
+    """
     if not valid:
         raise ValueError(f"{optimizer}: expected {name} {expected}, got {value!r}")
 

@@ -1,4 +1,4 @@
-r"""C3.2.1-rmsprop: RMSprop, seed §3.2.1
+r"""C3.2.1-rmsprop: 최적화 (RMSprop), seed §3.2.1
 
 Steps scaled by a running root-mean-square of the gradient: the rule ``rmsprop`` and the class ``RMSprop``.
 """
@@ -60,7 +60,7 @@ def rmsprop(
 
 
 class RMSprop(Optimizer):
-    r"""C3.2.1-rmsprop: RMSprop, seed §3.2.1
+    r"""C3.2.1-rmsprop: 최적화 (RMSprop), seed §3.2.1
 
     Beyond the seed's text: §3.2.1 points to a figure of many optimizers (missing from the text) and
     asks only that Adam be remembered; this is one of that family as torch implements it.

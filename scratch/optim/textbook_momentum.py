@@ -1,4 +1,4 @@
-r"""C3.2.1-momentum: Momentum (the textbook form), seed §3.2.1
+r"""C3.2.1-momentum: 관성 (textbook momentum), seed §3.2.1
 
 A velocity added to the weights: the rule ``textbook_momentum`` and the class ``TextbookMomentum``.
 """
@@ -34,7 +34,7 @@ def textbook_momentum(
 
 
 class TextbookMomentum(Optimizer):
-    r"""C3.2.1-momentum: Momentum (the textbook form), seed §3.2.1
+    r"""C3.2.1-momentum: 관성 (textbook momentum), seed §3.2.1
 
     Momentum as textbooks write it, v ← μv − ηg, w ← w + v.
 

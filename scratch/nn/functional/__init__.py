@@ -24,6 +24,12 @@ from scratch.nn.functional.activation import (
     tanh,
     tanh_backward,
 )
+from scratch.nn.functional.cross_entropy_loss import (
+    cross_entropy,
+    cross_entropy_backward,
+    nll_loss,
+    nll_loss_backward,
+)
 from scratch.nn.functional.dropout import dropout, dropout_backward
 from scratch.nn.functional.linear import linear, linear_backward
 from scratch.nn.functional.loss import (
@@ -31,14 +37,10 @@ from scratch.nn.functional.loss import (
     binary_cross_entropy_backward,
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_backward,
-    cross_entropy,
-    cross_entropy_backward,
     half_squared_error,
     half_squared_error_backward,
     mse_loss,
     mse_loss_backward,
-    nll_loss,
-    nll_loss_backward,
 )
 from scratch.nn.functional.normalization import (
     batch_norm,

@@ -1,0 +1,259 @@
+r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (cross-entropy and NLL), seed §3.1.2
+
+The math of ``nll_loss`` and ``cross_entropy`` as functions, each beside its backward (the calling
+convention of ``scratch.nn.functional.loss``). Cross-entropy is composed as torch composes it:
+log-softmax, then NLL; label smoothing adds an ε/C term; probability targets have their own form.
+
+Example:
+    >>> import numpy as np
+    >>> value, cache = cross_entropy(np.array([[2.0, 0.0, 0.0]]), np.array([0]))
+    >>> round(float(value), 4), cross_entropy_backward(1.0, cache).round(4).tolist()  # ŷ − onehot(t)
+    (0.2395, [[-0.213, 0.1065, 0.1065]])
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from scratch.nn.functional import loss_checks as checks
+from scratch.nn.functional.activation import log_softmax, log_softmax_backward
+from scratch.nn.functional.loss_checks import class_dim
+
+Array = np.ndarray  # for short signatures
+
+
+# ---------------------------------------------------------------------------------------------- NLL
+class NLLCache(NamedTuple):
+    """What ``nll_loss_backward`` needs.
+
+    Example:
+        >>> import numpy as np
+        >>> nll_loss(np.zeros((2, 3)), np.array([2, -100]))[1].keep.tolist()  # the second is ignored
+        [True, False]
+    """
+
+    shape: tuple[int, ...]  # the input's shape; the classes are on dim 1 (dim 0 when unbatched)
+    target: np.ndarray  # t_n, the class of each sample (0 on ignored samples)
+    keep: np.ndarray  # t_n ≠ ignore_index
+    weight: np.ndarray  # w_{t_n}: 1 without class weights, 0 on ignored samples
+    divisor: np.ndarray  # Σ_n w_{t_n} for 'mean', else 1
+    reduction: str
+
+
+def nll_loss(
+    input: Array,
+    target: Array,
+    weight: Array | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> tuple[np.ndarray, NLLCache]:
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (negative log-likelihood), seed §3.1.2
+
+    Math:      ℓ_n = −w_{t_n} · x_{n, t_n}      (x = log ŷ, e.g. from ``log_softmax``; t_n the class;
+               w = ``weight``, all ones when None); ℓ_n = 0 and w_{t_n} = 0 where t_n = ignore_index
+               E = Σ_n ℓ_n / Σ_n w_{t_n} ('mean': a weighted mean, nan when every sample is ignored),
+               Σ_n ℓ_n ('sum'), or ℓ ('none')
+    Backward:  ∂E/∂x_{n,c} = −w_{t_n} · s_n where c = t_n, else 0;  s_n = g / Σ w_t ('mean'), g ('sum'), g_n
+    Shape:     input (N, C), (C,) or (N, C, d1, …); target (N,), () or (N, d1, …).
+
+    Example:
+        >>> import numpy as np
+        >>> value, cache = nll_loss(np.log(np.array([[0.5, 0.5], [0.8, 0.2]])), np.array([0, 1]))
+        >>> round(float(value), 4), nll_loss_backward(1.0, cache).tolist()
+        (1.1513, [[-0.5, 0.0], [0.0, -0.5]])
+    """
+    checks.check_class_input("nll_loss", input, weight, reduction)
+    checks.check_index_target(
+        "nll_loss", input, target, checks.check_ignore_index("nll_loss", ignore_index), False
+    )
+    dim = class_dim(input.shape)
+    keep = target != ignore_index
+    t = np.where(keep, target, 0)  # an ignored sample points at class 0, masked below
+    w_t = np.where(keep, 1 if weight is None else weight[t], 0).astype(input.dtype)
+    x_t = np.take_along_axis(input, np.expand_dims(t, dim), axis=dim).squeeze(dim)  # x_{n, t_n}
+    with np.errstate(invalid="ignore"):  # −inf · 0 for a zero-weight class: nan, as torch
+        loss = np.where(keep, -w_t * x_t, 0).astype(input.dtype)  # an ignored −inf never enters
+    divisor = np.sum(w_t) if reduction == "mean" else np.ones((), input.dtype)
+    return _divide(loss, divisor, reduction), NLLCache(input.shape, t, keep, w_t, divisor, reduction)
+
+
+def nll_loss_backward(grad_output: np.ndarray | float, cache: NLLCache) -> np.ndarray:
+    """∂E/∂input of ``nll_loss``: −w_{t_n} s_n at each sample's class, 0 elsewhere.
+
+    Example:
+        >>> import numpy as np
+        >>> _, cache = nll_loss(np.zeros((2, 2)), np.array([1, 0]), weight=np.array([1.0, 3.0]))
+        >>> nll_loss_backward(1.0, cache).tolist()  # −w_t / Σ w_t
+        [[0.0, -0.75], [-0.25, 0.0]]
+    """
+    dim = class_dim(cache.shape)
+    s = _per_sample(grad_output, cache.divisor, cache.keep)
+    grad = np.zeros(cache.shape, dtype=cache.weight.dtype)
+    np.put_along_axis(
+        grad, np.expand_dims(cache.target, dim), np.expand_dims(-cache.weight * s, dim), axis=dim
+    )
+    return grad
+
+
+def _divide(loss: np.ndarray, divisor: np.ndarray, reduction: str) -> np.ndarray:
+    """'none': ℓ as is; otherwise Σ ℓ / divisor (0 / 0 = nan when nothing counts, as torch)."""
+    if reduction == "none":
+        return loss
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.sum(loss) / divisor, dtype=loss.dtype)
+
+
+def _per_sample(g: np.ndarray | float, divisor: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """s_n = ∂E/∂ℓ_n = g / divisor (g_n for 'none'), 0 on ignored samples (even when g / 0 = inf)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(keep, g / divisor, 0).astype(divisor.dtype)
+
+
+# ---------------------------------------------------------------------------------------------- CE
+class SmoothingCache(NamedTuple):
+    """What the backward of the ε/C term (or of a probability-target loss) needs.
+
+    Example:
+        >>> import numpy as np
+        >>> cross_entropy(np.zeros((1, 2)), np.array([0]), label_smoothing=0.1)[1].smoothing.label_smoothing
+        0.1
+    """
+
+    coefficient: np.ndarray  # ∂S/∂(log ŷ) per unit s_n: −w_c, or −w_c q_{n,c} for probability targets
+    keep: np.ndarray  # which samples count (all, for probability targets)
+    divisor: np.ndarray  # of the 'mean': the NLL's Σ w_t, or N for probability targets
+    label_smoothing: float  # ε, with which ``cross_entropy`` mixes (1 − ε) NLL + (ε / C) S
+
+
+class CrossEntropyCache(NamedTuple):
+    """What ``cross_entropy_backward`` needs: log ŷ and the caches of the parts.
+
+    Example:
+        >>> import numpy as np
+        >>> cache = cross_entropy(np.zeros((1, 2)), np.array([0]))[1]
+        >>> np.exp(cache.log_prob).tolist(), cache.smoothing is None
+        ([[0.5, 0.5]], True)
+    """
+
+    log_prob: np.ndarray  # log ŷ = log_softmax(x) along the class dimension
+    nll: NLLCache | None  # the NLL part (class-index targets); None for probability targets
+    smoothing: SmoothingCache | None  # the ε/C part, or the whole loss of probability targets
+
+
+def cross_entropy(
+    input: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> tuple[np.ndarray, CrossEntropyCache]:
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (cross-entropy: log-softmax, then NLL), seed §3.1.2
+
+    Math:      the textbook case (class indices t, no options), on raw scores x:
+                   log ŷ = log_softmax(x) = x − max x − log Σ_c e^(x_c − max x)   (stable for ±1e4)
+                   E = mean_n −log ŷ_{n, t_n} = nll_loss(log ŷ, t)
+               which is the seed's E = −Σ_k y_k log ŷ_k with y one-hot; a −inf score gets ŷ = 0.
+               Options, as torch composes them: ``weight`` and ``ignore_index`` go to ``nll_loss``;
+               label_smoothing ε over C classes adds a term S (``_smoothing``):
+                   E = (1 − ε) · nll_loss(log ŷ, t) + (ε / C) · S
+               probability targets q (floating, the input's shape): ``_soft_cross_entropy``.
+    Backward:  G = ∂E/∂(log ŷ) from ``nll_loss_backward`` (and S's), then the log-softmax chain rule
+               ∂E/∂x = G − ŷ · Σ_c G_c;  for one unweighted sample, ŷ − onehot(t).
+    Shape:     input (N, C), (C,) or (N, C, d1, …); target (N,), () or (N, d1, …) class indices, or
+               probabilities of the input's shape; 'none' returns the input's shape without C.
+
+    Example:
+        >>> import numpy as np
+        >>> value, cache = cross_entropy(np.array([[0.0, 0.0]]), np.array([1]))
+        >>> round(float(value), 4), cross_entropy_backward(1.0, cache).tolist()
+        (0.6931, [[0.5, -0.5]])
+    """
+    eps = checks.check_label_smoothing("cross_entropy", label_smoothing)
+    checks.check_class_input("cross_entropy", input, weight, reduction)
+    ignore_index = checks.check_ignore_index("cross_entropy", ignore_index)
+    if checks.is_probability_target(input, target):
+        checks.check_probability_target("cross_entropy", input, target, ignore_index)
+        return _soft_cross_entropy(input, target, weight, reduction, eps)
+    checks.check_index_target("cross_entropy", input, target, ignore_index, probabilities=True)
+    log_prob = log_softmax(input, dim=class_dim(input.shape))  # log ŷ
+    value, nll = nll_loss(log_prob, target, weight, ignore_index, reduction)  # −mean log ŷ_t
+    if eps == 0:
+        return value, CrossEntropyCache(log_prob, nll, None)
+    smooth, smoothing = _smoothing(log_prob, weight, nll, eps)
+    n_classes = log_prob.shape[class_dim(input.shape)]
+    return (1 - eps) * value + (eps / n_classes) * smooth, CrossEntropyCache(log_prob, nll, smoothing)
+
+
+def cross_entropy_backward(grad_output: np.ndarray | float, cache: CrossEntropyCache) -> np.ndarray:
+    """∂E/∂input of ``cross_entropy`` (index or probability targets).
+
+    Example:
+        >>> import numpy as np
+        >>> _, cache = cross_entropy(np.zeros((2, 2)), np.array([0, 1]), reduction="sum")
+        >>> cross_entropy_backward(1.0, cache).tolist()  # ŷ − onehot(t) per sample
+        [[-0.5, 0.5], [0.5, -0.5]]
+    """
+    if cache.nll is None:  # probability targets: the whole loss is the S-shaped term
+        G = _smoothing_backward(grad_output, cache.smoothing)
+    else:
+        G = nll_loss_backward(grad_output, cache.nll)
+        if cache.smoothing is not None:  # ε/C · ∂S/∂(log ŷ)
+            eps, n_classes = cache.smoothing.label_smoothing, cache.log_prob.shape[class_dim(cache.nll.shape)]
+            G = (1 - eps) * G + (eps / n_classes) * _smoothing_backward(grad_output, cache.smoothing)
+    return log_softmax_backward(G, cache.log_prob, dim=class_dim(cache.log_prob.shape))
+
+
+def _smoothing(
+    log_prob: np.ndarray, weight: np.ndarray | None, nll: NLLCache, eps: float
+) -> tuple[np.ndarray, SmoothingCache]:
+    r"""S = Σ_n −Σ_c w_c log ŷ_{n,c} over kept samples, divided by the NLL's divisor ('mean', as torch).
+
+    Backward:  ∂S/∂(log ŷ_{n,c}) = −w_c · s_n   (0 on ignored samples)
+    """
+    dim = class_dim(log_prob.shape)
+    w = np.ones(log_prob.shape[dim], log_prob.dtype) if weight is None else weight
+    w = w.reshape((-1,) + (1,) * (log_prob.ndim - dim - 1))  # classes on dim
+    coefficient = np.where(np.expand_dims(nll.keep, dim), -w, 0).astype(log_prob.dtype)  # −w_c; 0 if ignored
+    with np.errstate(invalid="ignore"):  # −inf · 0 for a zero-weight class: nan, as torch
+        per_sample = np.where(nll.keep, np.sum(coefficient * log_prob, axis=dim), 0).astype(log_prob.dtype)
+    cache = SmoothingCache(coefficient, nll.keep, nll.divisor, eps)
+    return _divide(per_sample, nll.divisor, nll.reduction), cache
+
+
+def _soft_cross_entropy(
+    input: np.ndarray, target: np.ndarray, weight: np.ndarray | None, reduction: str, eps: float
+) -> tuple[np.ndarray, CrossEntropyCache]:
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (probability targets), seed §3.1.2
+
+    Math:      q ← (1 − ε) q + ε / C;   ℓ_n = −Σ_c w_c q_{n,c} log ŷ_{n,c};   'mean' divides Σ_n ℓ_n by
+               N (the number of samples), not by the weights
+    Backward:  G = −w q · s_n (s_n = g / N, g or g_n), then ∂E/∂x = G − ŷ · Σ_c G_c
+    ``cross_entropy`` calls this for a floating target of the input's shape (torch's rule).
+
+    Example:
+        >>> import numpy as np
+        >>> value, cache = cross_entropy(np.array([[0.0, 0.0]]), np.array([[0.5, 0.5]]))
+        >>> round(float(value), 4), cross_entropy_backward(1.0, cache).tolist()
+        (0.6931, [[0.0, 0.0]])
+    """
+    dim = class_dim(input.shape)
+    n_classes = input.shape[dim]
+    log_prob = log_softmax(input, dim=dim)
+    q = (1 - eps) * target + eps / n_classes if eps > 0 else target
+    w = np.ones(n_classes, input.dtype) if weight is None else weight
+    coefficient = -(q * w.reshape((-1,) + (1,) * (input.ndim - dim - 1)))  # −w_c q_{n,c}
+    with np.errstate(invalid="ignore"):  # −inf · 0 = nan, as torch (its gradient stays finite)
+        per_sample = np.sum(coefficient * log_prob, axis=dim)
+    keep = np.ones(per_sample.shape, dtype=bool)
+    divisor = np.asarray(per_sample.size if reduction == "mean" else 1, dtype=input.dtype)
+    smoothing = SmoothingCache(coefficient, keep, divisor, eps)
+    return _divide(per_sample, divisor, reduction), CrossEntropyCache(log_prob, None, smoothing)
+
+
+def _smoothing_backward(grad_output: np.ndarray | float, cache: SmoothingCache) -> np.ndarray:
+    """∂S/∂(log ŷ_{n,c}) = coefficient_{n,c} · s_n."""
+    s = _per_sample(grad_output, cache.divisor, cache.keep)
+    return cache.coefficient * np.expand_dims(s, class_dim(cache.coefficient.shape))
