@@ -183,16 +183,13 @@ class ActivationRun:
 
 
 def activation_run(
-    activation: str,
-    scheme: str,
-    rng: np.random.Generator,
-    depth: int = 5,
-    width: int = 100,
-    samples: int = 1000,
+    activation: str, scheme: str, rng: np.random.Generator, samples: int = 1000, **net: int
 ) -> ActivationRun:
-    """C4.1: x ~ N(0, 1) of shape (samples, width) through a ``depth``-layer net initialised by ``scheme``;
-    every hidden layer's activations, from both twins with the same weights."""
-    net = build_deep_net(activation, scheme, rng, depth=depth, width=width)
+    """C4.1: x ~ N(0, 1) of shape (samples, width) through ``build_deep_net(activation, scheme, rng,
+    **net)`` (default: 5 layers of width 100); every hidden layer's activations, from both twins with the
+    same weights."""
+    width = net.get("width", 100)
+    net = build_deep_net(activation, scheme, rng, **net)
     twin = torch_twin(net, activation)
     x = rng.standard_normal((samples, width))
     return ActivationRun(

@@ -166,38 +166,31 @@ def linear_data(settings: Settings = LINEAR) -> tuple[np.ndarray, np.ndarray]:
     return noisy_line(rng=np.random.default_rng(settings.data_seed))
 
 
-def train_logistic(impl: str, settings: Settings = LOGISTIC, device: str = "cpu") -> Trained:
-    """C1.1-supervised: logistic regression (sigmoid neuron + ``BCELoss``) on ``two_clusters``."""
-    x, t = logistic_data(settings)
+def _one_neuron(impl: str, model: str, data, loss: str, settings: Settings, device: str) -> Trained:
+    x, target = data(settings)
+    features = x.shape[1]
     return train_twin(
         impl,
-        lambda rng: scratch_supervised.LogisticRegression(2, rng=rng),
-        lambda: torch_supervised.LogisticRegression(2),
-        "BCELoss",
+        lambda rng: getattr(scratch_supervised, model)(features, rng=rng),
+        lambda: getattr(torch_supervised, model)(features),
+        loss,
         x,
-        t,
+        target,
         lr=settings.lr,
         steps=settings.steps,
         seed=settings.init_seed,
         device=device,
     )
+
+
+def train_logistic(impl: str, settings: Settings = LOGISTIC, device: str = "cpu") -> Trained:
+    """C1.1-supervised: logistic regression (sigmoid neuron + ``BCELoss``) on ``two_clusters``."""
+    return _one_neuron(impl, "LogisticRegression", logistic_data, "BCELoss", settings, device)
 
 
 def train_linear(impl: str, settings: Settings = LINEAR, device: str = "cpu") -> Trained:
     """C1.1-supervised: linear regression (linear neuron + ``MSELoss``) on ``noisy_line``."""
-    x, y = linear_data(settings)
-    return train_twin(
-        impl,
-        lambda rng: scratch_supervised.LinearRegression(1, rng=rng),
-        lambda: torch_supervised.LinearRegression(1),
-        "MSELoss",
-        x,
-        y,
-        lr=settings.lr,
-        steps=settings.steps,
-        seed=settings.init_seed,
-        device=device,
-    )
+    return _one_neuron(impl, "LinearRegression", linear_data, "MSELoss", settings, device)
 
 
 def closed_form(impl: str, settings: Settings = LINEAR) -> dict[str, np.ndarray]:

@@ -76,11 +76,11 @@ class PathSetting:
 
 
 BOWL = PathSetting(
-    name="C3.2.1-optimizer-paths",
-    surface="Bowl",
-    start=(-7.0, 2.0),
-    steps=30,
-    optimizers=(
+    "C3.2.1-optimizer-paths",
+    "Bowl",
+    (-7.0, 2.0),
+    30,
+    (
         OptimizerSpec("SGD (lr=0.95)", "SGD", {"lr": 0.95}, "C3.2.1-sgd"),
         OptimizerSpec("Momentum (lr=0.1, μ=0.9)", "SGD", {"lr": 0.1, "momentum": 0.9}, "C3.2.1-momentum"),
         OptimizerSpec(
@@ -97,32 +97,23 @@ BOWL = PathSetting(
     ylim=(-5.0, 5.0),
 )
 
-LOCAL_MINIMA = PathSetting(
-    name="C3.2.2-local-minima-paths",
-    surface="TwoMinima",
-    start=(2.0, 1.5),
-    steps=800,
-    optimizers=(
-        OptimizerSpec("GD (lr=0.01)", "SGD", {"lr": 0.01}, "C3.2.1-gd"),
-        OptimizerSpec("Momentum (lr=0.01, μ=0.9)", "SGD", {"lr": 0.01, "momentum": 0.9}, "C3.2.1-momentum"),
-        OptimizerSpec("Adam (lr=0.3)", "Adam", {"lr": 0.3}, "C3.2.1-adam"),
-    ),
-    xlim=(-2.0, 2.5),
-    ylim=(-1.75, 1.75),
+# gradient descent and momentum with the same small lr on both C3.2.2 surfaces; Adam with its own
+SLOW_GD = OptimizerSpec("GD (lr=0.01)", "SGD", {"lr": 0.01}, "C3.2.1-gd")
+SLOW_MOMENTUM = OptimizerSpec(
+    "Momentum (lr=0.01, μ=0.9)", "SGD", {"lr": 0.01, "momentum": 0.9}, "C3.2.1-momentum"
 )
 
-SADDLE = PathSetting(
-    name="C3.2.2-saddle-paths",
-    surface="Saddle",
-    start=(1.5, 0.001),
-    steps=100,
-    optimizers=(
-        OptimizerSpec("GD (lr=0.01)", "SGD", {"lr": 0.01}, "C3.2.1-gd"),
-        OptimizerSpec("Momentum (lr=0.01, μ=0.9)", "SGD", {"lr": 0.01, "momentum": 0.9}, "C3.2.1-momentum"),
-        OptimizerSpec("Adam (lr=0.05)", "Adam", {"lr": 0.05}, "C3.2.1-adam"),
-    ),
-    xlim=(-2.0, 2.0),
-    ylim=(-2.0, 2.0),
+
+def _adam(lr: float) -> OptimizerSpec:
+    return OptimizerSpec(f"Adam (lr={lr:g})", "Adam", {"lr": lr}, "C3.2.1-adam")
+
+
+LOCAL_MINIMA, SADDLE = (
+    PathSetting(name, surface, start, steps, (SLOW_GD, SLOW_MOMENTUM, _adam(lr)), xlim, ylim)
+    for name, surface, start, steps, lr, xlim, ylim in (
+        ("C3.2.2-local-minima-paths", "TwoMinima", (2.0, 1.5), 800, 0.3, (-2.0, 2.5), (-1.75, 1.75)),
+        ("C3.2.2-saddle-paths", "Saddle", (1.5, 0.001), 100, 0.05, (-2.0, 2.0), (-2.0, 2.0)),
+    )
 )
 
 SETTINGS = (BOWL, LOCAL_MINIMA, SADDLE)

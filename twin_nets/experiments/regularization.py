@@ -211,9 +211,11 @@ def nudged_difference(config: TrainConfig, data: DatasetSplit, nudge: float = 1e
     return curve_difference(*runs)
 
 
-def _config(impl: str, dataset: str, **fields: Any) -> TrainConfig:
+def _config(impl: str, dataset: str, setting: Any, **fields: Any) -> TrainConfig:
+    """The run of a demo: ``setting``'s hidden widths, lr, epochs, batch size and seed, and ``fields``."""
     twins_of(impl, "impl")
-    return TrainConfig(impl=impl, dataset=dataset, **fields)
+    shared = {name: getattr(setting, name) for name in ("hidden", "lr", "epochs", "batch_size", "seed")}
+    return TrainConfig(impl=impl, dataset=dataset, **shared, **fields)
 
 
 # --------------------------------------------------------------------------------------- C4.2-dropout
@@ -271,18 +273,7 @@ def dropout_vs_overfitting(
     data = noisy_moons(setting.n_train, setting.noise, setting.seed)
     runs = {}
     for p in (0.0, setting.p):
-        config = _config(
-            impl,
-            "moons",
-            hidden=setting.hidden,
-            init="he",
-            dropout=p,
-            optimizer="adam",
-            lr=setting.lr,
-            epochs=setting.epochs,
-            batch_size=setting.batch_size,
-            seed=setting.seed,
-        )
+        config = _config(impl, "moons", setting, init="he", dropout=p, optimizer="adam")
         runs[p] = train_twins(config, data)
     return data, runs
 
@@ -329,17 +320,7 @@ def batchnorm_vs_init_scale(
     data = digits(setting.n_train, setting.seed)
     runs = {}
     for std, norm in itertools.product(setting.init_stds, (None, "batch")):
-        config = _config(
-            impl,
-            "digits",
-            hidden=setting.hidden,
-            norm=norm,
-            optimizer="sgd",
-            lr=setting.lr,
-            epochs=setting.epochs,
-            batch_size=setting.batch_size,
-            seed=setting.seed,
-        )
+        config = _config(impl, "digits", setting, norm=norm, optimizer="sgd")
         runs[std, norm] = train_curves(config, data, init_std=std)
     return runs
 

@@ -68,9 +68,16 @@ def save_figure(
     outdir: str | os.PathLike[str],
     board: FigureBoard | None = None,
     dpi: int = 110,
+    *,
+    title: str | None = None,
+    title_y: float = 1.02,
 ) -> Path:
     """Write ``fig`` to ``outdir/name.png`` (temp file + rename) and to ``board`` under tag ``name``;
-    close it; return the PNG's path."""
+    close it; return the PNG's path. With ``title``: first the figure's title at height ``title_y``
+    (above the panels' own titles) and a tight layout."""
+    if title is not None:
+        fig.suptitle(title, y=title_y)
+        fig.tight_layout()
     path = atomic_write(
         Path(outdir) / f"{name}.png",
         lambda handle: fig.savefig(handle, format="png", dpi=dpi, bbox_inches="tight"),

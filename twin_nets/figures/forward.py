@@ -64,9 +64,16 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
     )
     ax_f.legend(fontsize=7, loc="upper left")
     ax_d.legend(fontsize=7, loc="upper left")
-    fig.suptitle(f"C3.1.1: activation functions and their derivatives ({twin} twin)", y=1.0)
-    fig.tight_layout()
-    paths.append(save_figure(fig, "C3.1.1-activations-overview", outdir, board))
+    paths.append(
+        save_figure(
+            fig,
+            "C3.1.1-activations-overview",
+            outdir,
+            board,
+            title=(f"C3.1.1: activation functions and their derivatives ({twin} twin)"),
+            title_y=1.0,
+        )
+    )
 
     paths.append(_softmax_figure(outdir, board, twins))
     return paths

@@ -82,12 +82,8 @@ def _gates_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
             )
         unit_square_axes(ax, title)
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
-    fig.suptitle(
-        f"{CONCEPT}: a perceptron draws one straight line; shaded yellow: its y = 1 side ({twin} twin)",
-        y=1.02,
-    )
-    fig.tight_layout()
-    return save_figure(fig, f"{CONCEPT}-gates", outdir, board)
+    title = f"{CONCEPT}: a perceptron draws one straight line; shaded yellow: its y = 1 side ({twin} twin)"
+    return save_figure(fig, f"{CONCEPT}-gates", outdir, board, title=title)
 
 
 def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
@@ -133,13 +129,12 @@ def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         ax_m.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax_m.legend(fontsize=7)
     start = "w = ({:g}, {:g}), b = {:g}".format(*settings.start[0], settings.start[1]).replace("-", "−")
-    fig.suptitle(
-        f"{CONCEPT}: Rosenblatt's rule w ← w + η(t − y)x, b ← b + η(t − y), η = {settings.lr:g}, from {start}"
-        f" — the line after each epoch ({twins[0]}); below, both twins",
-        y=1.02,
+    title = (
+        f"{CONCEPT}: Rosenblatt's rule w ← w + η(t − y)x, b ← b + η(t − y), η = {settings.lr:g}, "
+        f"from {start}"
+        f" — the line after each epoch ({twins[0]}); below, both twins"
     )
-    fig.tight_layout()
-    return save_figure(fig, f"{CONCEPT}-learning", outdir, board)
+    return save_figure(fig, f"{CONCEPT}-learning", outdir, board, title=title)
 
 
 def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
@@ -192,10 +187,8 @@ def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
     )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8)
-    fig.suptitle(
+    title = (
         f"{CONCEPT}: why XOR fails — no direction and offset put (0,1), (1,0) on one side "
-        "and (0,0), (1,1) on the other",
-        y=1.03,
+        "and (0,0), (1,1) on the other"
     )
-    fig.tight_layout()
-    return save_figure(fig, f"{CONCEPT}-xor", outdir, board)
+    return save_figure(fig, f"{CONCEPT}-xor", outdir, board, title=title, title_y=1.03)

@@ -103,13 +103,12 @@ def _zero_init_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) 
             rows_equal = "all rows equal" if np.ptp(w, axis=0).max() == 0 else "rows differ"
             ax.set(title=f"{twin} twin, from {init}: {rows_equal}", xlabel="input", ylabel="hidden unit")
             ax.set_xticks([0, 1])
-    fig.suptitle(
-        "C4.1-init-zero: W₁ after 5 epochs of SGD on moons — from zeros every hidden unit learned the same\n"
-        "weights (equal rows): 8 units act as 1; from Xavier they differ",
-        fontsize=10,
+    title = (
+        "C4.1-init-zero: W₁ after 5 epochs of SGD on moons — from zeros every hidden unit "
+        "learned the same\n"
+        "weights (equal rows): 8 units act as 1; from Xavier they differ"
     )
-    fig.tight_layout()
-    return save_figure(fig, "C4.1-init-zero-symmetry", outdir, board)
+    return save_figure(fig, "C4.1-init-zero-symmetry", outdir, board, title=title)
 
 
 def _seed_xavier_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:

@@ -57,9 +57,8 @@ def _logistic_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     )
     ax_loss.set(title=f"binary cross-entropy, full batch, SGD lr {settings.lr:g}", xlabel="step", ylabel="E")
     ax_loss.legend(fontsize=8, loc="upper right")
-    fig.suptitle(f"{SUPERVISED}: logistic regression — the boundary w·x + b = 0 is a straight line", y=1.02)
-    fig.tight_layout()
-    return save_figure(fig, f"{SUPERVISED}-logistic", outdir, board)
+    title = f"{SUPERVISED}: logistic regression — the boundary w·x + b = 0 is a straight line"
+    return save_figure(fig, f"{SUPERVISED}-logistic", outdir, board, title=title)
 
 
 def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
@@ -109,11 +108,8 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
         ylabel="E − E_min",
     )
     ax_loss.legend(fontsize=8, loc="upper right")
-    fig.suptitle(
-        f"{SUPERVISED}: linear regression — gradient descent lands on the least-squares line", y=1.02
-    )
-    fig.tight_layout()
-    return save_figure(fig, f"{SUPERVISED}-linear", outdir, board)
+    title = f"{SUPERVISED}: linear regression — gradient descent lands on the least-squares line"
+    return save_figure(fig, f"{SUPERVISED}-linear", outdir, board, title=title)
 
 
 def features_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
@@ -133,10 +129,8 @@ def features_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         ax.set(title=f"{model.title}\naccuracy: {accuracy}", xlabel="x₁", ylabel="x₂", aspect="equal")
         ax.set(xlim=FEATURE_LIM, ylim=FEATURE_LIM)
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    fig.suptitle(
+    title = (
         f"{FEATURES}: a linear model fails on raw features, succeeds with a hand-made feature (feature "
-        "engineering), and an MLP learns the feature itself",
-        y=1.0,
+        "engineering), and an MLP learns the feature itself"
     )
-    fig.tight_layout()
-    return [save_figure(fig, f"{FEATURES}-circles", outdir, board)]
+    return [save_figure(fig, f"{FEATURES}-circles", outdir, board, title=title, title_y=1.0)]

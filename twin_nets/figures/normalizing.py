@@ -105,14 +105,10 @@ def _init_scale_figure(
             title=f"W ~ N(0, {std:g}²)",
             xlabel=f"iteration (grey: epochs of {setting.n_train} / {setting.batch_size} = {per_epoch})",
         )
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     np.atleast_1d(axes)[0].set_ylabel("cross-entropy of the iteration's batch")
-    fig.suptitle(
-        f"{BATCHNORM}: without batch norm a small σ stalls at chance and a large σ blows up; "
-        "with it every σ trains"
-    )
-    fig.tight_layout()
-    return save_figure(fig, f"{BATCHNORM}-init-scales", outdir, board)
+    title = f"{BATCHNORM}: without batch norm a small σ stalls, a large σ blows up; with it every σ trains"
+    return save_figure(fig, f"{BATCHNORM}-init-scales", outdir, board, title=title)
 
 
 def _batch_size_figure(
@@ -133,11 +129,8 @@ def _batch_size_figure(
             means = {twin: a.mean(axis=0) for twin, a in accuracy.items()}
             plot_twins(ax, updates, means, f"{NORM_NAMES[norm]}, mean", NORM_COLORS[norm])
         epochs = setting.updates / first[0].iterations_per_epoch
-        ax.set(
-            title=f"batch size {batch_size}: {setting.updates} updates = {epochs:.3g} epochs",
-            xlabel="update",
-            ylim=(0, 1),
-        )
+        ax.set(title=f"batch size {batch_size}: {setting.updates} updates = {epochs:.3g} epochs", ylim=(0, 1))
+        ax.set_xlabel("update")
         ax.grid(True, color="0.92")
         ax.legend(fontsize=7, loc="lower right")
     axes[0].set_ylabel(f"test accuracy; band: range over {len(setting.seeds)} seeds")
@@ -157,13 +150,13 @@ def _batch_size_figure(
     for column in range(3):  # the seed's example is the first row
         drawn[1, column].set_facecolor("#fff3b0")
     table_ax.set_title("batch, iteration, epoch (highlighted: the seed's example)", fontsize=9)
-    fig.suptitle(
+    title = (
         f"{LAYERNORM} vs {BATCHNORM} at equal updates: at batch size 2 batch norm's statistics of two "
-        "samples are noise and it falls\nfar behind in every seed; layer norm normalises each sample on its "
+        "samples are noise and it falls\nfar behind in every seed; layer norm normalises each sample "
+        "on its "
         "own. (At batch size 2 batch norm is chaotic: the twins' means part.)"
     )
-    fig.tight_layout()
-    return save_figure(fig, f"{LAYERNORM}-batch-size", outdir, board)
+    return save_figure(fig, f"{LAYERNORM}-batch-size", outdir, board, title=title)
 
 
 def normalization_figures(

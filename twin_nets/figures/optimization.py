@@ -83,13 +83,11 @@ def _gd_vs_sgd(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path
     ax_ep.set_xlim(-0.5, setting.epochs + 0.5)
     ax_it.legend(fontsize=7, loc="lower left")
     ax_ep.legend(fontsize=7, loc="upper right")
-    fig.suptitle(
+    title = (
         f"C3.2.1-gd vs C3.2.1-sgd: one MLP (2→{setting.hidden}→2, same initial weights) on "
-        f"{setting.dataset}, lr {setting.lr}: SGD is noisier per update but lower after the same epochs",
-        y=1.02,
+        f"{setting.dataset}, lr {setting.lr}: SGD is noisier per update but lower after the same epochs"
     )
-    fig.tight_layout()
-    return save_figure(fig, "C3.2.1-gd-vs-sgd-loss", outdir, board)
+    return save_figure(fig, "C3.2.1-gd-vs-sgd-loss", outdir, board, title=title)
 
 
 def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:

@@ -69,12 +69,11 @@ def _accuracy_figure(
         ax.legend(fontsize=7, loc="lower right")
     np.atleast_1d(axes)[0].set_ylabel("accuracy (inference mode)")
     widths = "→".join(map(str, setting.hidden))
-    fig.suptitle(
+    title = (
         f"{CONCEPT}: {setting.n_train} noisy two-moons samples, MLP 2→{widths}→2: "
         "dropout keeps the network from fitting the noise, so training and test accuracy stay close"
     )
-    fig.tight_layout()
-    return save_figure(fig, f"{CONCEPT}-accuracy-gap", outdir, board)
+    return save_figure(fig, f"{CONCEPT}-accuracy-gap", outdir, board, title=title)
 
 
 def _boundary_figure(
@@ -101,12 +100,11 @@ def _boundary_figure(
         )
         ax.legend(fontsize=7, loc="lower left")
     np.atleast_1d(axes)[0].set_ylabel("x₂")
-    fig.suptitle(
+    title = (
         f"{CONCEPT}: decision boundaries after {setting.epochs} epochs on the {setting.n_train} training "
         "points (without dropout the boundary bends around noisy points)"
     )
-    fig.tight_layout()
-    return save_figure(fig, f"{CONCEPT}-boundaries", outdir, board)
+    return save_figure(fig, f"{CONCEPT}-boundaries", outdir, board, title=title)
 
 
 def dropout_figures(

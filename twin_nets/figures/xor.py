@@ -98,24 +98,10 @@ def _planes_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
     fig, (ax_x, ax_h) = plt.subplots(1, 2, figsize=(11, 5.6))
     # x-plane: the whole network's output shaded, the two hidden perceptrons' lines
     shade_regions(ax_x, lambda p: experiment.seed_xor_output(p, twin), LIM, LIM, XOR_COLORS)
-    plot_line(
-        ax_x,
-        hidden_w[0],
-        hidden_b[0],
-        LIM,
-        color="tab:purple",
-        linewidth=2,
-        label="h₁: x₁ + x₂ − 1.5 = 0 (AND)",
-    )
-    plot_line(
-        ax_x,
-        hidden_w[1],
-        hidden_b[1],
-        LIM,
-        color="tab:green",
-        linewidth=2,
-        label="h₂: x₁ + x₂ − 0.5 = 0 (OR)",
-    )
+    for k, (color, label) in enumerate(
+        (("tab:purple", "h₁: x₁ + x₂ − 1.5 = 0 (AND)"), ("tab:green", "h₂: x₁ + x₂ − 0.5 = 0 (OR)"))
+    ):
+        plot_line(ax_x, hidden_w[k], hidden_b[k], LIM, color=color, linewidth=2, label=label)
     plot_points(ax_x, x, t, XOR_COLORS, NAMES)
     for xi, hi in zip(x, h, strict=True):
         ax_x.annotate(
@@ -134,11 +120,8 @@ def _planes_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
     ax_h.annotate("(1,1) ↦ (1,1)", (1, 1), xytext=(-30, -22), textcoords="offset points", fontsize=8)
     unit_square_axes(ax_h, "h-plane: one line now separates them", xlabel="h₁", ylabel="h₂")
     ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    fig.suptitle(
-        f"{CONCEPT}: the hidden layer moves the points to a plane where XOR is linear ({twin} twin)", y=1.02
-    )
-    fig.tight_layout()
-    return save_figure(fig, f"{CONCEPT}-planes", outdir, board)
+    title = f"{CONCEPT}: the hidden layer moves the points to a plane where XOR is linear ({twin} twin)"
+    return save_figure(fig, f"{CONCEPT}-planes", outdir, board, title=title)
 
 
 def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
@@ -203,13 +186,11 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     )
     ax_h.grid(True, color="0.9")
     ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    fig.suptitle(
+    title = (
         f"{CONCEPT}: the same 2-2-1 shape with sigmoids, learned by backpropagation ({settings.steps} steps; "
-        f"a step network gets zero gradient and cannot learn) — {', '.join(twins)}",
-        y=1.02,
+        f"a step network gets zero gradient and cannot learn) — {', '.join(twins)}"
     )
-    fig.tight_layout()
-    return save_figure(fig, f"{CONCEPT}-backprop", outdir, board)
+    return save_figure(fig, f"{CONCEPT}-backprop", outdir, board, title=title)
 
 
 def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
