@@ -36,3 +36,20 @@ def test_one_thread_inside_and_the_previous_settings_after(raises):
             assert _blas_threads() == {2}
     finally:
         torch.set_num_threads(previous)
+
+
+def test_limit_threads_sets_both_libraries_to_the_count():
+    from twin_nets.threads import limit_threads
+
+    with limit_threads(2):
+        assert torch.get_num_threads() == 2
+        assert _blas_threads() == {2}
+    assert torch.get_num_threads() == 1 and _blas_threads() == {1}  # the suite's one thread, restored
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5, True], ids=["zero", "negative", "float", "bool"])
+def test_limit_threads_refuses_a_count_that_is_not_a_positive_integer(threads):
+    from twin_nets.threads import limit_threads
+
+    with pytest.raises(ValueError, match="expected threads to be an integer >= 1"), limit_threads(threads):
+        pass

@@ -67,7 +67,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = np.dtype(_IDX_DTYPES[raw[2]])
     if len(raw) - offset != dtype.itemsize * math.prod(shape):
-        raise DataError(f"{path}: holds {len(raw) - offset} bytes of data, header says {shape} {dtype}")
+        raise DataError(f"{path}: holds {len(raw) - offset} bytes of data, header says {shape} {dtype.name}")
     return np.frombuffer(raw, dtype=dtype, offset=offset).reshape(shape)
 
 
@@ -111,11 +111,12 @@ def _check_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.nd
     images, labels = read_idx(images_path), read_idx(labels_path)
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != IMAGE_SHAPE:
         raise DataError(
-            f"{images_path}: expected uint8 images of shape (N, 28, 28), got {images.dtype} {images.shape}"
+            f"{images_path}: expected uint8 images of shape (N, 28, 28), "
+            f"got {images.dtype.name} {images.shape}"
         )
     if labels.dtype != np.uint8 or labels.ndim != 1:
         raise DataError(
-            f"{labels_path}: expected uint8 labels of shape (N,), got {labels.dtype} {labels.shape}"
+            f"{labels_path}: expected uint8 labels of shape (N,), got {labels.dtype.name} {labels.shape}"
         )
     if len(images) == 0 or len(images) != len(labels):
         raise DataError(

@@ -24,6 +24,16 @@ EPOCH_TAGS = {
 }
 
 
+# TensorBoard's own buckets (add_histogram's default, "tensorflow") reach ±1e20; beyond, every value falls
+# outside them and add_histogram raises "The histogram is empty". Finite values that large (a run that is
+# diverging, its loss still finite) get evenly spaced buckets over their range instead.
+_TENSORFLOW_BUCKETS_LIMIT = 1e20
+
+
+def _bins(values: np.ndarray) -> str | int:
+    return "tensorflow" if float(np.max(np.abs(values), initial=0.0)) < _TENSORFLOW_BUCKETS_LIMIT else 64
+
+
 class TwinBoard:
     """A ``SummaryWriter`` for one twin's folder.
 
@@ -58,9 +68,9 @@ class TwinBoard:
             self.writer.add_scalar(tag, record[key], step)
         self.writer.add_scalar("lr", lr, step)
         for name, value in parameters.items():
-            self.writer.add_histogram(f"weights/{name}", value, step)
+            self.writer.add_histogram(f"weights/{name}", value, step, bins=_bins(value))
         for name, value in gradients.items():
-            self.writer.add_histogram(f"gradients/{name}", value, step)
+            self.writer.add_histogram(f"gradients/{name}", value, step, bins=_bins(value))
             self.writer.add_scalar(f"grad_norm/{name}", float(np.linalg.norm(value)), step)
 
     def log_hparams(self, config: TrainConfig, metrics: dict[str, float]) -> None:

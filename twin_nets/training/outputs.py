@@ -77,7 +77,7 @@ class ExperimentLock:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.lock = FileLock(str(root / LOCK_NAME), timeout=0)
+        self.lock: FileLock | None = None
         self.created: list[Path] = []
         self.note = ""
 
@@ -87,6 +87,7 @@ class ExperimentLock:
         self.created = _missing_parents(self.root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+            self.lock = FileLock(str(self.root / LOCK_NAME), timeout=0)
             self.lock.acquire()
         except Timeout:
             raise OutputError(
@@ -112,7 +113,7 @@ class ExperimentLock:
         try:
             atomic_write(self.root / HOLDER_NAME, lambda handle: handle.write(data))
         except OSError as error:
-            self.release()
+            self.release(keep_folders=False)
             raise OutputError(f"--logdir: cannot write in {self.root} ({error.strerror or error})") from error
         return self.note
 
@@ -134,16 +135,18 @@ class ExperimentLock:
     def _remove_created(self) -> None:
         """Remove the folders ``acquire`` made, when nothing else is in them (a run refused early)."""
         for folder in self.created:
-            for name in (LOCK_NAME, HOLDER_NAME):
-                (folder / name).unlink(missing_ok=True)
             try:
+                if not folder.is_dir():
+                    continue
+                for name in (LOCK_NAME, HOLDER_NAME):
+                    (folder / name).unlink(missing_ok=True)
                 folder.rmdir()
             except OSError:
                 break
 
     def release(self, keep_folders: bool = True) -> None:
         (self.root / HOLDER_NAME).unlink(missing_ok=True)
-        if self.lock.is_locked:
+        if self.lock is not None and self.lock.is_locked:
             self.lock.release()
         if not keep_folders:
             self._remove_created()

@@ -141,10 +141,11 @@ class PairedRun:
         return f"the last good checkpoint pair (epoch {epoch}, step {step}) is kept in {self.root}"
 
     # ------------------------------------------------------------------ the loop
-    def run(self, out: TextIO = sys.stdout) -> int:
+    def run(self, out: TextIO | None = None) -> int:
         """Lock the experiment, check its folders, train to ``config.epochs``; print the table and the
         verdict; return the exit status. Raises OutputError (before anything else is written) when the
         experiment is locked by another run or a folder cannot be written."""
+        out = sys.stdout if out is None else out
         lock = outputs.ExperimentLock(self.root)
         note = lock.acquire()
         try:
