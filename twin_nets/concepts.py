@@ -174,7 +174,7 @@ CONCEPTS: tuple[Concept, ...] = (
        ["scratch.nn.init.zeros_"],
        ["torch_impl.nn.init.zeros_"],
        [_INIT]),
-    _c("C4.1-init-normal", "4.1", "가중치 초기화", "Initialisation: N(0, 1) and N(0, 0.01)",
+    _c("C4.1-init-normal", "4.1", "가중치 초기화", "Initialisation: N(0, 1) and N(0, 0.01²)",
        ["scratch.nn.init.normal_"],
        ["torch_impl.nn.init.normal_"],
        [_INIT]),
