@@ -340,9 +340,17 @@ assert_twin_close(ranks["ring"], 1.0 * x0 + 2.0 * x0, "C3.2.1-data-parallel: rin
 print(f"K = {int(ranks['size'])} rank의 평균 gradient = 한 프로세스의 batch 전체 gradient (계약 안에서)")
 
 # %% [markdown]
-# torch 쌍둥이로 같은 일을 하려면 `torchrun --nproc-per-node 2`로 프로세스를 띄우고 모델을
-# `DistributedDataParallel`로 감쌉니다(`torch_impl/distributed.py`). 두 launcher의 K = 1, 2, 4 증명은
-# `parity_tests/distributed/`에 있습니다.
+# 쌍 학습 전체를 2 rank로 돌리려면 `scripts/train.py --distributed`를 launcher로 시작합니다(두 쌍둥이:
+# `mpiexec`, torch 쌍둥이만: `torchrun`이 `DistributedDataParallel`로 감쌉니다, `torch_impl/distributed.py`).
+# 각 rank가 같은 batch의 자기 조각을 맡으므로, batch 크기와 마지막 batch가 K로 나누어떨어져야 합니다
+# (digits의 1437개는 batch 64에서 29개가 남으므로 `--drop-last`):
+#
+# ```bash
+# .venv/bin/mpiexec -n 2 .venv/bin/python scripts/train.py --distributed --drop-last --hidden 16 --epochs 1
+# .venv/bin/torchrun --nproc-per-node 2 scripts/train.py --impl torch --distributed --drop-last
+# ```
+#
+# 두 launcher의 K = 1, 2, 4 증명은 `parity_tests/distributed/`에 있습니다.
 
 # %% [markdown]
 # **연습.** batch 64를 K = 2 rank가 나누면 rank 1은 몇 번째부터 몇 번째 행을 받을까요? (`slice(시작, 끝)`)

@@ -306,7 +306,8 @@ check(답, bool(np.allclose(ln(x_ln)[0], ln(x_ln[:1])[0], rtol=0, atol=0)), "bat
 # 데이터 병렬 학습(05_최적화의 C3.2.1-data-parallel)은 batch를 K개 조각으로 나눕니다. 각 rank에서 평범한
 # BatchNorm1d는 **자기 조각(B/K개)**의 통계로만 정규화하므로, 노트의 경고대로 batch가 작아진 셈입니다.
 # Sync Batch Normalization은 통계의 재료(개수, Σx, Σx²)를 all-reduce해서 모든 rank가 batch 전체의 평균과
-# 분산으로 정규화합니다(torch: `nn.SyncBatchNorm`). 2-rank 작업으로 확인합니다.
+# 분산으로 정규화합니다(torch: `nn.SyncBatchNorm`). 2-rank 작업으로 확인합니다. 쌍 학습에서는
+# `mpiexec -n 2 python scripts/train.py --distributed --sync-bn --norm batch --drop-last`.
 
 # %%
 show(SyncBatchNorm)

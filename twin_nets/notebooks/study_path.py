@@ -185,7 +185,7 @@ STEPS: tuple[Step, ...] = (
         ("scratch/distributed/",),
         ("torch_impl/distributed.py",),
         "",
-        "twin_nets/notebooks/ranks.py",
+        "scripts/train.py",
     ),
     Step(
         "3.2.2",
