@@ -138,6 +138,19 @@ def test_the_reading_order_tables_are_current(readme, language):
     )
 
 
+def _setup_commands(readme: str) -> list[str]:
+    """The commands of a README's first bash block, comments stripped."""
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    block = text.split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_the_korean_readme_gives_the_english_readmes_setup_commands():
+    assert _setup_commands("README.ko.md") == _setup_commands("README.md"), (
+        "README.ko.md: its set-up commands are not README.md's Quick start"
+    )
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_the_committed_notebook_is_its_source_executed_without_errors(stem):
     assert source_path(stem).is_file(), f"{stem}: no source"
