@@ -159,3 +159,33 @@ def test_a_script_says_where_it_writes_and_lists_each_file(tmp_path):
         "C3.1.2-cross-entropy-neg-log.png",
         "C3.1.2-mse-vs-cross-entropy-gradient.png",
     ]
+
+
+def test_every_group_runs_under_one_thread_for_torch_and_blas(tmp_path, monkeypatch):
+    """The thread setting of every figure: one torch thread and one BLAS thread inside the builder,
+    whatever the caller had (``twin_nets.threads.one_thread``), restored afterwards."""
+    import types
+
+    import torch
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    seen = {}
+
+    def builder(outdir, board, twins):
+        seen["torch"] = torch.get_num_threads()
+        seen["blas"] = {info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"}
+        return []
+
+    module = types.ModuleType("twin_nets.figures.threads_probe")
+    module.build = builder
+    monkeypatch.setitem(sys.modules, "twin_nets.figures.threads_probe", module)
+    monkeypatch.setattr(command, "GROUPS", {"probe": ("threads_probe", "build")})
+    before = torch.get_num_threads()
+    with threadpool_limits(limits=2):
+        torch.set_num_threads(2)
+        try:
+            assert command.run_group("probe", tmp_path, None, "both").status == "ok"
+            assert torch.get_num_threads() == 2
+        finally:
+            torch.set_num_threads(before)
+    assert seen["torch"] == 1 and seen["blas"] == {1}, seen
