@@ -34,10 +34,10 @@ class NLLCache(NamedTuple):
         [True, False]
     """
 
-    shape: tuple[int, ...]  # the input's shape; the classes are on dim 1 (dim 0 when unbatched)
-    target: np.ndarray  # t_n, the class of each sample (0 on ignored samples)
-    keep: np.ndarray  # t_n ≠ ignore_index
-    weight: np.ndarray  # w_{t_n}: 1 without class weights, 0 on ignored samples
+    shape: tuple[int, ...]  # the input's shape
+    target: np.ndarray  # t_n, flat (0 on ignored samples, which are masked)
+    keep: np.ndarray  # t_n ≠ ignore_index, in the target's shape
+    weight: np.ndarray  # w_{t_n}, flat: 1 without class weights, 0 on ignored samples
     divisor: np.ndarray  # Σ_n w_{t_n} for 'mean', else 1
     reduction: str
 
@@ -51,8 +51,9 @@ def nll_loss(
 ) -> tuple[np.ndarray, NLLCache]:
     r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (negative log-likelihood), seed §3.1.2
 
-    Math:      ℓ_n = −w_{t_n} · x_{n, t_n}      (x = log ŷ, e.g. from ``log_softmax``; t_n the class;
-               w = ``weight``, all ones when None); ℓ_n = 0 and w_{t_n} = 0 where t_n = ignore_index
+    Math:      ℓ_n = −w_{t_n} · x_{n, t_n}      (x = log ŷ, e.g. from ``log_softmax``; t_n the class: the
+               seed's −Σ_k y_k log ŷ_k with y = onehot(t); w = ``weight``, all ones when None);
+               ℓ_n = 0 and w_{t_n} = 0 where t_n = ignore_index
                E = Σ_n ℓ_n / Σ_n w_{t_n} ('mean': a weighted mean, nan when every sample is ignored),
                Σ_n ℓ_n ('sum'), or ℓ ('none')
     Backward:  ∂E/∂x_{n,c} = −w_{t_n} · s_n where c = t_n, else 0;  s_n = g / Σ w_t ('mean'), g ('sum'), g_n
@@ -65,18 +66,25 @@ def nll_loss(
         (1.1513, [[-0.5, 0.0], [0.0, -0.5]])
     """
     checks.check_class_input("nll_loss", input, weight, reduction)
-    checks.check_index_target(
-        "nll_loss", input, target, checks.check_ignore_index("nll_loss", ignore_index), False
-    )
-    dim = class_dim(input.shape)
-    keep = target != ignore_index
-    t = np.where(keep, target, 0)  # an ignored sample points at class 0, masked below
-    w_t = np.where(keep, 1 if weight is None else weight[t], 0).astype(input.dtype)
-    x_t = np.take_along_axis(input, np.expand_dims(t, dim), axis=dim).squeeze(dim)  # x_{n, t_n}
+    ignore_index = checks.check_ignore_index("nll_loss", ignore_index)
+    checks.check_index_target("nll_loss", input, target, ignore_index, probabilities=False)
+    return _nll_loss(input, target, weight, ignore_index, reduction)
+
+
+def _nll_loss(
+    x: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int, reduction: str
+) -> tuple[np.ndarray, NLLCache]:
+    """``nll_loss`` on checked arguments (``cross_entropy`` checks its own)."""
+    rows, t = _rows(x), target.reshape(-1)  # (M, C) with the classes last; (M,)
+    keep = t != ignore_index
+    t = np.where(keep, t, 0)  # an ignored sample points at class 0, masked below
+    w_t = keep.astype(x.dtype) if weight is None else np.where(keep, weight[t], 0).astype(x.dtype)
+    x_t = rows[np.arange(len(t)), t]  # x_{n, t_n}
     with np.errstate(invalid="ignore"):  # −inf · 0 for a zero-weight class: nan, as torch
-        loss = np.where(keep, -w_t * x_t, 0).astype(input.dtype)  # an ignored −inf never enters
-    divisor = np.sum(w_t) if reduction == "mean" else np.ones((), input.dtype)
-    return _divide(loss, divisor, reduction), NLLCache(input.shape, t, keep, w_t, divisor, reduction)
+        loss = np.where(keep, -w_t * x_t, 0).reshape(target.shape)  # an ignored −inf never enters
+    divisor = np.sum(w_t) if reduction == "mean" else np.ones((), x.dtype)
+    cache = NLLCache(x.shape, t, keep.reshape(target.shape), w_t, divisor, reduction)
+    return _divide(loss, divisor, reduction), cache
 
 
 def nll_loss_backward(grad_output: np.ndarray | float, cache: NLLCache) -> np.ndarray:
@@ -88,13 +96,35 @@ def nll_loss_backward(grad_output: np.ndarray | float, cache: NLLCache) -> np.nd
         >>> nll_loss_backward(1.0, cache).tolist()  # −w_t / Σ w_t
         [[0.0, -0.75], [-0.25, 0.0]]
     """
-    dim = class_dim(cache.shape)
-    s = _per_sample(grad_output, cache.divisor, cache.keep)
-    grad = np.zeros(cache.shape, dtype=cache.weight.dtype)
-    np.put_along_axis(
-        grad, np.expand_dims(cache.target, dim), np.expand_dims(-cache.weight * s, dim), axis=dim
-    )
-    return grad
+    s = _per_sample(grad_output, cache.divisor, cache.keep).reshape(-1)
+    grad = np.zeros((len(cache.target), cache.shape[class_dim(cache.shape)]), dtype=cache.weight.dtype)
+    grad[np.arange(len(cache.target)), cache.target] = np.where(cache.weight != 0, -cache.weight * s, 0)
+    return _unrows(grad, cache.shape)
+
+
+def _rows(x: np.ndarray) -> np.ndarray:
+    """x as rows of classes, (M, C): (N, C) and (C,) as they are, (N, C, d1, …) with the classes last."""
+    dim = class_dim(x.shape)
+    return (x if dim == x.ndim - 1 else np.moveaxis(x, dim, -1)).reshape(-1, x.shape[dim])
+
+
+def _unrows(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Undo ``_rows``: (M, C) back to the input's layout."""
+    dim = class_dim(shape)
+    if dim == len(shape) - 1:
+        return rows.reshape(shape)
+    moved = (*shape[:dim], *shape[dim + 1 :], shape[dim])
+    return np.ascontiguousarray(np.moveaxis(rows.reshape(moved), -1, dim))
+
+
+def _on_class_axis(v: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """A (C,) vector shaped to broadcast along the class axis of x: (C,), (C, 1) or (C, 1, …)."""
+    return v.reshape((-1,) + (1,) * (x.ndim - class_dim(x.shape) - 1))
+
+
+def _unsqueeze(a: np.ndarray, dim: int) -> np.ndarray:
+    """a with a length-1 class axis inserted at ``dim`` (torch's unsqueeze)."""
+    return a.reshape((*a.shape[:dim], 1, *a.shape[dim:]))
 
 
 def _divide(loss: np.ndarray, divisor: np.ndarray, reduction: str) -> np.ndarray:
@@ -179,7 +209,7 @@ def cross_entropy(
         return _soft_cross_entropy(input, target, weight, reduction, eps)
     checks.check_index_target("cross_entropy", input, target, ignore_index, probabilities=True)
     log_prob = log_softmax(input, dim=class_dim(input.shape))  # log ŷ
-    value, nll = nll_loss(log_prob, target, weight, ignore_index, reduction)  # −mean log ŷ_t
+    value, nll = _nll_loss(log_prob, target, weight, ignore_index, reduction)  # −mean log ŷ_t
     if eps == 0:
         return value, CrossEntropyCache(log_prob, nll, None)
     smooth, smoothing = _smoothing(log_prob, weight, nll, eps)
@@ -201,7 +231,10 @@ def cross_entropy_backward(grad_output: np.ndarray | float, cache: CrossEntropyC
     else:
         G = nll_loss_backward(grad_output, cache.nll)
         if cache.smoothing is not None:  # ε/C · ∂S/∂(log ŷ)
-            eps, n_classes = cache.smoothing.label_smoothing, cache.log_prob.shape[class_dim(cache.nll.shape)]
+            eps, n_classes = (
+                cache.smoothing.label_smoothing,
+                cache.log_prob.shape[class_dim(cache.log_prob.shape)],
+            )
             G = (1 - eps) * G + (eps / n_classes) * _smoothing_backward(grad_output, cache.smoothing)
     return log_softmax_backward(G, cache.log_prob, dim=class_dim(cache.log_prob.shape))
 
@@ -215,8 +248,7 @@ def _smoothing(
     """
     dim = class_dim(log_prob.shape)
     w = np.ones(log_prob.shape[dim], log_prob.dtype) if weight is None else weight
-    w = w.reshape((-1,) + (1,) * (log_prob.ndim - dim - 1))  # classes on dim
-    coefficient = np.where(np.expand_dims(nll.keep, dim), -w, 0).astype(log_prob.dtype)  # −w_c; 0 if ignored
+    coefficient = np.where(_unsqueeze(nll.keep, dim), -_on_class_axis(w, log_prob), 0).astype(log_prob.dtype)
     with np.errstate(invalid="ignore"):  # −inf · 0 for a zero-weight class: nan, as torch
         per_sample = np.where(nll.keep, np.sum(coefficient * log_prob, axis=dim), 0).astype(log_prob.dtype)
     cache = SmoothingCache(coefficient, nll.keep, nll.divisor, eps)
@@ -244,7 +276,7 @@ def _soft_cross_entropy(
     log_prob = log_softmax(input, dim=dim)
     q = (1 - eps) * target + eps / n_classes if eps > 0 else target
     w = np.ones(n_classes, input.dtype) if weight is None else weight
-    coefficient = -(q * w.reshape((-1,) + (1,) * (input.ndim - dim - 1)))  # −w_c q_{n,c}
+    coefficient = -(q * _on_class_axis(w, input))  # −w_c q_{n,c}
     with np.errstate(invalid="ignore"):  # −inf · 0 = nan, as torch (its gradient stays finite)
         per_sample = np.sum(coefficient * log_prob, axis=dim)
     keep = np.ones(per_sample.shape, dtype=bool)
@@ -256,4 +288,4 @@ def _soft_cross_entropy(
 def _smoothing_backward(grad_output: np.ndarray | float, cache: SmoothingCache) -> np.ndarray:
     """∂S/∂(log ŷ_{n,c}) = coefficient_{n,c} · s_n."""
     s = _per_sample(grad_output, cache.divisor, cache.keep)
-    return cache.coefficient * np.expand_dims(s, class_dim(cache.coefficient.shape))
+    return cache.coefficient * _unsqueeze(s, class_dim(cache.coefficient.shape))

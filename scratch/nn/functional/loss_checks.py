@@ -208,6 +208,8 @@ def check_index_target(
             f"{input.shape} without the class dimension {dim}), got {target.shape}"
         )
     n_classes = input.shape[dim]
+    if target.size == 0 or (target.min() >= 0 and target.max() < n_classes):
+        return  # the common case, in two reductions
     bad = (target != ignore_index) & ((target < 0) | (target >= n_classes))
     if np.any(bad):
         raise IndexError(
