@@ -63,6 +63,7 @@ def one_process(tmp_path_factory) -> Path:
     return logdir / "e"
 
 
+@pytest.mark.slow
 def test_mpiexec_both_twins_resume_and_equal_one_process(one_process, tmp_path):
     """C3.2.1-data-parallel: mpiexec -n 2, 2 epochs, then --resume to 3: the weights of the one-process
     run, each twin; the files of a one-process run, no more (rank 1 writes nothing); one table."""
@@ -90,6 +91,7 @@ def test_mpiexec_both_twins_resume_and_equal_one_process(one_process, tmp_path):
     assert metrics["status"] == "done" and metrics["epochs_completed"] == 3
 
 
+@pytest.mark.slow
 def test_torchrun_torch_twin_with_sync_bn_equals_one_process(tmp_path):
     """C4.3-sync-batchnorm under torchrun --nproc-per-node 2 (DDP over gloo; on CPU the autograd sync
     batch norm of ``torch_impl.distributed``): the one-process run with plain batch norm on the whole
