@@ -28,6 +28,7 @@ import torch
 
 from scratch.data.datasets import DatasetSplit
 from twin_nets.atomic import atomic_write
+from twin_nets.cli import OneLineParser
 from twin_nets.distributed import engines, jobs
 from twin_nets.distributed.launch import detect
 from twin_nets.distributed.twins import data_parallel
@@ -132,7 +133,7 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m twin_nets.distributed.bench", description=__doc__)
+    parser = OneLineParser(prog="python -m twin_nets.distributed.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 rounds of 3 steps")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="the torch twin's")
@@ -140,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     rounds, steps = (2, 3) if args.quick else (10, 10)
+    if Path(args.out).is_dir():  # found now, not after the whole bench ran
+        parser.error(f"--out: expected a file to write, got the folder {args.out}")
     if args.worker:
         with limit_threads(1):
             result = worker(rounds, steps, args.dtype, args.device)

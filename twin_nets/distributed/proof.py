@@ -10,7 +10,6 @@ without a launch is the single-process run the K-rank weights must equal.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import sys
@@ -24,6 +23,7 @@ import torch
 from scratch.data.datasets import DatasetSplit
 from scratch.distributed import ring_allreduce, ring_order_sum
 from twin_nets.atomic import atomic_write
+from twin_nets.cli import OneLineParser
 from twin_nets.distributed import engines
 from twin_nets.distributed.launch import MPIEXEC, Launch, detect
 from twin_nets.distributed.twins import data_parallel
@@ -108,14 +108,13 @@ def ring_checks(comm: Any) -> dict[str, np.ndarray]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m twin_nets.distributed.proof")
+    parser = OneLineParser(prog="python -m twin_nets.distributed.proof", description=__doc__.split("\n")[0])
     parser.add_argument("--cases", required=True, help="a JSON list of Case fields")
     parser.add_argument("--out", required=True, help="the .npz rank 0 writes")
     args = parser.parse_args(argv)
     launch = detect()
     if launch is None:
-        print(f"{parser.prog}: error: start it with mpiexec or torchrun", file=sys.stderr)
-        return 2
+        parser.error("start it with mpiexec or torchrun (it runs on every rank of a K-rank job)")
     cases = [
         Case(**{**c, "hidden": tuple(c.get("hidden", (16,)))})
         for c in json.loads(Path(args.cases).read_text())
