@@ -17,7 +17,6 @@ mid-run; 2 a bad flag, data file, checkpoint or output folder, or an experiment 
 
 from __future__ import annotations
 
-import signal
 import sys
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
@@ -28,6 +27,8 @@ def _sigterm_like_ctrl_c(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
     started = False
     previous = signal.signal(signal.SIGTERM, _sigterm_like_ctrl_c)
     try:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import pytest
 import torch
@@ -285,8 +286,10 @@ def test_ctrl_c_during_start_up_exits_130_in_one_line(tmp_path, capsys, monkeypa
     assert snapshot(tmp_path) == {}
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="watches /proc/<pid>/maps (Linux)")
 def test_ctrl_c_while_importing_exits_130_in_one_line(tmp_path):
-    """A real SIGINT 0.3 s after start: the interpreter is still importing torch."""
+    """A real SIGINT once the process has begun loading torch's libraries (it is inside ``main``, which
+    imports torch first): exit 130 and one line."""
     process = subprocess.Popen(
         [sys.executable, "scripts/train.py", *TINY, "--logdir", str(tmp_path / "runs")],
         cwd=ROOT,
@@ -295,12 +298,16 @@ def test_ctrl_c_while_importing_exits_130_in_one_line(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.3)
+    deadline = time.monotonic() + 60
+    while "libtorch" not in Path(f"/proc/{process.pid}/maps").read_text():
+        assert time.monotonic() < deadline and process.poll() is None, "torch never loaded"
+        time.sleep(0.01)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
-    assert_one_line(err, "train.py: interrupted (Ctrl-C or SIGTERM)")
-    assert snapshot(tmp_path) == {}
+    line = assert_one_line(err, "train.py: interrupted")
+    if "start-up" in line:
+        assert snapshot(tmp_path) == {}
 
 
 # ----------------------------------------------------------- 12: --threads sets torch's and the BLAS's

@@ -156,13 +156,18 @@ SCALAR_TAGS = {
     "train/accuracy",
     "test/loss",
     "test/accuracy",
-    "lr",
+    "train/lr",
     "parity/max_weight_diff",
     "parity/loss_diff",
-    "grad_norm/0.weight",
-    "grad_norm/4.bias",
+    "weights/grad_norm/linear1.weight",
+    "weights/grad_norm/linear3.bias",
 }
-HISTOGRAM_TAGS = {"weights/0.weight", "weights/4.bias", "gradients/0.weight", "gradients/2.bias"}
+HISTOGRAM_TAGS = {
+    "weights/linear1.weight",
+    "weights/linear3.bias",
+    "gradients/linear1.weight",
+    "gradients/linear2.bias",
+}
 
 
 def _events(folder):
@@ -183,7 +188,7 @@ def test_tensorboard_events_have_the_same_tags_in_both_twins_folders(tmp_path):
         losses = acc.Scalars("train/loss")
         assert [e.step for e in losses] == list(range(1, 17)), impl  # every step of 2 epochs × 8
         assert [e.step for e in acc.Scalars("test/accuracy")] == [8, 16], impl
-        assert acc.Scalars("lr")[0].value == pytest.approx(1e-3)
+        assert acc.Scalars("train/lr")[0].value == pytest.approx(1e-3)
         assert "config/text_summary" in acc.Tags()["tensors"], impl
         assert "_hparams_/session_start_info" in acc.PluginTagToContent("hparams"), impl
     scratch_losses = [e.value for e in events["scratch"].Scalars("train/loss")]

@@ -34,7 +34,9 @@ IMPLS = ("scratch", "torch", "both")
 DTYPES = ("float32", "float64")
 DEVICES = ("auto", "cpu", "cuda")
 # fields that do not change the trajectory, so a --resume may change them
-RESUMABLE_CHANGES = ("epochs", "resume", "device", "threads", "logdir", "data_dir", "experiment")
+RESUMABLE_CHANGES = (
+    "epochs", "resume", "device", "threads", "logdir", "data_dir", "experiment", "histogram_every",
+)  # fmt: skip
 
 
 MAX_NAME_LENGTH = 200  # a folder name, with room for ".replaced-<time>" within the usual 255 bytes
@@ -102,6 +104,7 @@ class TrainConfig:
     logdir: str = "runs"
     experiment: str | None = None
     resume: bool = False
+    histogram_every: int | None = None  # epochs between histograms; None: at most 100 per run
     distributed: bool = False  # data-parallel over torchrun's or mpiexec's ranks (twin_nets.distributed)
     sync_bn: bool = False
 
@@ -145,6 +148,10 @@ class TrainConfig:
         require("epochs", 1 <= self.epochs <= MAX_EPOCHS, f"an integer in [1, {MAX_EPOCHS}]")
         require("batch_size", self.batch_size >= 1, "an integer >= 1")
         require("threads", self.threads >= 1, "an integer >= 1")
+        every = self.histogram_every
+        require(
+            "histogram_every", every is None or 0 <= every <= MAX_EPOCHS, f"an integer in [0, {MAX_EPOCHS}]"
+        )
         require("seed", 0 <= self.seed <= MAX_SEED, f"an integer in [0, {MAX_SEED}] (2³² − 1)")
         require("hidden", all(h >= 1 for h in self.hidden), "widths >= 1")
         require("hidden", len(self.hidden) <= MAX_HIDDEN_LAYERS, f"at most {MAX_HIDDEN_LAYERS} widths")
@@ -218,18 +225,32 @@ class TrainConfig:
         ]
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """argparse's "(default: …)" only where there is a value to show (not None, not a switch's False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False or "%(default)" in (action.help or ""):
+            return action.help or ""
+        return super()._get_help_string(action)
+
+
 def build_parser(prog: str = "train.py") -> OneLineParser:
     """The command line of the main job; ``parse_config`` turns its result into a ``TrainConfig``."""
     d = TrainConfig()
     p = OneLineParser(
         prog=prog,
         description="Train the NumPy twin and the torch twin side by side (C3.2.1), log both to TensorBoard.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     run = p.add_argument_group("run")
     run.add_argument("--impl", choices=IMPLS, default=d.impl, help="which twin(s) to train")
-    run.add_argument("--epochs", type=int, default=d.epochs)
-    run.add_argument("--batch-size", type=int, default=d.batch_size)
+    run.add_argument("--epochs", type=int, default=d.epochs, help="passes over the training set")
+    run.add_argument(
+        "--batch-size",
+        type=int,
+        default=d.batch_size,
+        help="samples per step; when the default is more than the training set, the whole set",
+    )
     run.add_argument(
         "--drop-last",
         action="store_true",
@@ -241,32 +262,56 @@ def build_parser(prog: str = "train.py") -> OneLineParser:
         "--threads",
         type=int,
         default=d.threads,
-        help="torch's CPU threads (torch.set_num_threads); for these small networks one is fastest",
+        help="CPU threads of torch and of NumPy's BLAS; for these small networks one is fastest",
     )
     run.add_argument("--seed", type=int, default=d.seed, help="initial weights, split, batch order, dropout")
     run.add_argument("--logdir", default=d.logdir, help="TensorBoard root: <logdir>/<experiment>/<twin>")
-    run.add_argument("--experiment", default=None, help="run folder name (default: built from the flags)")
+    run.add_argument("--experiment", default=None, help="run folder name; by default built from the flags")
     run.add_argument("--resume", action="store_true", help="continue from the experiment's checkpoints")
+    run.add_argument(
+        "--histogram-every",
+        type=int,
+        default=None,
+        metavar="N",
+        help="weight and gradient histograms every N epochs (0: none); by default at most 100 per run",
+    )
     run.add_argument("--distributed", action="store_true", help="data-parallel on the launcher's ranks")
     run.add_argument("--sync-bn", action="store_true", help="--distributed: batch norm on the whole batch")
     data = p.add_argument_group("data")
-    data.add_argument("--dataset", choices=DATASETS, default=d.dataset)
+    data.add_argument("--dataset", choices=DATASETS, default=d.dataset, help="what to learn")
     data.add_argument("--data-dir", default=d.data_dir, help="where MNIST's files are (or go)")
-    data.add_argument("--test-size", type=float, default=d.test_size)
+    data.add_argument(
+        "--test-size", type=float, default=d.test_size, help="the test part's share (the gates: none)"
+    )
     model = p.add_argument_group("model")
     model.add_argument("--hidden", type=int, nargs="*", default=list(d.hidden), help="hidden widths")
-    model.add_argument("--activation", choices=tuple(ACTIVATIONS), default=d.activation)
-    model.add_argument("--init", choices=tuple(INIT_SCHEMES), default=d.init)
+    model.add_argument("--activation", choices=tuple(ACTIVATIONS), default=d.activation, help="after each")
+    model.add_argument("--init", choices=tuple(INIT_SCHEMES), default=d.init, help="weight initialisation")
     model.add_argument("--dropout", type=float, default=d.dropout, help="drop probability after activations")
     model.add_argument("--norm", choices=("none", *NORMS), default="none", help="before each activation")
     opt = p.add_argument_group("optimizer (unset hyper-parameters keep torch's defaults)")
-    opt.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=d.optimizer)
-    opt.add_argument("--lr", type=float, default=d.lr)
-    for name in ("momentum", "dampening", "weight_decay", "eps", "alpha", "lr_decay"):
-        opt.add_argument(_flag(name), type=float, default=None)
-    opt.add_argument("--betas", type=float, nargs=2, default=None, metavar=("BETA1", "BETA2"))
-    for name in ("nesterov", "centered", "amsgrad"):
-        opt.add_argument(_flag(name), action="store_true", default=None)
+    opt.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=d.optimizer, help="torch.optim's")
+    opt.add_argument("--lr", type=float, default=d.lr, help="learning rate (the seed's α)")
+    helps = {
+        "momentum": "sgd, rmsprop, textbook_momentum",
+        "dampening": "sgd",
+        "weight_decay": "sgd, adam, adamw, rmsprop, adagrad",
+        "eps": "adam, adamw, rmsprop, adagrad",
+        "alpha": "rmsprop's smoothing constant",
+        "lr_decay": "adagrad",
+    }
+    for name, used_by in helps.items():
+        opt.add_argument(_flag(name), type=float, default=None, help=f"{used_by}; unset: torch's default")
+    opt.add_argument(
+        "--betas",
+        type=float,
+        nargs=2,
+        default=None,
+        metavar=("BETA1", "BETA2"),
+        help="adam, adamw; unset: torch's default (0.9, 0.999)",
+    )
+    for name, used_by in (("nesterov", "sgd"), ("centered", "rmsprop"), ("amsgrad", "adam, adamw")):
+        opt.add_argument(_flag(name), action="store_true", default=None, help=used_by)
     return p
 
 

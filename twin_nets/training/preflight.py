@@ -7,13 +7,14 @@ one sample under batch norm, and ``--hidden`` widths whose twins would not fit i
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 
 import numpy as np
 import torch
 
-from scratch.data.datasets import DatasetSplit
+from scratch.data.datasets import GATES, DatasetSplit
 from twin_nets.threads import available_cpus
 from twin_nets.training.config import ConfigError, TrainConfig
 
@@ -39,6 +40,26 @@ def check_threads(threads: int) -> None:
         raise ConfigError(
             f"--threads: expected an integer in [1, {cpus}] (this machine's CPUs), got {threads}"
         )
+
+
+def fit_default_batch(config: TrainConfig, data: DatasetSplit) -> tuple[TrainConfig, list[str]]:
+    """The default batch size (64) is more than a gate's 4 rows: then the batch is the whole training set,
+    said once. A gate's test set is its training set (there is nothing to hold out): said too."""
+    notes = []
+    n_train = len(data.y_train)
+    default = TrainConfig.__dataclass_fields__["batch_size"].default
+    if config.batch_size == default and n_train < default:
+        config = dataclasses.replace(config, batch_size=n_train)
+        notes.append(
+            f"train.py: batch size {n_train}, the whole training set of {config.dataset} "
+            f"(the default {default} is more than its {n_train} samples)"
+        )
+    if config.dataset in GATES:
+        notes.append(
+            f"train.py: {config.dataset} has only its {n_train} truth-table rows: "
+            "the test set is the training set"
+        )
+    return config, notes
 
 
 def check_batches(config: TrainConfig, n_train: int) -> None:

@@ -47,6 +47,36 @@ def epoch_table(history: dict[str, list[dict[str, Any]]], parity: list[dict[str,
     return "\n".join(text)
 
 
+def start_summary(run: Any) -> str:
+    """What is about to run, in words (the full config goes to metrics.json and TensorBoard)."""
+    config, data = run.config, run.data
+    twins = " and ".join(f"the {impl} twin on {twin.device}" for impl, twin in run.twins.items())
+    sizes = "-".join(map(str, (data.num_features, *config.hidden, data.num_classes)))
+    extras = [
+        f"{config.norm} norm" if config.norm else "",
+        f"dropout {config.dropout:g}" if config.dropout else "",
+    ]
+    model = ", ".join(filter(None, [f"MLP {sizes} ({config.activation}, {config.init} init)", *extras]))
+    return (
+        f"train.py: {twins}; {config.dataset}: {len(data.y_train)} training and {len(data.y_test)} test "
+        f"samples, {data.num_features} features, {data.num_classes} classes; {model}; {config.optimizer} "
+        f"lr {config.lr:g}, batch {config.batch_size}, {config.epochs} epochs, {config.dtype}, "
+        f"seed {config.seed}"
+    )
+
+
+def epoch_line(run: Any) -> str:
+    """One line as an epoch ends (so piped output shows progress): each twin's numbers, "scratch | torch"."""
+    p = run.progress
+    records = [p.history[impl][-1] for impl in run.twins]
+    cells = [
+        f"{title} {' | '.join(fmt.format(record[key]) for record in records)}" for key, title, fmt in _COLUMNS
+    ]
+    if run.paired and p.parity:
+        cells.append(f"max |Δw| {p.parity[-1]['max_weight_diff']:.2e}")
+    return f"epoch {p.epoch}/{run.config.epochs}: " + ", ".join(cells)
+
+
 def strict_json(value: Any) -> Any:
     """``value`` with every float that is NaN or infinite replaced by None (JSON's ``null``)."""
     if isinstance(value, float) and not math.isfinite(value):

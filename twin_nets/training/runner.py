@@ -31,10 +31,10 @@ from scratch.data.datasets import DatasetSplit, SplitError
 from torch_impl.data.datasets import load_dataset
 from twin_nets.threads import limit_threads
 from twin_nets.training import checkpoint, outputs, parity, preflight, resume
-from twin_nets.training.board import TwinBoard
+from twin_nets.training.board import TwinBoard, histogram_every, layer_names
 from twin_nets.training.config import ConfigError, TrainConfig
 from twin_nets.training.progress import Progress, StopRequest, stop_on_signals
-from twin_nets.training.report import epoch_table, metrics_record, write_metrics
+from twin_nets.training.report import epoch_line, epoch_table, metrics_record, start_summary, write_metrics
 from twin_nets.training.twins import Twin, build_twins, generator
 
 EXIT_OK, EXIT_FAILED = 0, 1  # an interrupted run exits 128 + the signal: 130 for Ctrl-C, 143 for SIGTERM
@@ -73,6 +73,7 @@ def prepare(config: TrainConfig) -> PairedRun:
         )
     except SplitError as error:
         raise ConfigError(f"--test-size: {error}") from error
+    config, notes = preflight.fit_default_batch(config, data)
     preflight.check_batches(config, len(data.y_train))
     preflight.check_memory(config, data)
     try:
@@ -80,6 +81,7 @@ def prepare(config: TrainConfig) -> PairedRun:
     except ValueError as error:  # an optimizer or layer rejecting a hyper-parameter, as torch does
         raise ConfigError(" ".join(str(error).split())) from error
     run = PairedRun(config, data, twins, root)
+    run.notes = notes
     if config.resume:
         run.load_checkpoints()
     return run
@@ -102,6 +104,8 @@ class PairedRun:
         self.status = "not started"
         self.boards: dict[str, TwinBoard] = {}
         self.committed: tuple[int, int] | None = None  # (epoch, step) of the last pair committed
+        self.out: TextIO | None = None
+        self.notes: list[str] = []  # said once at the start (e.g. a batch size fitted to the data)
 
     @property
     def paired(self) -> bool:
@@ -146,6 +150,7 @@ class PairedRun:
         verdict; return the exit status. Raises OutputError (before anything else is written) when the
         experiment is locked by another run or a folder cannot be written."""
         out = sys.stdout if out is None else out
+        self.out = out
         lock = outputs.ExperimentLock(self.root)
         note = lock.acquire()
         try:
@@ -171,12 +176,19 @@ class PairedRun:
             for line in outputs.move_earlier_outputs(self.root, self.folders):
                 print(line, file=out)
         purge_step = p.global_step + 1 if config.resume else None
-        self.boards = {impl: TwinBoard(folder, purge_step) for impl, folder in self.folders.items()}
+        self.boards = {
+            impl: TwinBoard(self.folders[impl], purge_step, layer_names(twin.model))
+            for impl, twin in self.twins.items()
+        }
+        summary = start_summary(self)
         for board in self.boards.values():
-            board.log_config(config)
-        devices = ", ".join(f"{impl} on {twin.device}" for impl, twin in self.twins.items())
-        print(f"train.py: {self.data!r}; {devices}; logs in {self.root}", file=out)
-        print(f"config: {config.describe()}", file=out)
+            board.log_config(config, summary)
+        where = (
+            f"train.py: logs in {self.root} (tensorboard --logdir {config.logdir}); "
+            "the full config is in metrics.json and in TensorBoard's Text tab"
+        )
+        for line in [*self.notes, summary, where]:
+            print(line, file=out)
         if config.resume:
             print(f"train.py: resumed from epoch {p.epoch} (step {p.global_step}, batch {p.step_in_epoch} "
                   f"of the next epoch)", file=out)  # fmt: skip
@@ -340,7 +352,9 @@ class PairedRun:
             twin.mark_epoch_start()  # the next epoch's order starts from the generator's state now
             gradients = twin.gradients()
             parameters = {name: value for name, value in twin.weights().items() if name in gradients}
-            self.boards[impl].log_epoch(p.global_step, records[impl], twin.lr, parameters, gradients)
+            self.boards[impl].log_epoch(
+                p.global_step, records[impl], twin.lr, parameters, gradients, self._histograms_now()
+            )
             p.sums[impl] = _empty_sums()
         if self.paired:
             diff = parity.max_weight_difference(
@@ -352,6 +366,11 @@ class PairedRun:
         p.step_in_epoch = 0
         self.save_checkpoints()
         self._write_metrics()
+        print(epoch_line(self), file=sys.stdout if self.out is None else self.out, flush=True)
+
+    def _histograms_now(self) -> bool:
+        every, epoch = histogram_every(self.config), self.progress.epoch
+        return every > 0 and (epoch % every == 0 or epoch == self.config.epochs)
 
     # ------------------------------------------------------------------ outputs
     def _finish(self, seconds: float) -> None:
