@@ -59,7 +59,14 @@ OPS: list[tuple[str, tuple[tuple[int, ...], ...], Callable[..., Any], bool]] = [
     ("relu", ((4, 3),), lambda a: a.relu(), False),
     ("clamp", ((4, 3),), lambda a: a.clamp(min=-0.5, max=0.5), False),
     ("clamp-max", ((4, 3),), lambda a: a.clamp(max=0), False),
+    # inputs exactly at the bounds (x − x.data is an exact 0 that keeps the gradient): the ends block g
+    ("clamp-at-max", ((4, 3),), lambda a: (a - a.data + 0.5).clamp(min=-0.5, max=0.5), False),
+    ("clamp-at-min", ((4, 3),), lambda a: (a - a.data - 0.5).clamp(min=-0.5, max=0.5), False),
+    ("pow-zero", ((4, 3),), lambda a: (a - a.data) ** 0, False),
+    ("div-huge", ((4, 3),), lambda a: (a * 1e30) / (a * 1e30), True),  # b² overflows float32
     ("maximum", ((4, 3), (4, 3)), lambda a, b: a.maximum(b), False),
+    ("maximum-tie-everywhere", ((4, 3),), lambda a: a.maximum(a), False),
+    ("maximum-tie-at-zero", ((4, 3),), lambda a: a.maximum(a.clamp(min=0)), False),
     ("maximum-broadcast", ((4, 3), (3,)), lambda a, b: a.maximum(b), False),
     ("where", ((4, 3), (4, 3)), lambda a, b: a.where(a > b, b), False),
     ("where-broadcast", ((4, 3), (3,)), lambda a, b: a.where(a > 0, b), False),
@@ -300,3 +307,13 @@ def test_a_tensor_that_needs_no_gradient_cannot_backward_and_an_integer_cannot_r
     )
     with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
         Tensor(np.ones(2, dtype=np.int64), requires_grad=True)
+
+
+def test_relu_passes_the_gradient_at_a_nan_input_and_blocks_it_at_zero_as_torch():
+    x = np.array([np.nan, 0.0, -1.0, 2.0])
+    engine = Tensor(x, requires_grad=True)
+    engine.relu().backward(np.ones(4))
+    x_t = to_torch(x, requires_grad=True)
+    x_t.relu().backward(torch.ones(4, dtype=torch.float64))
+    assert_twin_close(engine.grad, x_t.grad, "C3.2-autograd: relu's gradient at NaN, 0, −1, 2")
+    np.testing.assert_array_equal(engine.grad, [1.0, 0.0, 0.0, 1.0])

@@ -5,7 +5,7 @@ backward returns ∂E/∂input = g · ∂output/∂input. ``Tensor`` (``scratch.
 them; its ``_make`` records the op, its ``backward`` walks the record. The derivatives, as coded:
 
     exp′ = exp (the output)      log′(x) = 1/x        √′ = 1/(2√x)        tanh′ = 1 − tanh²
-    σ′ = σ(1 − σ)                relu′ = [x > 0]      clamp′ = [min ≤ x ≤ max]
+    σ′ = σ(1 − σ)                relu′ = [x > 0] (NaN passes g, as torch)   clamp′ = [min < x < max]
     max(a, b)′ = [a > b] (½ each at a tie)            where: the gradient goes to the side picked
     Σ: copy g back over the summed dims; mean: the same, divided by n
     softmax: y ⊙ (g − Σⱼ gⱼyⱼ);  log_softmax: g − softmax · Σⱼ gⱼ
@@ -55,13 +55,15 @@ class TensorOps:
 
     def relu(self) -> Tensor:
         y = np.maximum(self.data, 0)
-        return self._make(y, "Relu", (self,), lambda g: (g * (y > 0),))  # 0 at x = 0, as torch
+        # [y ≠ 0] is [x > 0] for every number (0 at x = 0, as torch) and passes g at a NaN input, as torch
+        return self._make(y, "Relu", (self,), lambda g: (g * (y != 0),))
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:
-        """Clip into [min, max]; the gradient passes where min ≤ x ≤ max (ends included, as torch)."""
+        """Clip into [min, max]; the gradient passes where min < x < max: at exactly min or max it is 0,
+        as torch 2.14 gives (measured; the derivative is undefined there)."""
         x = self.data
         y = np.clip(x, min, max)
-        inside = (x >= (-np.inf if min is None else min)) & (x <= (np.inf if max is None else max))
+        inside = (x > (-np.inf if min is None else min)) & (x < (np.inf if max is None else max))
         return self._make(y, "Clamp", (self,), lambda g: (g * inside,))
 
     def maximum(self, other: Any) -> Tensor:

@@ -258,7 +258,8 @@ class Tensor(TensorOps):
     def __truediv__(self, other: Any) -> Tensor:
         other = self._lift(other)
         a, b = self.data, other.data
-        return self._make(a / b, "Div", (self, other), lambda g: (g / b, -g * a / (b * b)))
+        # ∂(a/b)/∂b = −a/b², computed as (a/b)/b: b² alone can overflow where a/b does not
+        return self._make(a / b, "Div", (self, other), lambda g: (g / b, -g * (a / b) / b))
 
     def __pow__(self, exponent: float) -> Tensor:
         if not isinstance(exponent, (int, float)) or isinstance(exponent, bool):
@@ -266,6 +267,8 @@ class Tensor(TensorOps):
                 f"Tensor.__pow__: expected exponent to be a number, got {type(exponent).__name__}"
             )
         x = self.data
+        if exponent == 0:  # x⁰ = 1 is constant: its gradient is 0, even at x = 0 where 0 · 0⁻¹ is NaN
+            return self._make(np.ones_like(x), "Pow", (self,), lambda g: (np.zeros_like(g),))
         return self._make(x**exponent, "Pow", (self,), lambda g: (g * exponent * x ** (exponent - 1),))
 
     def __neg__(self) -> Tensor:
@@ -290,7 +293,10 @@ class Tensor(TensorOps):
         return -self
 
     def __matmul__(self, other: Any) -> Tensor:
-        r"""C = A B:  ∂E/∂A = G Bᵀ,  ∂E/∂B = Aᵀ G  (last two dims; a 1-d operand is a row or column)."""
+        r"""C = A B:  ∂E/∂A = G Bᵀ,  ∂E/∂B = Aᵀ G  (last two dims).
+
+        A 1-d ``a`` is taken as a row (1, k) and a 1-d ``b`` as a column (k, 1), as ``np.matmul`` does;
+        the backward adds those dims to G, applies the two products, and drops them again."""
         other = self._lift(other)
         a, b = self.data, other.data
 
