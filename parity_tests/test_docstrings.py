@@ -11,6 +11,7 @@ public class and function carries an ``Example:`` that runs as a doctest. Across
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -118,3 +119,51 @@ def test_a_title_the_notes_never_write_is_caught():
         pytest.skip(f"the notes are not at {SEED}")
     with pytest.raises(AssertionError, match="the notes never write"):
         check_strict_heading("example", "C3.1.1-sigmoid: 로지스틱 곡선 (sigmoid), seed §3.1.1", seed)
+
+
+def resolve(dotted: str) -> object:
+    """The object a registry path (``scratch.nn.Linear``, ``scratch.nn.Sequential.backward``) names."""
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            found = getattr(found, attribute)
+        return found
+    raise ImportError(dotted)
+
+
+OWNERS: dict[str, list[str]] = {}
+for _concept in CONCEPTS:
+    for _path in _concept.scratch:
+        OWNERS.setdefault(_path, []).append(_concept.id)
+
+
+@pytest.mark.parametrize("path", sorted(OWNERS))
+def test_every_object_the_registry_names_opens_with_its_concepts_heading(path):
+    """One heading somewhere in a file is not enough: each class or function the registry lists for a
+    concept starts with that concept's full heading (ID, Korean title, English name, section)."""
+    doc = (getattr(resolve(path), "__doc__", None) or "").strip()
+    first = doc.splitlines()[0] if doc else ""
+    check_strict_heading(path, first, seed_text())
+    concept = STRICT_HEADING.match(first)["id"]
+    owners = OWNERS[path]
+    assert concept in owners, f"{path}: the heading names {concept}, the registry lists it for {owners}"
+
+
+ID_START = re.compile(r"C\d+(?:\.\d+)*-[a-z0-9-]+")
+
+
+@pytest.mark.parametrize("file", sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scratch").rglob("*.py")))
+def test_every_first_line_that_starts_with_an_id_names_a_registered_concept(file):
+    """The free-form first lines (``C4.3-batchnorm as a graph …``, ``… (seed §4.3).``) are not headings,
+    but the ID they open with must still be one the registry knows."""
+    path = ROOT / file
+    module_doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    for name, doc in [("<module>", module_doc), *((n, d) for n, d, _ in docstrings(path))]:
+        first = doc.splitlines()[0] if doc else ""
+        match = ID_START.match(first)
+        if match:
+            assert match[0] in SECTIONS, f"{file}:{name}: {match[0]!r} is not in the concept registry"

@@ -174,7 +174,10 @@ def gradcheck(
     eps: float = 1e-5,
     rng: np.random.Generator | None = None,
 ) -> dict[str, float]:
-    """The larger of the two measures, for the input and each parameter: ``{"input": err, "<name>": err}``.
+    """C3.2-backprop: 역전파 (backpropagation), seed §3.2
+
+    A hand-written backward checked by finite differences: the larger of the two measures, for the input
+    and each parameter: ``{"input": err, "<name>": err}``.
 
     Example:
         >>> import numpy as np

@@ -113,7 +113,9 @@ def graph_table(output: Tensor, names: dict[str, Tensor]) -> list[dict[str, Any]
 def worked_example(
     x: tuple[float, float] = (1.0, 1.0), target: float = 0.0, lr: float = 0.5
 ) -> dict[str, Any]:
-    """One sample, one step, on the engine: the graph's table, then w ← w − α ∂E/∂w for each weight.
+    """C3.2-autograd: 역전파 (backpropagation), seed §3.2
+
+    One sample, one step, on the engine: the graph's table, then w ← w − α ∂E/∂w for each weight.
 
     Returns ``{"rows": graph_table(...), "update": [(name, w, ∂E/∂w, w − α ∂E/∂w)], "loss_after": E}``.
     """

@@ -105,8 +105,10 @@ class Node:
 
 
 class Tensor(TensorOps):
-    """C3.2-autograd: an array that remembers the op that made it, so ``backward`` can apply the chain
-    rule (twin of ``torch.Tensor`` with ``requires_grad``).
+    """C3.2-autograd: 역전파 (backpropagation), seed §3.2
+
+    An array that remembers the op that made it, so ``backward`` can apply the chain rule (twin of
+    ``torch.Tensor`` with ``requires_grad``).
 
     Attributes:
         data: the value, a NumPy array (any shape, a 0-d array for a scalar).

@@ -94,7 +94,9 @@ def num_batches(num_samples: int, batch_size: int, drop_last: bool) -> int:
 
 
 class DataLoader:
-    r"""C3.2.1-sgd: iterate a dataset in batches, one epoch per ``for`` loop (seed §3.2.1, §4.3).
+    r"""C3.2.1-sgd: 확률적 경사 하강법 (mini-batch stochastic gradient descent), seed §3.2.1
+
+    Iterate a dataset in batches, one epoch per ``for`` loop (batch, iteration and epoch: seed §4.3).
 
     Math:      an epoch visits the indices π = epoch_order(N) (a permutation when shuffling) and yields
                batches dataset[π[kB : (k+1)B]] for k = 0 … len(loader) − 1.

@@ -1,4 +1,4 @@
-r"""C3.2.1-data-parallel: Optimizer (mini-batch SGD over K workers), seed §3.2.1 (beyond the notes).
+r"""C3.2.1-data-parallel: 확률적 경사 하강법 (mini-batch SGD over K workers, beyond the notes), seed §3.2.1
 
 The notes' mini-batch SGD takes one step per batch on the gradient of the batch's mean loss. When one
 process is too slow, K workers (ranks) share the batch: each holds a full copy of the model, computes
@@ -57,7 +57,7 @@ def shard_rows(n: int, rank: int, size: int) -> slice:
 
 
 def average_gradients(parameters: Iterable[Parameter], comm: Any) -> None:
-    r"""C3.2.1-data-parallel: Optimizer (every ``p.grad`` averaged over the K ranks, in place), seed §3.2.1
+    r"""C3.2.1-data-parallel: 확률적 경사 하강법 (every ``p.grad`` averaged over the K ranks), seed §3.2.1
 
     Math:      p.grad ← Σ_r (g_r / K)          (one ring all-reduce of all gradients, flattened into
                                                 one buffer, as torch's DDP reduces a bucket)

@@ -1,4 +1,4 @@
-r"""C3.2.1-data-parallel: Optimizer (the ring all-reduce of data-parallel SGD), seed §3.2.1
+r"""C3.2.1-data-parallel: 확률적 경사 하강법 (the ring all-reduce of data-parallel SGD), seed §3.2.1
 
 Beyond the notes: the notes' mini-batch SGD split over K workers needs their gradients summed.
 
@@ -46,7 +46,7 @@ def chunks(x: np.ndarray, size: int) -> list[np.ndarray]:
 
 
 def ring_allreduce(comm: Any, x: np.ndarray) -> np.ndarray:
-    r"""C3.2.1-data-parallel: Optimizer (Σ_r x_r on every rank, by the ring), seed §3.2.1
+    r"""C3.2.1-data-parallel: 확률적 경사 하강법 (Σ_r x_r on every rank, by the ring), seed §3.2.1
 
     Shape:     x any shape; the result has x's shape and dtype; x itself is not modified.
     Traffic:   2(K−1)/K · x.size elements sent and received per rank (see the module docstring).

@@ -197,8 +197,9 @@ def build_mlp(
     dtype: Any = np.float64,
     dropout_rng: np.random.Generator | None = None,
 ) -> nn.Sequential:
-    r"""C2.2-mlp: 다층 퍼셉트론 (multi-layer perceptron), seed §2.2 — the scratch twin of ``spec``, its
-    weights drawn from ``rng``.
+    r"""C2.2-mlp: 다층 퍼셉트론 (multi-layer perceptron), seed §2.2
+
+    The scratch twin of ``spec``, its weights drawn from ``rng``.
 
     Math:      h₀ = x,   hₖ = drop(f(norm(hₖ₋₁ Wₖᵀ + bₖ))) for each hidden layer,   ŷ = h_L W_Lᵀ + b_L
     Backward:  ``Sequential.backward``: every layer's own backward, last to first.
