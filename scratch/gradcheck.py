@@ -16,8 +16,9 @@ Two measures of the gap between the analytic gradient a and the numerical n, bot
     * CS231n's element-wise measure ``elementwise_relative_error(a, n)``, max_i |a_i − n_i| / max(|a_i|,
       |n_i|, f · m) with m the largest |a_j| or |n_j|, which a wrong entry cannot hide in among many right
       ones. The floor f = 1e-2 compares the entries smaller than 1% of the largest absolutely: the
-      round-off of n is about eps_machine · |E| / ε (measured up to 3e-9 at ε = 1e-6 here), so such an
-      entry, judged against itself, would show round-off rather than the backward.
+      round-off of n is about eps_machine · |E| / ε (|a − n| measured up to 2e-10 at the default
+      ε = 1e-5 on Linear, Tanh, Sigmoid and BatchNorm1d over 20 seeds), so such an entry, judged against
+      itself, would show round-off rather than the backward.
 A backward off by a relative δ (say a factor 1 + δ) lands at about δ on both measures; one that returns
 zeros, or the wrong sign, lands at 1 or more. In float64 with the default ε = 1e-5 (near the optimum
 (eps_machine)^(1/3) of central differences: round-off and the O(ε²) error balance) a correct backward

@@ -261,8 +261,8 @@ def _soft_cross_entropy(
     r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (probability targets), seed §3.1.2
 
     Math:      q ← (1 − ε) q + ε / C;   ℓ_n = −Σ_c w_c q_{n,c} log ŷ_{n,c};   'mean' divides Σ_n ℓ_n by
-               N (the number of samples), not by the weights
-    Backward:  G = −w q · s_n (s_n = g / N, g or g_n), then ∂E/∂x = G − ŷ · Σ_c G_c
+               the number of per-sample losses (N·d₁·…), i.e. numel / C, not by the weights
+    Backward:  G = −w q · s_n (s_n = g / (numel / C), g or g_n), then ∂E/∂x = G − ŷ · Σ_c G_c
     ``cross_entropy`` calls this for a floating target of the input's shape (torch's rule).
 
     Example:

@@ -200,7 +200,9 @@ def binary_cross_entropy_with_logits(
                    = −w_i [ p y_i log σ(x_i) + (1 − y_i) log(1 − σ(x_i)) ]   (p = pos_weight, 1 if None)
                reduced as MSE. The target is not range-checked (soft targets of any value, as torch).
     Backward:  ∂E/∂x_i = g · w_i ((p y_i + 1 − y_i) σ(x_i) − p y_i)   (÷ elements for 'mean'); σ(x) − y
-               when p = 1 — never 0 by round-off, unlike σ then BCE (see ``models.supervised``).
+               when p = 1. For a confidently wrong logit (x = 40, y = 0) it stays right, ≈ 1, where σ
+               then BCE gives 0 (σ(40) rounds to 1.0; see ``models.supervised``); a confidently right
+               one (x = 40, y = 1) does round to exactly 0 (true value ≈ −4e-18), as in torch.
 
     Example:
         >>> import numpy as np
