@@ -6,7 +6,6 @@
 # Normalization). 노트 너머로, 여러 worker에 걸친 **Sync Batch Normalization**도 봅니다.
 
 # %%
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
