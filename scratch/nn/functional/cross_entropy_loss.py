@@ -201,19 +201,18 @@ def cross_entropy(
         >>> round(float(value), 4), cross_entropy_backward(1.0, cache).tolist()
         (0.6931, [[0.5, -0.5]])
     """
-    eps = checks.check_label_smoothing("cross_entropy", label_smoothing)
-    checks.check_class_input("cross_entropy", input, weight, reduction)
-    ignore_index = checks.check_ignore_index("cross_entropy", ignore_index)
-    if checks.is_probability_target(input, target):
-        checks.check_probability_target("cross_entropy", input, target, ignore_index)
+    eps, ignore_index, probabilities = checks.check_cross_entropy(
+        "cross_entropy", input, target, weight, ignore_index, reduction, label_smoothing
+    )
+    if probabilities:
         return _soft_cross_entropy(input, target, weight, reduction, eps)
-    checks.check_index_target("cross_entropy", input, target, ignore_index, probabilities=True)
-    log_prob = log_softmax(input, dim=class_dim(input.shape))  # log ŷ
+    dim = class_dim(input.shape)
+    log_prob = log_softmax(input, dim=dim)  # log ŷ
     value, nll = _nll_loss(log_prob, target, weight, ignore_index, reduction)  # −mean log ŷ_t
-    if eps == 0:
+    if eps == 0:  # no S term to compute
         return value, CrossEntropyCache(log_prob, nll, None)
     smooth, smoothing = _smoothing(log_prob, weight, nll, eps)
-    n_classes = log_prob.shape[class_dim(input.shape)]
+    n_classes = input.shape[dim]
     return (1 - eps) * value + (eps / n_classes) * smooth, CrossEntropyCache(log_prob, nll, smoothing)
 
 
@@ -226,17 +225,15 @@ def cross_entropy_backward(grad_output: np.ndarray | float, cache: CrossEntropyC
         >>> cross_entropy_backward(1.0, cache).tolist()  # ŷ − onehot(t) per sample
         [[-0.5, 0.5], [0.5, -0.5]]
     """
+    dim = class_dim(cache.log_prob.shape)
     if cache.nll is None:  # probability targets: the whole loss is the S-shaped term
         G = _smoothing_backward(grad_output, cache.smoothing)
     else:
         G = nll_loss_backward(grad_output, cache.nll)
-        if cache.smoothing is not None:  # ε/C · ∂S/∂(log ŷ)
-            eps, n_classes = (
-                cache.smoothing.label_smoothing,
-                cache.log_prob.shape[class_dim(cache.log_prob.shape)],
-            )
+        if cache.smoothing is not None:  # (1 − ε) G + ε/C · ∂S/∂(log ŷ)
+            eps, n_classes = cache.smoothing.label_smoothing, cache.log_prob.shape[dim]
             G = (1 - eps) * G + (eps / n_classes) * _smoothing_backward(grad_output, cache.smoothing)
-    return log_softmax_backward(G, cache.log_prob, dim=class_dim(cache.log_prob.shape))
+    return log_softmax_backward(G, cache.log_prob, dim=dim)  # ∂E/∂x = G − ŷ · Σ_c G_c
 
 
 def _smoothing(
@@ -253,6 +250,12 @@ def _smoothing(
         per_sample = np.where(nll.keep, np.sum(coefficient * log_prob, axis=dim), 0).astype(log_prob.dtype)
     cache = SmoothingCache(coefficient, nll.keep, nll.divisor, eps)
     return _divide(per_sample, nll.divisor, nll.reduction), cache
+
+
+def _smoothing_backward(grad_output: np.ndarray | float, cache: SmoothingCache) -> np.ndarray:
+    """∂S/∂(log ŷ_{n,c}) = coefficient_{n,c} · s_n."""
+    s = _per_sample(grad_output, cache.divisor, cache.keep)
+    return cache.coefficient * _unsqueeze(s, class_dim(cache.coefficient.shape))
 
 
 def _soft_cross_entropy(
@@ -283,9 +286,3 @@ def _soft_cross_entropy(
     divisor = np.asarray(per_sample.size if reduction == "mean" else 1, dtype=input.dtype)
     smoothing = SmoothingCache(coefficient, keep, divisor, eps)
     return _divide(per_sample, divisor, reduction), CrossEntropyCache(log_prob, None, smoothing)
-
-
-def _smoothing_backward(grad_output: np.ndarray | float, cache: SmoothingCache) -> np.ndarray:
-    """∂S/∂(log ŷ_{n,c}) = coefficient_{n,c} · s_n."""
-    s = _per_sample(grad_output, cache.divisor, cache.keep)
-    return cache.coefficient * _unsqueeze(s, class_dim(cache.coefficient.shape))

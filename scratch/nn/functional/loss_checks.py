@@ -218,6 +218,27 @@ def check_index_target(
         )
 
 
+def check_cross_entropy(
+    where: str, input: Any, target: Any, weight: Any, ignore_index: Any, reduction: Any, label_smoothing: Any
+) -> tuple[float, int, bool]:
+    """Every argument of ``cross_entropy``; returns (ε, ignore_index, whether target holds probabilities).
+
+    Example:
+        >>> import numpy as np
+        >>> check_cross_entropy("cross_entropy", np.zeros((2, 3)), np.array([0, 2]), None, -100, "mean", 0.1)
+        (0.1, -100, False)
+    """
+    eps = check_label_smoothing(where, label_smoothing)
+    check_class_input(where, input, weight, reduction)
+    ignore_index = check_ignore_index(where, ignore_index)
+    probabilities = is_probability_target(input, target)
+    if probabilities:
+        check_probability_target(where, input, target, ignore_index)
+    else:
+        check_index_target(where, input, target, ignore_index, probabilities=True)
+    return eps, ignore_index, probabilities
+
+
 def check_probability_target(where: str, input: np.ndarray, target: np.ndarray, ignore_index: int) -> None:
     """A probability target has the input's dtype, and ``ignore_index`` is negative (torch's rule).
 
