@@ -50,12 +50,14 @@ def batch_norm(
 
     Math (per channel c; the average runs over the batch and, for (N, C, L), over L: n = N·L values):
                training:  μ = (1/n) Σ x,   σ² = (1/n) Σ (x − μ)²         (biased: normalises the batch)
-                          running_mean ← (1 − m) running_mean + m μ
-                          running_var  ← (1 − m) running_var  + m σ² n/(n − 1)   (unbiased), in place
                eval:      μ, σ² = running_mean, running_var
                s = 1/√(σ² + eps),   x̂ = (x − μ) s,   y = γ x̂ + β
     Computed:  y = x·(γs) + (β − μγs), the same y regrouped (γ(x − μ)s + β = x·γs + β − μ·γs) as
                torch's CPU kernel computes it: one multiply-add per element, rounded as torch rounds.
+    State:     after the math, in training (when running statistics are given), in place as torch
+               (``_update_running_stats``):
+                          running_mean ← (1 − m) running_mean + m μ
+                          running_var  ← (1 − m) running_var  + m σ² n/(n − 1)   (unbiased)
     Shape:     x (N, C) or (N, C, L);  weight γ, bias β, running_mean, running_var (C,)
 
     Example:
@@ -65,14 +67,11 @@ def batch_norm(
         [[-1.0], [1.0]]
     """
     axes, shape = _channel_axes(x)
+    n = x.size // x.shape[1]
     if training:
-        n = x.size // x.shape[1]
         mean = x.mean(axis=axes)  # μ, (C,)
         squares = np.square(x - mean.reshape(shape)).sum(axis=axes)  # Σ (x − μ)², (C,)
         var = squares / n
-        if running_mean is not None:
-            running_mean[...] = momentum * mean + (1 - momentum) * running_mean
-            running_var[...] = momentum * (squares / (n - 1)) + (1 - momentum) * running_var
     else:
         mean, var = running_mean, running_var
     inv_std = 1 / np.sqrt(var + eps)
@@ -81,7 +80,17 @@ def batch_norm(
     y = x * alpha.reshape(shape) + shift.reshape(shape)
     x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
     gamma = None if weight is None else weight.reshape(shape)
+    if training and running_mean is not None:  # state, not math: the running averages
+        _update_running_stats(running_mean, running_var, mean, squares / (n - 1), momentum)
     return y, BatchNormCache(x_hat, inv_std.reshape(shape), gamma, training)
+
+
+def _update_running_stats(
+    running_mean: np.ndarray, running_var: np.ndarray, mean: np.ndarray, unbiased_var: np.ndarray, m: float
+) -> None:
+    """In place, as torch: running ← (1 − m) running + m · (the batch's μ, and its σ² n/(n − 1))."""
+    running_mean[...] = m * mean + (1 - m) * running_mean
+    running_var[...] = m * unbiased_var + (1 - m) * running_var
 
 
 def batch_norm_backward(
