@@ -82,7 +82,7 @@ def _nll_loss(
     x_t = rows[np.arange(len(t)), t]  # x_{n, t_n}
     with np.errstate(invalid="ignore"):  # −inf · 0 for a zero-weight class: nan, as torch
         loss = np.where(keep, -w_t * x_t, 0).reshape(target.shape)  # an ignored −inf never enters
-    divisor = np.sum(w_t) if reduction == "mean" else np.ones((), x.dtype)
+    divisor = w_t.sum() if reduction == "mean" else np.ones((), x.dtype)
     cache = NLLCache(x.shape, t, keep.reshape(target.shape), w_t, divisor, reduction)
     return _divide(loss, divisor, reduction), cache
 
@@ -132,13 +132,13 @@ def _divide(loss: np.ndarray, divisor: np.ndarray, reduction: str) -> np.ndarray
     if reduction == "none":
         return loss
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.sum(loss) / divisor, dtype=loss.dtype)
+        return np.asarray(loss.sum() / divisor, dtype=loss.dtype)
 
 
 def _per_sample(g: np.ndarray | float, divisor: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """s_n = ∂E/∂ℓ_n = g / divisor (g_n for 'none'), 0 on ignored samples (even when g / 0 = inf)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(keep, g / divisor, 0).astype(divisor.dtype)
+        return np.where(keep, g / divisor, 0).astype(divisor.dtype, copy=False)
 
 
 # ---------------------------------------------------------------------------------------------- CE
