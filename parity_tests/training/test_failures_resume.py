@@ -334,3 +334,24 @@ def test_the_previous_pair_is_kept_and_older_ones_deleted(finished):
     for impl, suffix in checkpoint.SUFFIXES.items():
         kept = sorted(p.name for p in (finished / "e" / impl).glob("checkpoint-*"))
         assert kept == [f"checkpoint-000001{suffix}", f"checkpoint-000002{suffix}"]
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".pt"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a checkpoint", np.random.default_rng(2).bytes(4096)],
+    ids=["empty", "text", "random"],
+)
+def test_an_unreadable_checkpoint_is_described_without_the_librarys_pickle_advice(tmp_path, suffix, content):
+    """numpy and torch answer a damaged file by suggesting ``allow_pickle=True`` / ``weights_only=False``:
+    advice that would run whatever the file holds. The message says what is wrong instead."""
+    from twin_nets.training import checkpoint
+
+    path = tmp_path / f"checkpoint-1{suffix}"
+    path.write_bytes(content)
+    load = checkpoint.load_scratch if suffix == ".npz" else checkpoint.load_torch
+    with pytest.raises(checkpoint.CheckpointError) as caught:
+        load(path)
+    message = str(caught.value)
+    assert "pickle=" not in message and "weights_only" not in message and "Traceback" not in message
+    assert ("empty" in message) if not content else (f"{len(content)} bytes" in message)

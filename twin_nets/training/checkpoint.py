@@ -68,6 +68,17 @@ def _json(text: Any, what: str) -> Any:
         raise CheckpointError(f"{what} is not JSON ({error.msg} at character {error.pos})") from error
 
 
+def _damage(path: Path, kind: str) -> str:
+    """What is wrong with a file the loader refused, in our words: the libraries' own messages would
+    suggest loading it with pickle allowed, which is never the fix for a damaged checkpoint."""
+    size = path.stat().st_size if path.is_file() else 0
+    if size == 0:
+        return "the file is empty"
+    if not zipfile.is_zipfile(path):
+        return f"its {size} bytes are not {kind} written by train.py (truncated, edited or another file)"
+    return f"the archive ({size} bytes) is damaged or holds entries that would need pickle to load"
+
+
 def load_scratch(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any], dict[str, Any]]:
     """``(model_state, optimizer_state, meta)`` from ``save_scratch``'s file, without pickle.
 
@@ -78,7 +89,8 @@ def load_scratch(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any], dic
         with np.load(path, allow_pickle=False) as npz:
             entries = {key: npz[key] for key in npz.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
-        raise CheckpointError(f"cannot be read as an .npz ({type(error).__name__}: {error})") from error
+        reason = _damage(path, "a NumPy .npz archive")
+        raise CheckpointError(f"cannot be read as an .npz: {reason}") from error
     if not isinstance(entries, dict) or "header" not in entries:
         raise CheckpointError("it has no 'header' entry")
     header_array = entries.pop("header")
@@ -127,8 +139,8 @@ def load_torch(
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # torch raises RuntimeError, UnpicklingError, EOFError, zip errors, …
-        reason = " ".join(str(error).split())[:200]
-        raise CheckpointError(f"cannot be read by torch.load ({type(error).__name__}: {reason})") from error
+        reason = _damage(path, "a torch.save archive")
+        raise CheckpointError(f"cannot be read by torch.load: {reason}") from error
     if not isinstance(payload, dict) or set(payload) != {"model", "optimizer", "meta"}:
         got = sorted(map(str, payload)) if isinstance(payload, dict) else type(payload).__name__
         raise CheckpointError(f"it holds {got}, expected meta, model, optimizer")
