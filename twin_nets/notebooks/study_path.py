@@ -180,7 +180,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "3.2.1",
-        "Optimizer (노트 너머: 데이터 병렬)",
+        "Optimizer (심화: 데이터 병렬)",
         "05_최적화",
         ("scratch/distributed/",),
         ("torch_impl/distributed.py",),
