@@ -22,7 +22,8 @@ from twin_nets.concepts import CONCEPTS
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_1a958fdc7ff5e9a9.txt"
 SECTIONS = {c.id: c.section for c in CONCEPTS}
-TITLES = {c.id: c.title_ko for c in CONCEPTS}
+TITLES = {c.id: c.heading_ko for c in CONCEPTS}
+OWN_TERMS = {c.id: c.term_ko for c in CONCEPTS if c.term_ko}
 
 STRICT = [
     *(f"scratch/nn/{name}.py" for name in ("module", "state", "linear", "activation", "dropout")),
@@ -64,6 +65,8 @@ def check_strict_heading(where: str, first: str, seed: str | None) -> None:
     assert concept in SECTIONS, f"{where}: {concept} is not in the concept registry"
     assert section == SECTIONS[concept], f"{where}: seed §{section}, the registry says §{SECTIONS[concept]}"
     assert HANGUL.search(title), f"{where}: the title {title!r} has no Korean"
+    if concept in OWN_TERMS:  # e.g. layer norm is 레이어 정규화, not its section's 배치 정규화
+        assert title == OWN_TERMS[concept], f"{where}: expected {OWN_TERMS[concept]!r}, got {title!r}"
     if seed is not None and title != TITLES[concept]:
         assert title in seed, f"{where}: the notes never write {title!r} (nor is it the registry's title)"
 

@@ -20,6 +20,14 @@ class Concept:
     scratch: tuple[str, ...]  # dotted paths of the NumPy twin's objects
     torch: tuple[str, ...]  # dotted paths of the torch twin's objects
     tests: tuple[str, ...]  # test files (from the repo root) whose test ids carry the concept ID
+    # The concept's own Korean name where it is not the section's title (§4.3 is 배치 정규화, but layer
+    # norm is not a batch norm); docstring headings use ``heading_ko``.
+    term_ko: str = ""
+
+    @property
+    def heading_ko(self) -> str:
+        """The Korean title in the concept's docstring heading: its own name, else its section's title."""
+        return self.term_ko or self.title_ko
 
 
 def _load(path: Path) -> tuple[Concept, ...]:

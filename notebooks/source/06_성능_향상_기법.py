@@ -152,6 +152,7 @@ histograms({"Xavier": s_acts}, "Xavier + sigmoid: 층을 지나도 퍼짐이 남
 draws = init.xavier_normal_(np.empty((1000, 1000)), rng=rng)
 target = np.sqrt(2 / (1000 + 1000))
 assert abs(draws.std() - target) < 5 * target / np.sqrt(2 * draws.size), draws.std()
+torch.manual_seed(0)  # torch's init draws from torch's own generator; seeded, the printed σ is repeatable
 torch_draws = tnn.init.xavier_normal_(torch.empty(1000, 1000, dtype=torch.float64))
 assert abs(torch_draws.std().item() - target) < 5 * target / np.sqrt(2 * draws.size), torch_draws.std()
 print(f"σ: scratch {draws.std():.5f}, torch {torch_draws.std().item():.5f}, 식 √(2/(n+m)) = {target:.5f}")

@@ -17,7 +17,7 @@ from scratch.nn.module import Module, Parameter
 
 
 class LayerNorm(Module):
-    r"""C4.3-layernorm: 배치 정규화 (Layer Normalization), seed §4.3
+    r"""C4.3-layernorm: 레이어 정규화 (Layer Normalization), seed §4.3
 
     Normalise each sample over its last dims, then scale and shift.
 

@@ -265,6 +265,10 @@ def log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
 def log_softmax_backward(grad_output: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     r"""∂E/∂x = g − e^y · Σ_j g_j          (e^y is the softmax)
 
+    Only the output y is kept from the forward, and e^y is computed again here: torch does the same
+    (its derivatives.yaml: ``_log_softmax_backward_data(grad, result, dim, …)``), trading one exp for not
+    storing the softmax beside the log-softmax.
+
     Example:
         >>> import numpy as np
         >>> y = log_softmax(np.zeros(2), dim=0)

@@ -228,7 +228,7 @@ def layer_norm(
     bias: np.ndarray | None = None,
     eps: float = 1e-5,
 ) -> tuple[np.ndarray, LayerNormCache]:
-    r"""C4.3-layernorm: 배치 정규화 (Layer Normalization), seed §4.3
+    r"""C4.3-layernorm: 레이어 정규화 (Layer Normalization), seed §4.3
 
     Math (per sample; the average runs over the D = prod(normalized_shape) trailing values):
                μ = (1/D) Σ x,   σ² = (1/D) Σ (x − μ)²      (biased; no running statistics)
