@@ -9,50 +9,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import torch
 
-import scratch.nn as snn
-import torch_impl.nn as tnn
+from twin_nets.kit import Kit, kit
 
 
 @dataclass(frozen=True)
 class ActivationTwin:
-    """One activation: its concept ID, a title, and a factory in each twin."""
+    """One activation: its concept ID, a title, and ``make(k)`` building its module in kit ``k``."""
 
     concept: str
     title: str
-    scratch: Callable[[], snn.Module]
-    torch: Callable[[], torch.nn.Module]
+    make: Callable[[Kit], Any]
+
+
+def _layer(name: str, **kwargs: Any) -> Callable[[Kit], Any]:
+    return lambda k: getattr(k.nn, name)(**kwargs)
 
 
 ACTIVATIONS = (
-    ActivationTwin("C3.1.1-step", "step", snn.Step, tnn.Step),
-    ActivationTwin("C3.1.1-sigmoid", "sigmoid σ(x) = 1 / (1 + e⁻ˣ)", snn.Sigmoid, tnn.Sigmoid),
-    ActivationTwin("C3.1.1-tanh", "tanh", snn.Tanh, tnn.Tanh),
-    ActivationTwin("C3.1.1-relu", "ReLU max(0, x)", snn.ReLU, tnn.ReLU),
-    ActivationTwin("C3.1.1-leaky-relu", "Leaky ReLU (slope 0.01 for x < 0)", snn.LeakyReLU, tnn.LeakyReLU),
+    ActivationTwin("C3.1.1-step", "step", _layer("Step")),
+    ActivationTwin("C3.1.1-sigmoid", "sigmoid σ(x) = 1 / (1 + e⁻ˣ)", _layer("Sigmoid")),
+    ActivationTwin("C3.1.1-tanh", "tanh", _layer("Tanh")),
+    ActivationTwin("C3.1.1-relu", "ReLU max(0, x)", _layer("ReLU")),
+    ActivationTwin("C3.1.1-leaky-relu", "Leaky ReLU (slope 0.01 for x < 0)", _layer("LeakyReLU")),
     ActivationTwin(
         "C3.1.1-prelu",
         "PReLU (learned slope a, initial 0.25)",
-        lambda: snn.PReLU(),
-        lambda: tnn.PReLU(dtype=torch.float64),
+        lambda k: k.nn.PReLU(dtype=k.dtype(np.float64)),
     ),
-    ActivationTwin("C3.1.1-elu", "ELU (α = 1)", snn.ELU, tnn.ELU),
+    ActivationTwin("C3.1.1-elu", "ELU (α = 1)", _layer("ELU")),
 )
 
 
 def activation_curve(twin: ActivationTwin, x: np.ndarray, impl: str) -> tuple[np.ndarray, np.ndarray]:
     """(f(x), f′(x)) from the scratch twin (``impl="scratch"``) or the torch twin (``"torch"``)."""
-    if impl == "scratch":
-        module = twin.scratch()
-        y = module(x)
-        return y, module.backward(np.ones_like(x))
-    x_t = torch.tensor(x, requires_grad=True)
-    y_t = twin.torch()(x_t)
-    y_t.backward(torch.ones_like(y_t))
-    return y_t.detach().numpy(), x_t.grad.numpy()
+    k = kit(impl)
+    module, x_k = twin.make(k), k.array(x, requires_grad=True)
+    y = module(x_k)
+    return k.numpy(y), k.numpy(k.backward([module], x_k, y, k.array(np.ones_like(x))))
 
 
 SEED_SCORES = {"cat": 3.2, "car": 5.1, "frog": -1.7}  # seed §3.1.1's example
@@ -63,10 +60,9 @@ def softmax_example(impl: str) -> tuple[list[str], np.ndarray, np.ndarray, np.nd
     labels = list(SEED_SCORES)
     scores = np.array(list(SEED_SCORES.values()))
     exps = np.exp(scores)
-    if impl == "scratch":
-        probs = snn.Softmax(dim=0)(scores)
-    else:
-        probs = tnn.Softmax(dim=0)(torch.from_numpy(scores)).numpy()
+    k = kit(impl)
+    with k.inference():
+        probs = k.numpy(k.nn.Softmax(dim=0)(k.array(scores)))
     return labels, scores, exps, probs
 
 
@@ -74,10 +70,9 @@ def softmax_example(impl: str) -> tuple[list[str], np.ndarray, np.ndarray, np.nd
 def neg_log_curve(p: np.ndarray, impl: str) -> np.ndarray:
     """C3.1.2-cross-entropy: −log ŷ, the loss of a prediction ŷ for the true class (y = 1), element by
     element: ``BCELoss(reduction='none')(ŷ, 1)`` of either twin."""
-    target = np.ones_like(p)
-    if impl == "scratch":
-        return snn.BCELoss(reduction="none")(p, target)
-    return tnn.BCELoss(reduction="none")(torch.from_numpy(p), torch.from_numpy(target)).numpy()
+    k = kit(impl)
+    with k.inference():
+        return k.numpy(k.nn.BCELoss(reduction="none")(k.array(p), k.array(np.ones_like(p))))
 
 
 def logit_gradients(z: np.ndarray, impl: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -89,25 +84,17 @@ def logit_gradients(z: np.ndarray, impl: str) -> dict[str, tuple[np.ndarray, np.
     By the chain rule ∂E/∂z = (ŷ − y)·σ′(z) for MSE — σ′ ≈ 0 when the prediction is confidently wrong
     (z ≪ 0), so the gradient vanishes just when the error is largest — and ŷ − y for cross-entropy.
     """
-    target = np.ones_like(z)
-    if impl == "scratch":
-        sigmoid, mse = snn.Sigmoid(), snn.HalfSquaredErrorLoss()
-        y_hat = sigmoid(z)
-        mse(y_hat, target)
-        mse_grad = sigmoid.backward(mse.backward())
-        mse_value = 0.5 * snn.MSELoss(reduction="none")(y_hat, target)  # the summed loss, term by term
-        ce = snn.BCEWithLogitsLoss(reduction="none")
-        ce_value = ce(z, target)
-        ce_grad = ce.backward(np.ones_like(z))
-        return {"MSE": (mse_value, mse_grad), "cross-entropy": (ce_value, ce_grad)}
-    target_t = torch.from_numpy(target)
-    z_mse, z_ce = torch.tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)
-    y_hat = tnn.Sigmoid()(z_mse)
-    tnn.HalfSquaredErrorLoss()(y_hat, target_t).backward()
-    mse_value = 0.5 * tnn.MSELoss(reduction="none")(y_hat.detach(), target_t)
-    ce_value = tnn.BCEWithLogitsLoss(reduction="none")(z_ce, target_t)
-    ce_value.backward(torch.ones_like(ce_value))
+    k = kit(impl)
+    target = k.array(np.ones_like(z))
+    z_mse, z_ce = k.array(z, requires_grad=True), k.array(z, requires_grad=True)
+    sigmoid, mse, ce = k.nn.Sigmoid(), k.nn.HalfSquaredErrorLoss(), k.nn.BCEWithLogitsLoss(reduction="none")
+    y_hat = sigmoid(z_mse)
+    mse_grad = k.backward([sigmoid, mse], z_mse, mse(y_hat, target))
+    with k.inference():
+        mse_value = 0.5 * k.nn.MSELoss(reduction="none")(y_hat, target)  # the summed loss, term by term
+    ce_value = ce(z_ce, target)
+    ce_grad = k.backward([ce], z_ce, ce_value, k.array(np.ones_like(z)))
     return {
-        "MSE": (mse_value.numpy(), z_mse.grad.numpy()),
-        "cross-entropy": (ce_value.detach().numpy(), z_ce.grad.numpy()),
+        "MSE": (k.numpy(mse_value), k.numpy(mse_grad)),
+        "cross-entropy": (k.numpy(ce_value), k.numpy(ce_grad)),
     }

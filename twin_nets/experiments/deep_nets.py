@@ -15,34 +15,23 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
 import scratch.nn as snn
-from scratch.models import diagnostics as scratch_diagnostics
 from scratch.models.mlp import INIT_SCHEMES
 from scratch.models.mlp import init_linear_ as scratch_init_linear_
-from torch_impl.models import diagnostics as torch_diagnostics
 from torch_impl.models.mlp import init_linear_ as torch_init_linear_
-from torch_impl.nn.state import load_numpy_state_dict
+from twin_nets.kit import Kit, kit
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 SCHEMES = tuple(name for name in INIT_SCHEMES if name != "default")  # biases 0 in each
-
-_SCRATCH_ACTIVATION: dict[str, Callable[[], snn.Module]] = {
-    "sigmoid": snn.Sigmoid,
-    "tanh": snn.Tanh,
-    "relu": snn.ReLU,
-}
-_TORCH_ACTIVATION: dict[str, Callable[[], nn.Module]] = {
-    "sigmoid": nn.Sigmoid,
-    "tanh": nn.Tanh,
-    "relu": nn.ReLU,
-}
+# The activation's class, the same name in both twins' ``nn``.
+ACTIVATION_CLASS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU"}
 # The ends of each activation's range, for activation_statistics (ReLU: 0 and unbounded).
 ACTIVATION_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, math.inf)}
 # The initialisation that suits each activation (seed §4.1: Xavier for sigmoid, He for ReLU).
@@ -75,7 +64,7 @@ def build_deep_net(
     for n, m in itertools.pairwise(widths):
         linear = snn.Linear(n, m, rng=rng)  # Linear's own draw first: the stream as measured
         scratch_init_linear_(linear, scheme, rng)
-        layers += [linear, _SCRATCH_ACTIVATION[activation]()]
+        layers += [linear, getattr(snn, ACTIVATION_CLASS[activation])()]
     return snn.Sequential(*layers)
 
 
@@ -88,7 +77,7 @@ def empty_torch_twin(
     widths.append(features.get("out_features") or width)
     layers: list[nn.Module] = []
     for n, m in itertools.pairwise(widths):
-        layers += [nn.Linear(n, m, dtype=torch.float64), _TORCH_ACTIVATION[activation]()]
+        layers += [nn.Linear(n, m, dtype=torch.float64), getattr(nn, ACTIVATION_CLASS[activation])()]
     return nn.Sequential(*layers)
 
 
@@ -102,8 +91,12 @@ def torch_twin(scratch_net: snn.Sequential, activation: str) -> nn.Sequential:
         in_features=linears[0].in_features,
         out_features=linears[-1].out_features,
     )
-    load_numpy_state_dict(twin, scratch_net.state_dict())
-    return twin
+    return kit("torch").load(twin, scratch_net.state_dict())
+
+
+def _both_twins(scratch_net: snn.Sequential, activation: str) -> dict[Kit, Any]:
+    """``{kit: the net in that twin}``: the scratch net and its torch twin, with the same weights."""
+    return {kit("scratch"): scratch_net, kit("torch"): torch_twin(scratch_net, activation)}
 
 
 def build_torch_deep_net(
@@ -149,19 +142,14 @@ def vanishing_gradient_norms(
     ``scheme`` (default: the one that suits ``activation``) and are shared by the twins.
     """
     scheme = scheme or SUITED_SCHEME.get(activation, "xavier")
-    net = build_deep_net(activation, scheme, rng, depth=depth, width=width)
-    twin = torch_twin(net, activation)
+    nets = _both_twins(build_deep_net(activation, scheme, rng, depth=depth, width=width), activation)
     x = rng.standard_normal((batch, width))
     upstream = rng.standard_normal((batch, width))
-    net(x)
-    net.backward(upstream)
-    twin(torch.from_numpy(x)).backward(torch.from_numpy(upstream))
-    return GradientNorms(
-        activation,
-        scheme,
-        np.array(list(scratch_diagnostics.layer_gradient_norms(net).values())),
-        np.array(list(torch_diagnostics.layer_gradient_norms(twin).values())),
-    )
+    norms = {}
+    for k, net in nets.items():
+        k.backward([net], None, net(k.array(x)), k.array(upstream))
+        norms[k.name] = np.array(list(k.models.diagnostics.layer_gradient_norms(net).values()))
+    return GradientNorms(activation, scheme, norms["scratch"], norms["torch"])
 
 
 # ---------------------------------------------------------------------------- C4.1 activations
@@ -174,12 +162,17 @@ class ActivationRun:
     scratch: list[np.ndarray]
     torch: list[torch.Tensor]
 
+    def outputs(self, twin: str) -> list[np.ndarray]:
+        """Every hidden layer's activations from the named twin, as NumPy arrays."""
+        k = kit(twin, argument="twin")
+        return [k.numpy(a) for a in getattr(self, k.name)]
+
     def statistics(self, twin: str = "scratch", margin: float = 0.05) -> list[dict[str, float]]:
         """``activation_statistics`` of every layer, from the named twin."""
+        k = kit(twin, argument="twin")
         low, high = ACTIVATION_RANGE[self.activation]
-        if twin == "scratch":
-            return [scratch_diagnostics.activation_statistics(a, low, high, margin) for a in self.scratch]
-        return [torch_diagnostics.activation_statistics(a, low, high, margin) for a in self.torch]
+        statistics = k.models.diagnostics.activation_statistics
+        return [statistics(a, low, high, margin) for a in getattr(self, k.name)]
 
 
 def activation_run(
@@ -189,12 +182,7 @@ def activation_run(
     **net)`` (default: 5 layers of width 100); every hidden layer's activations, from both twins with the
     same weights."""
     width = net.get("width", 100)
-    net = build_deep_net(activation, scheme, rng, **net)
-    twin = torch_twin(net, activation)
+    nets = _both_twins(build_deep_net(activation, scheme, rng, **net), activation)
     x = rng.standard_normal((samples, width))
-    return ActivationRun(
-        activation,
-        scheme,
-        scratch_diagnostics.activation_outputs(net, x),
-        torch_diagnostics.activation_outputs(twin, torch.from_numpy(x)),
-    )
+    outputs = {k.name: k.models.diagnostics.activation_outputs(net, k.array(x)) for k, net in nets.items()}
+    return ActivationRun(activation, scheme, outputs["scratch"], outputs["torch"])

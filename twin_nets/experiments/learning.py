@@ -22,19 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
 import scratch.nn
-import scratch.optim
-import torch_impl.nn
-import torch_impl.optim
 from scratch.data.datasets import make_2d
 from scratch.models import mlp as scratch_mlp
 from scratch.models import supervised as scratch_supervised
-from torch_impl.models import mlp as torch_mlp
-from torch_impl.models import supervised as torch_supervised
-from torch_impl.nn.state import load_numpy_state_dict
-from twin_nets.cli import one_twin
+from twin_nets.kit import Kit, kit
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -78,15 +71,10 @@ class Trained:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The model's output on ``x`` (N, 2), through the twin's ``radial_feature`` when ``radial``."""
-        if self.impl == "scratch":
-            out = self.model(scratch_supervised.radial_feature(x) if self.radial else x)
-            return out if out.ndim == 1 else out[:, 0]
-        with torch.no_grad():
-            features = torch.from_numpy(x)
-            if self.radial:
-                features = torch_supervised.radial_feature(features)
-            out = self.model(features)
-            return (out if out.ndim == 1 else out[:, 0]).numpy()
+        k = kit(self.impl)
+        with k.inference():
+            out = self.model(_features(k, x, self.radial))
+            return k.numpy(out if out.ndim == 1 else out[:, 0])
 
 
 def accuracy(probability: np.ndarray, t: np.ndarray) -> float:
@@ -94,53 +82,39 @@ def accuracy(probability: np.ndarray, t: np.ndarray) -> float:
     return float(np.mean((probability > 0.5) == (t > 0.5)))
 
 
+def _features(k: Kit, x: np.ndarray, radial: bool) -> Any:
+    """``x`` as twin ``k``'s array, through the twin's own ``radial_feature`` when ``radial``."""
+    features = k.array(x)
+    return k.models.supervised.radial_feature(features) if radial else features
+
+
 def train_twin(
     impl: str,
-    make_scratch: Callable[[np.random.Generator | None], Any],
-    make_torch: Callable[[], torch.nn.Module],
+    make: Callable[[Kit], Any],
+    start: dict[str, np.ndarray],
     loss: str,
     x: np.ndarray,
     target: np.ndarray,
     *,
     lr: float,
     steps: int,
-    seed: int,
     radial: bool = False,
     device: str = "cpu",
 ) -> Trained:
-    """Train twin ``impl`` by full-batch SGD from the weights ``make_scratch(rng(seed))`` draws; with
-    ``radial`` the model sees ``radial_feature(x)`` (each twin its own) instead of x. The torch twin
-    trains on ``device`` and is handed back on the CPU."""
-    one_twin(impl)
-    start = make_scratch(np.random.default_rng(seed)).state_dict()
-    if impl == "scratch":
-        model = make_scratch(None)
-        model.load_state_dict(start)
-        features = scratch_supervised.radial_feature(x) if radial else x
-        fit = scratch_supervised.fit_full_batch(
-            model,
-            getattr(scratch.nn, loss)(),
-            scratch.optim.SGD(model.parameters(), lr=lr),
-            features,
-            target,
-            steps,
-        )
-        return Trained(impl, model, fit.losses, dict(model.state_dict()), radial)
-    model = make_torch().to(device)
-    load_numpy_state_dict(model, start)
-    features = torch.from_numpy(x).to(device)
-    if radial:
-        features = torch_supervised.radial_feature(features)
-    fit = torch_supervised.fit_full_batch(
+    """Train twin ``impl``'s model ``make(kit)``, loaded with the NumPy state dict ``start``, by
+    full-batch SGD on the loss class ``loss``; with ``radial`` the model sees ``radial_feature(x)``
+    (each twin its own) instead of x. The torch twin trains on ``device`` and is handed back on the CPU."""
+    k = kit(impl, device)
+    model = k.load(k.to(make(k)), start)
+    fit = k.models.supervised.fit_full_batch(
         model,
-        getattr(torch_impl.nn, loss)(),
-        torch_impl.optim.SGD(model.parameters(), lr=lr),
-        features,
-        torch.from_numpy(target).to(device),
+        getattr(k.nn, loss)(),
+        k.optim.SGD(model.parameters(), lr=lr),
+        _features(k, x, radial),
+        k.array(target),
         steps,
     )
-    state = {k: v.detach().cpu().numpy().copy() for k, v in model.state_dict().items()}
-    return Trained(impl, model.cpu(), fit.losses.numpy(), state, radial)
+    return Trained(impl, k.to(model, "cpu"), k.numpy(fit.losses), k.state(model), radial)
 
 
 # ------------------------------------------------------------------------------------------ C1.1
@@ -167,18 +141,19 @@ def linear_data(settings: Settings = LINEAR) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _one_neuron(impl: str, model: str, data, loss: str, settings: Settings, device: str) -> Trained:
+    kit(impl)  # the twin's name is checked before any work
     x, target = data(settings)
     features = x.shape[1]
+    start = getattr(scratch_supervised, model)(features, rng=np.random.default_rng(settings.init_seed))
     return train_twin(
         impl,
-        lambda rng: getattr(scratch_supervised, model)(features, rng=rng),
-        lambda: getattr(torch_supervised, model)(features),
+        lambda k: getattr(k.models.supervised, model)(features),
+        start.state_dict(),
         loss,
         x,
         target,
         lr=settings.lr,
         steps=settings.steps,
-        seed=settings.init_seed,
         device=device,
     )
 
@@ -196,10 +171,9 @@ def train_linear(impl: str, settings: Settings = LINEAR, device: str = "cpu") ->
 def closed_form(impl: str, settings: Settings = LINEAR) -> dict[str, np.ndarray]:
     """The least-squares weights of ``linear_data`` computed by twin ``impl`` (lstsq, no iterations)."""
     x, y = linear_data(settings)
-    if impl == "scratch":
-        return dict(scratch_supervised.least_squares(x, y))
-    state = torch_supervised.least_squares(torch.from_numpy(x), torch.from_numpy(y))
-    return {k: v.numpy() for k, v in state.items()}
+    k = kit(impl)
+    state = k.models.supervised.least_squares(k.array(x), k.array(y))
+    return {key: k.numpy(value) for key, value in state.items()}
 
 
 def excess_losses(run: Trained, settings: Settings = LINEAR) -> np.ndarray:
@@ -243,36 +217,33 @@ def train_feature_model(impl: str, key: str, settings: Settings = FEATURES, devi
     if key not in models:
         raise ValueError(f"train_feature_model: expected key to be one of {tuple(models)}, got {key!r}")
     spec = models[key]
+    kit(impl)  # the twin's name is checked before any work
     x, t = features_data(settings)
+    rng = np.random.default_rng(settings.init_seed)
     if key == "mlp":
 
-        def make_scratch(rng: np.random.Generator | None) -> Any:
-            return scratch_mlp.build_mlp(FEATURE_MLP_SPEC, rng).append(scratch.nn.Sigmoid())
+        def make(k: Kit) -> Any:
+            return k.models.mlp.build_mlp(FEATURE_MLP_SPEC).append(k.nn.Sigmoid())
 
-        def make_torch() -> torch.nn.Module:
-            return torch_mlp.build_mlp(FEATURE_MLP_SPEC).append(torch.nn.Sigmoid())
-
+        start = scratch_mlp.build_mlp(FEATURE_MLP_SPEC, rng).append(scratch.nn.Sigmoid())
         target = t[:, None]
     else:
         features = 1 if key == "radial" else 2
 
-        def make_scratch(rng: np.random.Generator | None) -> Any:
-            return scratch_supervised.LogisticRegression(features, rng=rng)
+        def make(k: Kit) -> Any:
+            return k.models.supervised.LogisticRegression(features)
 
-        def make_torch() -> torch.nn.Module:
-            return torch_supervised.LogisticRegression(features)
-
+        start = scratch_supervised.LogisticRegression(features, rng=rng)
         target = t
     return train_twin(
         impl,
-        make_scratch,
-        make_torch,
+        make,
+        start.state_dict(),
         "BCELoss",
         x,
         target,
         lr=spec.lr,
         steps=spec.steps,
-        seed=settings.init_seed,
         radial=key == "radial",
         device=device,
     )

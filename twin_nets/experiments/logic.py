@@ -19,21 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
-import scratch.nn
-import scratch.optim
-import torch_impl.nn
-import torch_impl.optim
 from scratch.data.datasets import logic_gate
 from scratch.models import mlp as scratch_mlp
 from scratch.models import perceptron as scratch_perceptron
-from scratch.models import supervised as scratch_supervised
-from torch_impl.models import mlp as torch_mlp
-from torch_impl.models import perceptron as torch_perceptron
-from torch_impl.models import supervised as torch_supervised
-from torch_impl.nn.state import load_numpy_state_dict
-from twin_nets.cli import one_twin
+from twin_nets.kit import kit
 
 GATES = ("and", "or", "nand", "xor")
 
@@ -65,17 +55,13 @@ def fit_gate(
     if settings.start is not None:
         weight, bias = settings.start
         start = {"weight": np.array(weight, dtype=np.float64), "bias": np.array(bias, dtype=np.float64)}
-    if one_twin(impl) == "scratch":
-        perceptron = scratch_perceptron.Perceptron(2)
-        if start is not None:
-            perceptron.load_state_dict(start)
-        return perceptron.fit(x, t, lr=settings.lr, max_epochs=settings.max_epochs)
-    model = torch_perceptron.Perceptron(2)
+    k = kit(impl)
+    perceptron = k.models.perceptron.Perceptron(2)
     if start is not None:
-        load_numpy_state_dict(model, start)
-    fit = model.fit(torch.from_numpy(x), torch.from_numpy(t), lr=settings.lr, max_epochs=settings.max_epochs)
+        k.load(perceptron, start)
+    fit = perceptron.fit(k.array(x), k.array(t), lr=settings.lr, max_epochs=settings.max_epochs)
     return scratch_perceptron.PerceptronFit(
-        fit.weights.numpy(), fit.biases.numpy(), fit.mistakes.numpy(), fit.converged
+        k.numpy(fit.weights), k.numpy(fit.biases), k.numpy(fit.mistakes), fit.converged
     )
 
 
@@ -95,14 +81,10 @@ def random_start_fits(
 def perceptron_output(weight: np.ndarray, bias: float, x: np.ndarray, impl: str) -> np.ndarray:
     """y = step(w·x + b) on the rows of ``x`` (N, 2), computed by twin ``impl``'s ``Perceptron``."""
     state = {"weight": np.asarray(weight, dtype=np.float64), "bias": np.asarray(bias, dtype=np.float64)}
-    if one_twin(impl) == "scratch":
-        perceptron = scratch_perceptron.Perceptron(2)
-        perceptron.load_state_dict(state)
-        return perceptron(x)
-    model = torch_perceptron.Perceptron(2)
-    load_numpy_state_dict(model, state)
-    with torch.no_grad():
-        return model(torch.from_numpy(x)).numpy()
+    k = kit(impl)
+    perceptron = k.load(k.models.perceptron.Perceptron(2), state)
+    with k.inference():
+        return k.numpy(perceptron(k.array(x)))
 
 
 def line_accuracy_map(gate: str, angles: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -122,28 +104,20 @@ def seed_xor_tables(impl: str) -> dict[str, np.ndarray]:
     """The seed's three tables, computed by twin ``impl``: inputs x, hidden weighted sums and outputs
     (h₁ from the perceptron (1, 1, −1.5), h₂ from (1, 1, −0.5)), the output's weighted sum and y."""
     x, _ = gate_data("xor")
-    if one_twin(impl) == "scratch":
-        net = scratch_perceptron.seed_xor_network()
-        layers = [net[k] for k in range(4)]
-        values = [x]
-        for layer in layers:
+    k = kit(impl)
+    values = [k.array(x)]
+    with k.inference():
+        for layer in k.models.perceptron.seed_xor_network():
             values.append(layer(values[-1]))
-    else:
-        net = torch_perceptron.seed_xor_network()
-        values = [torch.from_numpy(x)]
-        for layer in net:
-            values.append(layer(values[-1]))
-        values = [v.detach().numpy() for v in values]
-    _, z_hidden, h, z_out, y = values
+    _, z_hidden, h, z_out, y = (k.numpy(v) for v in values)
     return {"x": x, "z_hidden": z_hidden, "h": h, "z_out": z_out[:, 0], "y": y[:, 0]}
 
 
 def seed_xor_output(x: np.ndarray, impl: str) -> np.ndarray:
     """The seed's step network's output y (N,) on the rows of ``x`` (N, 2), computed by twin ``impl``."""
-    if one_twin(impl) == "scratch":
-        return scratch_perceptron.seed_xor_network()(x)[:, 0]
-    with torch.no_grad():
-        return torch_perceptron.seed_xor_network()(torch.from_numpy(x))[:, 0].numpy()
+    k = kit(impl)
+    with k.inference():
+        return k.numpy(k.models.perceptron.seed_xor_network()(k.array(x))[:, 0])
 
 
 @dataclass(frozen=True)
@@ -172,12 +146,10 @@ class XorRun:
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ŷ (N,), hidden h (N, 2)) of the trained network."""
-        if self.impl == "scratch":
-            h = self.model[1](self.model[0](x))
-            return self.model[3](self.model[2](h))[:, 0], h
-        with torch.no_grad():
-            h = self.model[1](self.model[0](torch.from_numpy(x)))
-            return self.model[3](self.model[2](h))[:, 0].numpy(), h.numpy()
+        k = kit(self.impl)
+        with k.inference():
+            h = self.model[1](self.model[0](k.array(x)))
+            return k.numpy(self.model[3](self.model[2](h))[:, 0]), k.numpy(h)
 
 
 def xor_initial_state(settings: XorBackpropSettings = XOR_BACKPROP) -> dict[str, np.ndarray]:
@@ -191,28 +163,18 @@ def train_xor(impl: str, settings: XorBackpropSettings = XOR_BACKPROP, device: s
     x, t = gate_data("xor")
     target = t[:, None].astype(np.float64)
     state = xor_initial_state(settings)
-    if one_twin(impl) == "scratch":
-        net = scratch_perceptron.xor_sigmoid_network()
-        net.load_state_dict(state)
-        optimizer = scratch.optim.SGD(net.parameters(), lr=settings.lr)
-        fit = scratch_supervised.fit_full_batch(
-            net, getattr(scratch.nn, settings.loss)(), optimizer, x, target, settings.steps, record_path=True
-        )
-        return XorRun(impl, fit.losses, fit.path, dict(net.state_dict()), net)
-    net = torch_perceptron.xor_sigmoid_network(device=device)
-    load_numpy_state_dict(net, state)
-    optimizer = torch_impl.optim.SGD(net.parameters(), lr=settings.lr)
-    fit = torch_supervised.fit_full_batch(
+    k = kit(impl, device)
+    net = k.load(k.to(k.models.perceptron.xor_sigmoid_network()), state)
+    fit = k.models.supervised.fit_full_batch(
         net,
-        getattr(torch_impl.nn, settings.loss)(),
-        optimizer,
-        torch.from_numpy(x).to(device),
-        torch.from_numpy(target).to(device),
+        getattr(k.nn, settings.loss)(),
+        k.optim.SGD(net.parameters(), lr=settings.lr),
+        k.array(x),
+        k.array(target),
         settings.steps,
         record_path=True,
     )
-    state_out = {k: v.detach().cpu().numpy().copy() for k, v in net.state_dict().items()}
-    return XorRun(impl, fit.losses.numpy(), fit.path.cpu().numpy(), state_out, net.cpu())
+    return XorRun(impl, k.numpy(fit.losses), k.numpy(fit.path), k.state(net), k.to(net, "cpu"))
 
 
 # ------------------------------------------------------------------------------ C2.2: the 8 → 10 → 3 MLP
@@ -221,20 +183,13 @@ SEED_MLP_SPEC = scratch_mlp.MLPSpec((8, 10, 3))
 
 def parameter_counts(impl: str, spec: scratch_mlp.MLPSpec = SEED_MLP_SPEC) -> dict[str, int]:
     """{state-dict key: number of values} of the MLP ``spec`` built by twin ``impl``'s builder."""
-    if one_twin(impl) == "scratch":
-        model = scratch_mlp.build_mlp(spec, np.random.default_rng(0))
-        return {name: int(p.data.size) for name, p in model.named_parameters()}
-    model = torch_mlp.build_mlp(spec)
-    return {name: int(p.numel()) for name, p in model.named_parameters()}
+    k = kit(impl)
+    return {name: k.numpy(p).size for name, p in k.models.mlp.build_mlp(spec).named_parameters()}
 
 
 def architecture_summary(impl: str, spec: scratch_mlp.MLPSpec = SEED_MLP_SPEC) -> str:
     """The model's repr and its parameter counts per layer, as printed by ``scripts/xor.py``."""
-    model = (
-        scratch_mlp.build_mlp(spec, np.random.default_rng(0))
-        if one_twin(impl) == "scratch"
-        else torch_mlp.build_mlp(spec)
-    )
+    model = kit(impl).models.mlp.build_mlp(spec)
     counts = parameter_counts(impl, spec)
     lines = [f"{impl} twin, MLPSpec(sizes={spec.sizes}):", repr(model)]
     linear_layers = [key.removesuffix(".weight") for key in counts if key.endswith(".weight")]

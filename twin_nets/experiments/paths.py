@@ -24,13 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import torch
 
-import scratch.optim
-import torch_impl.optim
-from scratch.models import surfaces as scratch_surfaces
-from torch_impl.models import surfaces as torch_surfaces
-from twin_nets.cli import one_twin
+from twin_nets.kit import kit
 
 SURFACES = ("Bowl", "TwoMinima", "Saddle")
 
@@ -53,7 +48,7 @@ class OptimizerSpec:
 
     def build(self, params: Iterable[Any], impl: str) -> Any:
         """The optimizer of ``impl`` ("scratch" or "torch") on ``params``."""
-        package = scratch.optim if impl == "scratch" else torch_impl.optim
+        package = kit(impl, argument="OptimizerSpec.build: impl").optim
         cls = getattr(package, self.name, None)
         if cls is None:
             raise ImportError(
@@ -119,12 +114,11 @@ LOCAL_MINIMA, SADDLE = (
 SETTINGS = (BOWL, LOCAL_MINIMA, SADDLE)
 
 
-def _check_run(surface: str, steps: int, impl: str) -> None:
+def _check_run(surface: str, steps: int) -> None:
     if surface not in SURFACES:
         raise ValueError(f"run_path: expected surface to be one of {SURFACES}, got {surface!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"run_path: expected steps to be a non-negative integer, got {steps!r}")
-    one_twin(impl, "run_path: impl")
 
 
 def run_path(
@@ -139,28 +133,17 @@ def run_path(
     """The points visited by ``optimizer`` on ``surface`` from ``start``: an array (steps + 1, 2),
     ``start`` first. ``impl`` picks the twin; ``dtype`` is a NumPy dtype (float64 or float32);
     ``device`` is where the torch twin runs."""
-    _check_run(surface, steps, impl)
-    if impl == "scratch":
-        point = getattr(scratch_surfaces, surface)(start, dtype=dtype)
-        opt = optimizer.build(point.parameters(), "scratch")
-        path = [point.xy.data.copy()]
-        for _ in range(steps):
-            opt.zero_grad()
-            point()
-            point.backward()
-            opt.step()
-            path.append(point.xy.data.copy())
-        return np.array(path)
-    torch_dtype = torch.float64 if np.dtype(dtype) == np.float64 else torch.float32
-    point_t = getattr(torch_surfaces, surface)(start, dtype=torch_dtype).to(device)
-    opt = optimizer.build(point_t.parameters(), "torch")
-    path = [point_t.xy.detach().clone()]
+    _check_run(surface, steps)
+    k = kit(impl, device, "run_path: impl")
+    point = k.to(getattr(k.models.surfaces, surface)(start, dtype=k.dtype(dtype)))
+    opt = optimizer.build(point.parameters(), k.name)
+    path = [k.numpy(point.xy)]
     for _ in range(steps):
         opt.zero_grad()
-        point_t().backward()
+        k.backward([point], None, point())  # E = f(x, y); ∂E/∂(x, y) lands in point.xy.grad
         opt.step()
-        path.append(point_t.xy.detach().clone())
-    return torch.stack(path).cpu().numpy()
+        path.append(k.numpy(point.xy))
+    return np.array(path)
 
 
 LEAVE_RADIUS = 1.0  # a path has left the saddle once |y| > 1 (f = x² − y² is then below −1 + x²)

@@ -35,10 +35,10 @@ import torch
 from scratch.data.datasets import DatasetSplit, load_dataset, train_test_split
 from scratch.data.loader import num_batches
 from scratch.models.mlp import build_mlp
-from scratch.nn import Linear, Softmax
+from scratch.nn import Linear
 from scratch.nn import init as scratch_init
-from torch_impl.nn.state import load_numpy_state_dict
 from twin_nets.cli import TWINS, twins_of
+from twin_nets.kit import kit
 from twin_nets.threads import one_thread
 from twin_nets.training.config import TrainConfig
 from twin_nets.training.twins import Twin, build_twins, generator, mlp_spec
@@ -84,15 +84,12 @@ class TrainedTwin:
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities softmax(model(x)) (N, classes) in inference mode, as NumPy."""
-        model = self.twin.model
+        model, k = self.twin.model, kit(self.twin.impl, self.twin.device)
         was_training = model.training
         model.eval()
         try:
-            if self.twin.impl == "scratch":
-                return Softmax(dim=1)(model(x))
-            with torch.no_grad():
-                logits = model(torch.from_numpy(np.ascontiguousarray(x)).to(self.twin.device))
-            return torch.softmax(logits, dim=1).cpu().numpy()
+            with k.inference():
+                return k.numpy(k.nn.Softmax(dim=1)(model(k.array(x))))
         finally:
             model.train(was_training)
 
@@ -159,10 +156,7 @@ def train_twins(
     if init_std is not None:
         state = normal_initial_state(config, data, init_std)
         for twin in twins.values():
-            if twin.impl == "scratch":
-                twin.model.load_state_dict(state)
-            else:
-                load_numpy_state_dict(twin.model, state)
+            kit(twin.impl).load(twin.model, state)
     with one_thread():
         return {impl: TrainedTwin(twin, _record(twin, data, config.epochs)) for impl, twin in twins.items()}
 

@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from twin_nets.figures import plt, save_figure
+from twin_nets.kit import kit
 
 CONCEPT = "C3.2-autograd"
 OP_SYMBOL = {"Mul": "×", "Add": "+", "Sub": "−", "Pow": "pow", "Sigmoid": "σ", "Leaf": "leaf"}
@@ -35,11 +36,7 @@ def worked_examples(
     """The worked example of each twin: {twin: {"rows", "update", "loss_after"}}."""
     examples = {}
     for twin in twins:
-        if twin == "scratch":
-            from scratch.autograd.chain_rule import worked_example
-        else:
-            from torch_impl.autograd import worked_example
-        examples[twin] = worked_example(x, target, lr)
+        examples[twin] = kit(twin, argument="twins").chain_rule.worked_example(x, target, lr)
     return examples
 
 

@@ -25,11 +25,14 @@ from twin_nets.figures.board import FigureBoard
 SEED = 0
 SCHEMES = {"normal": "N(0, 1)", "small_normal": "N(0, 0.01²)", "xavier": "Xavier (Glorot)", "he": "He"}
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # ReLU: log10 of its positive values, see below
+HIST_STYLE = {
+    "scratch": {"histtype": "stepfilled", "color": "tab:blue", "alpha": 0.6},
+    "torch": {"histtype": "step", "color": "black", "alpha": 1.0},
+}
 
 
 def _values(run: ActivationRun, twin: str, layer: int) -> np.ndarray:
-    a = run.scratch[layer] if twin == "scratch" else run.torch[layer].numpy()
-    return a.ravel()
+    return run.outputs(twin)[layer].ravel()
 
 
 def _relu_range(runs: dict[str, ActivationRun]) -> tuple[float, float]:
@@ -52,9 +55,7 @@ def _histogram_figure(activation: str, runs: dict[str, ActivationRun], twins: tu
                     np.log10(values[values > 0]) if relu else values,
                     bins=40,
                     range=hist_range,
-                    histtype="stepfilled" if twin == "scratch" else "step",
-                    color="tab:blue" if twin == "scratch" else "black",
-                    alpha=0.6 if twin == "scratch" else 1.0,
+                    **HIST_STYLE[twin],
                     label=twin,
                 )
             a = runs[scheme].scratch[layer]
