@@ -5,12 +5,13 @@ differ. Read it to see exactly where:
 
 * **Arrays.** Scratch computes on NumPy arrays; torch on tensors, which also carry a device and, for
   autograd, ``requires_grad``. ``array`` and ``numpy`` cross that border (both copy).
-* **Backward.** Scratch records no graph: each module keeps what its forward needs, and its
+* **Backward.** Scratch's ``nn`` records no graph: each module keeps what its forward needs, and its
   ``backward(upstream)`` returns ∂E/∂input, so the caller walks the modules back itself, last one first.
   Torch recorded the graph during the forward: ``output.backward(upstream)`` walks it, and ∂E/∂x is left
   in ``x.grad`` (x a leaf made with ``requires_grad``). ``backward`` does the one or the other.
-* **Inference.** Torch records a graph for every forward unless told not to (``torch.no_grad()``);
-  scratch has no graph to switch off. ``inference`` is the one or nothing.
+* **Inference.** Torch records a graph for every forward that touches a tensor requiring a gradient
+  (every parameter does) unless told not to (``torch.no_grad()``); scratch has no graph to switch off.
+  ``inference`` is the one or nothing.
 * **Weights.** Scratch's ``load_state_dict`` takes NumPy arrays; torch's takes only tensors ("expected
   torch.Tensor or Tensor-like object"), so ``torch_impl.nn.state.load_numpy_state_dict`` converts them.
   ``load`` and ``state`` take and give NumPy in both. A scratch layer draws its initial weights from the
@@ -19,7 +20,8 @@ differ. Read it to see exactly where:
 
 Everything else is the same in both by design: the package names (``nn``, ``optim``, ``models``,
 ``train``), the class names (``nn.Linear``, ``optim.Adam``, ``models.mlp.build_mlp``), their arguments
-(torch's) and what they compute.
+(torch's; a scratch constructor also takes ``rng=``, and each twin has its own dtype objects, which
+``dtype`` converts) and what they compute.
 """
 
 from __future__ import annotations
