@@ -1,11 +1,10 @@
-"""What the failure tests share: run ``scripts/train.py`` in-process or as a subprocess, check that an error
-is one line without a traceback, and list and hash every file and folder to prove nothing was written or
-lost."""
+"""What the failure tests share: run the main job in-process (``twin_nets.training.main``, what
+``scripts/train.py`` calls) or as a subprocess (``python scripts/train.py``), check that an error is one
+line without a traceback, and list and hash every file and folder to prove nothing was written or lost."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -13,19 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from twin_nets.training.main import main
+
 ROOT = Path(__file__).resolve().parents[2]
 # iris: 120 training samples, batch 16 -> 8 steps per epoch; a run of one epoch takes a fraction of a second
 TINY = ["--dataset", "iris", "--hidden", "8", "--batch-size", "16", "--epochs", "1", "--device", "cpu"]
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("train_script_harness", ROOT / "scripts" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-train_script = _load_script()
 
 
 def snapshot(*roots: Path) -> dict[str, str]:
@@ -49,10 +40,10 @@ def snapshot(*roots: Path) -> dict[str, str]:
 
 
 def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """``scripts/train.py``'s ``main(argv)`` in this process: (exit status, stdout, stderr)."""
+    """The main job's ``main(argv)`` in this process: (exit status, stdout, stderr)."""
     capsys.readouterr()
     try:
-        code = train_script.main(argv)
+        code = main(argv)
     except SystemExit as exit_:
         code = exit_.code
     captured = capsys.readouterr()

@@ -23,9 +23,9 @@ FLAGS = [*TINY, "--epochs", "2", "--experiment", "e"]
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
-    """One 2-epoch run of both twins, copied by each test that edits it."""
+    """One 2-epoch run of both twins, a pair at each epoch, copied by each test that edits it."""
     logdir = tmp_path_factory.mktemp("finished")
-    run = prepare(parse_config([*FLAGS, "--logdir", str(logdir)]))
+    run = prepare(parse_config([*FLAGS, "--checkpoint-every", "1", "--logdir", str(logdir)]))
     assert run.run(out=io.StringIO()) == 0
     return logdir
 
@@ -311,7 +311,7 @@ def test_a_kill_while_committing_a_pair_leaves_a_resumable_pair(tmp_path, capsys
         return real(path, write)
 
     monkeypatch.setattr(checkpoint, "atomic_write", killed_at)
-    argv = [*FLAGS, "--epochs", "3", "--logdir", str(tmp_path / "runs")]
+    argv = [*FLAGS, "--epochs", "3", "--checkpoint-every", "1", "--logdir", str(tmp_path / "runs")]
     with pytest.raises(Killed):
         run_main(argv, capsys)
     monkeypatch.setattr(checkpoint, "atomic_write", real)

@@ -340,7 +340,7 @@ def test_a_nan_loss_keeps_the_last_good_checkpoint(tmp_path, monkeypatch, capsys
     poisoned.calls = dict.fromkeys(originals, 0)
     for cls in originals:
         monkeypatch.setattr(cls, "step", poisoned(cls))
-    status, run, _ = train(tmp_path, "--epochs", "3")
+    status, run, _ = train(tmp_path, "--epochs", "3", "--checkpoint-every", "1")
     assert status == 1
     assert run.status == "diverged"
     message = capsys.readouterr().err

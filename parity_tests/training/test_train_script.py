@@ -3,7 +3,6 @@ written; the job runs as ``python scripts/train.py``; MNIST offline says how to 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -14,18 +13,9 @@ import torch
 import torchvision
 
 from twin_nets.training import TrainConfig
+from twin_nets.training.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("train_script", ROOT / "scripts" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-train_script = _load_script()
 IRIS = ["--dataset", "iris", "--hidden", "8", "--batch-size", "16", "--epochs", "1"]
 
 BAD_FLAGS = [
@@ -87,7 +77,7 @@ if not torch.cuda.is_available():
 def test_bad_flags_exit_2_with_one_line_before_anything_is_written(tmp_path, capsys, flags, message):
     logdir = tmp_path / "runs"
     with pytest.raises(SystemExit) as caught:
-        train_script.main([*IRIS, "--logdir", str(logdir), *flags])
+        main([*IRIS, "--logdir", str(logdir), *flags])
     assert caught.value.code == 2
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
@@ -105,10 +95,10 @@ def test_flags_parse_into_a_frozen_dataclass():
 
 
 def test_resume_with_other_flags_is_refused(tmp_path, capsys):
-    assert train_script.main([*IRIS, "--logdir", str(tmp_path), "--experiment", "x"]) == 0
+    assert main([*IRIS, "--logdir", str(tmp_path), "--experiment", "x"]) == 0
     capsys.readouterr()
     with pytest.raises(SystemExit) as caught:
-        train_script.main([*IRIS, "--logdir", str(tmp_path), "--experiment", "x", "--resume", "--lr", "0.01"])
+        main([*IRIS, "--logdir", str(tmp_path), "--experiment", "x", "--resume", "--lr", "0.01"])
     assert caught.value.code == 2
     assert "--resume: the checkpoint was made with other flags: --lr 0.001" in capsys.readouterr().err
 
@@ -128,7 +118,7 @@ def test_mnist_offline_without_files_says_how_to_get_them(tmp_path, capsys, monk
 
     monkeypatch.setattr(torchvision.datasets.MNIST, "download", offline)
     with pytest.raises(SystemExit) as caught:
-        train_script.main(["--dataset", "mnist", "--data-dir", str(tmp_path), "--logdir", str(tmp_path)])
+        main(["--dataset", "mnist", "--data-dir", str(tmp_path), "--logdir", str(tmp_path)])
     assert caught.value.code == 2  # a data problem the user can fix
     assert list(tmp_path.iterdir()) == [], "a failed download leaves nothing in the data folder"
     err = capsys.readouterr().err

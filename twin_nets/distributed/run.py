@@ -17,6 +17,7 @@ reads rank 0's checkpoints on every rank.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from typing import Any, TextIO
@@ -89,6 +90,8 @@ class DistributedRun(PairedRun):
 
     def run(self, out: TextIO = sys.stdout) -> int:
         self.started = False
+        if self.finished:  # a --resume with nothing to train: every rank ends at once, rank 0 says so
+            return super().run(out if self.launch.is_main else io.StringIO())
         if self.launch.is_main:
             try:
                 print(

@@ -17,7 +17,7 @@ from typing import Any
 
 from scratch.data.datasets import DATASETS
 from scratch.models.mlp import ACTIVATIONS, INIT_SCHEMES, NORMS
-from twin_nets.cli import OneLineParser
+from twin_nets.cli import IMPLS, OneLineParser, twins_of
 
 # --optimizer -> (class name in scratch.optim and torch_impl.optim, the hyper-parameters it takes)
 OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -30,12 +30,12 @@ OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 HYPERPARAMETERS = ("momentum", "dampening", "nesterov", "weight_decay", "betas", "eps", "alpha", "centered",
                    "amsgrad", "lr_decay")  # fmt: skip
-IMPLS = ("scratch", "torch", "both")
 DTYPES = ("float32", "float64")
 DEVICES = ("auto", "cpu", "cuda")
 # fields that do not change the trajectory, so a --resume may change them
 RESUMABLE_CHANGES = (
     "epochs", "resume", "device", "threads", "logdir", "data_dir", "experiment", "histogram_every",
+    "checkpoint_every",
 )  # fmt: skip
 
 
@@ -104,6 +104,7 @@ class TrainConfig:
     logdir: str = "runs"
     experiment: str | None = None
     resume: bool = False
+    checkpoint_every: int = 10  # epochs between checkpoint pairs (and the end; see --help)
     histogram_every: int | None = None  # epochs between histograms; None: at most 100 per run
     distributed: bool = False  # data-parallel over torchrun's or mpiexec's ranks (twin_nets.distributed)
     sync_bn: bool = False
@@ -148,6 +149,8 @@ class TrainConfig:
         require("epochs", 1 <= self.epochs <= MAX_EPOCHS, f"an integer in [1, {MAX_EPOCHS}]")
         require("batch_size", self.batch_size >= 1, "an integer >= 1")
         require("threads", self.threads >= 1, "an integer >= 1")
+        every = self.checkpoint_every
+        require("checkpoint_every", 1 <= every <= MAX_EPOCHS, f"an integer in [1, {MAX_EPOCHS}]")
         every = self.histogram_every
         require(
             "histogram_every", every is None or 0 <= every <= MAX_EPOCHS, f"an integer in [0, {MAX_EPOCHS}]"
@@ -195,7 +198,7 @@ class TrainConfig:
 
     @property
     def impls(self) -> tuple[str, ...]:
-        return ("scratch", "torch") if self.impl == "both" else (self.impl,)
+        return twins_of(self.impl)
 
     def optimizer_kwargs(self) -> dict[str, Any]:
         """``lr`` and every hyper-parameter given on the command line; the rest keep torch's defaults."""
@@ -214,15 +217,38 @@ class TrainConfig:
         """The flags on one line, for the console."""
         return " ".join(f"{k}={v}" for k, v in self.to_dict().items())
 
-    def resume_mismatches(self, saved: dict[str, Any]) -> list[str]:
-        """Flags that differ from a checkpoint's config and would change the trajectory."""
+    def differences(self, saved: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        """``(field, saved value, value now)`` for every field that differs from a recorded config and
+        would change the trajectory (``RESUMABLE_CHANGES`` may differ)."""
         current = self.to_dict()
         defaults = TrainConfig().to_dict()  # a flag newer than the checkpoint had its default then
         return [
-            f"{_flag(k)} {saved.get(k, defaults[k])!r} (checkpoint) vs {current[k]!r} (now)"
+            (k, saved.get(k, defaults[k]), current[k])
             for k in current
             if k not in RESUMABLE_CHANGES and saved.get(k, defaults[k]) != current[k]
         ]
+
+    def resume_mismatches(self, saved: dict[str, Any]) -> list[str]:
+        """Flags that differ from a checkpoint's config and would change the trajectory."""
+        return [
+            f"{_flag(k)} {then!r} (checkpoint) vs {now!r} (now)" for k, then, now in self.differences(saved)
+        ]
+
+
+def as_flags(name: str, value: Any) -> str:
+    """A config value as the command line gives it: ``--lr 0.01``, ``--hidden 8 8``, ``--drop-last``,
+    ``--norm none``; a switch that is off or a hyper-parameter left unset: ``no --nesterov``."""
+    flag = _flag(name)
+    if value is True:
+        return flag
+    if value is False or value is None:
+        return f"{flag} none" if name == "norm" else f"no {flag}"
+    if isinstance(value, (list, tuple)):
+        return " ".join([flag, *map(str, value)])
+    return f"{flag} {value:g}" if isinstance(value, float) else f"{flag} {value}"
+
+
+RESUMABLE_FLAGS = ", ".join(_flag(name) for name in RESUMABLE_CHANGES if name not in ("resume", "logdir"))
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -234,85 +260,74 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+_SWITCH = {"action": "store_true"}
+# (group, flag, argparse's keywords): the command line as a table; a flag's default is TrainConfig's
+# field of the same name unless the row gives one, and ``--help`` shows it
+_FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("run", "--impl", {"choices": IMPLS, "help": "which twin(s) to train"}),
+    ("run", "--epochs", {"type": int, "help": "passes over the training set"}),
+    ("run", "--batch-size", {"type": int, "help": "samples per step; when the default is more than the "
+                                                  "training set (the gates), the whole set"}),
+    ("run", "--drop-last", {**_SWITCH, "help": "skip each epoch's last, smaller batch (batch norm cannot "
+                                               "train on a batch of one sample)"}),
+    ("run", "--dtype", {"choices": DTYPES, "help": "float64 is the parity dtype"}),
+    ("run", "--device", {"choices": DEVICES, "help": "where the torch twin runs"}),
+    ("run", "--threads", {"type": int, "help": "CPU threads of torch and of NumPy's BLAS; for these small "
+                                               "networks one is fastest"}),
+    ("run", "--seed", {"type": int, "help": "initial weights, split, batch order, dropout"}),
+    ("run", "--logdir", {"help": "TensorBoard root: <logdir>/<experiment>/<twin>"}),
+    ("run", "--experiment", {"help": "run folder name; by default built from the flags"}),
+    ("run", "--resume", {**_SWITCH, "help": "continue from the experiment's checkpoints"}),
+    ("run", "--checkpoint-every", {"type": int, "metavar": "N", "help": (
+        "a checkpoint pair (and metrics.json) every N epochs and at the end; Ctrl-C, SIGTERM and a write "
+        "that fails keep the run resumable where it stopped, a kill -9 or a power cut loses up to N - 1 "
+        f"epochs and the one in progress; N in [1, {MAX_EPOCHS}]")}),
+    ("run", "--histogram-every", {"type": int, "metavar": "N", "help": "weight and gradient histograms "
+                                  "every N epochs (0: none); by default at most 100 per run"}),
+    ("run", "--distributed", {**_SWITCH, "help": "data-parallel on the launcher's ranks"}),
+    ("run", "--sync-bn", {**_SWITCH, "help": "--distributed: batch norm on the whole batch"}),
+    ("data", "--dataset", {"choices": DATASETS, "help": "what to learn"}),
+    ("data", "--data-dir", {"help": "where MNIST's files are (or go)"}),
+    ("data", "--test-size", {"type": float, "help": "the test part's share (the gates: none)"}),
+    ("model", "--hidden", {"type": int, "nargs": "*", "default": list(TrainConfig.hidden),
+                           "help": "hidden widths"}),
+    ("model", "--activation", {"choices": tuple(ACTIVATIONS), "help": "after each hidden layer"}),
+    ("model", "--init", {"choices": tuple(INIT_SCHEMES), "help": "weight initialisation"}),
+    ("model", "--dropout", {"type": float, "help": "drop probability after activations"}),
+    ("model", "--norm", {"choices": ("none", *NORMS), "default": "none", "help": "before each activation"}),
+    ("optimizer", "--optimizer", {"choices": tuple(OPTIMIZERS), "help": "torch.optim's"}),
+    ("optimizer", "--lr", {"type": float, "help": "learning rate (the seed's α)"}),
+    ("optimizer", "--momentum", {"type": float, "help": "sgd, rmsprop, textbook_momentum"}),
+    ("optimizer", "--dampening", {"type": float, "help": "sgd"}),
+    ("optimizer", "--weight-decay", {"type": float, "help": "sgd, adam, adamw, rmsprop, adagrad"}),
+    ("optimizer", "--eps", {"type": float, "help": "adam, adamw, rmsprop, adagrad"}),
+    ("optimizer", "--alpha", {"type": float, "help": "rmsprop's smoothing constant"}),
+    ("optimizer", "--lr-decay", {"type": float, "help": "adagrad"}),
+    ("optimizer", "--betas", {"type": float, "nargs": 2, "metavar": ("BETA1", "BETA2"),
+                              "help": "adam, adamw; torch's default (0.9, 0.999)"}),
+    ("optimizer", "--nesterov", {**_SWITCH, "default": None, "help": "sgd"}),
+    ("optimizer", "--centered", {**_SWITCH, "default": None, "help": "rmsprop"}),
+    ("optimizer", "--amsgrad", {**_SWITCH, "default": None, "help": "adam, adamw"}),
+)  # fmt: skip
+_GROUPS = {"optimizer": "optimizer (a hyper-parameter left unset keeps torch's default)"}
+
+
 def build_parser(prog: str = "train.py") -> OneLineParser:
-    """The command line of the main job; ``parse_config`` turns its result into a ``TrainConfig``."""
-    d = TrainConfig()
-    p = OneLineParser(
+    """The command line of the main job (``_FLAGS``); ``parse_config`` turns its result into a
+    ``TrainConfig``."""
+    defaults = TrainConfig()
+    parser = OneLineParser(
         prog=prog,
         description="Train the NumPy twin and the torch twin side by side (C3.2.1), log both to TensorBoard.",
         formatter_class=_HelpFormatter,
     )
-    run = p.add_argument_group("run")
-    run.add_argument("--impl", choices=IMPLS, default=d.impl, help="which twin(s) to train")
-    run.add_argument("--epochs", type=int, default=d.epochs, help="passes over the training set")
-    run.add_argument(
-        "--batch-size",
-        type=int,
-        default=d.batch_size,
-        help="samples per step; when the default is more than the training set, the whole set",
-    )
-    run.add_argument(
-        "--drop-last",
-        action="store_true",
-        help="skip each epoch's last, smaller batch (batch norm cannot train on a batch of one sample)",
-    )
-    run.add_argument("--dtype", choices=DTYPES, default=d.dtype, help="float64 is the parity dtype")
-    run.add_argument("--device", choices=DEVICES, default=d.device, help="where the torch twin runs")
-    run.add_argument(
-        "--threads",
-        type=int,
-        default=d.threads,
-        help="CPU threads of torch and of NumPy's BLAS; for these small networks one is fastest",
-    )
-    run.add_argument("--seed", type=int, default=d.seed, help="initial weights, split, batch order, dropout")
-    run.add_argument("--logdir", default=d.logdir, help="TensorBoard root: <logdir>/<experiment>/<twin>")
-    run.add_argument("--experiment", default=None, help="run folder name; by default built from the flags")
-    run.add_argument("--resume", action="store_true", help="continue from the experiment's checkpoints")
-    run.add_argument(
-        "--histogram-every",
-        type=int,
-        default=None,
-        metavar="N",
-        help="weight and gradient histograms every N epochs (0: none); by default at most 100 per run",
-    )
-    run.add_argument("--distributed", action="store_true", help="data-parallel on the launcher's ranks")
-    run.add_argument("--sync-bn", action="store_true", help="--distributed: batch norm on the whole batch")
-    data = p.add_argument_group("data")
-    data.add_argument("--dataset", choices=DATASETS, default=d.dataset, help="what to learn")
-    data.add_argument("--data-dir", default=d.data_dir, help="where MNIST's files are (or go)")
-    data.add_argument(
-        "--test-size", type=float, default=d.test_size, help="the test part's share (the gates: none)"
-    )
-    model = p.add_argument_group("model")
-    model.add_argument("--hidden", type=int, nargs="*", default=list(d.hidden), help="hidden widths")
-    model.add_argument("--activation", choices=tuple(ACTIVATIONS), default=d.activation, help="after each")
-    model.add_argument("--init", choices=tuple(INIT_SCHEMES), default=d.init, help="weight initialisation")
-    model.add_argument("--dropout", type=float, default=d.dropout, help="drop probability after activations")
-    model.add_argument("--norm", choices=("none", *NORMS), default="none", help="before each activation")
-    opt = p.add_argument_group("optimizer (unset hyper-parameters keep torch's defaults)")
-    opt.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default=d.optimizer, help="torch.optim's")
-    opt.add_argument("--lr", type=float, default=d.lr, help="learning rate (the seed's α)")
-    helps = {
-        "momentum": "sgd, rmsprop, textbook_momentum",
-        "dampening": "sgd",
-        "weight_decay": "sgd, adam, adamw, rmsprop, adagrad",
-        "eps": "adam, adamw, rmsprop, adagrad",
-        "alpha": "rmsprop's smoothing constant",
-        "lr_decay": "adagrad",
-    }
-    for name, used_by in helps.items():
-        opt.add_argument(_flag(name), type=float, default=None, help=f"{used_by}; unset: torch's default")
-    opt.add_argument(
-        "--betas",
-        type=float,
-        nargs=2,
-        default=None,
-        metavar=("BETA1", "BETA2"),
-        help="adam, adamw; unset: torch's default (0.9, 0.999)",
-    )
-    for name, used_by in (("nesterov", "sgd"), ("centered", "rmsprop"), ("amsgrad", "adam, adamw")):
-        opt.add_argument(_flag(name), action="store_true", default=None, help=used_by)
-    return p
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    for group, flag, keywords in _FLAGS:
+        if group not in groups:
+            groups[group] = parser.add_argument_group(_GROUPS.get(group, group))
+        name = flag.removeprefix("--").replace("-", "_")
+        groups[group].add_argument(flag, **{"default": getattr(defaults, name), **keywords})
+    return parser
 
 
 def parse_config(argv: list[str] | None = None, parser: OneLineParser | None = None) -> TrainConfig:

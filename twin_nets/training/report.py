@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from twin_nets.atomic import atomic_write
 from twin_nets.training import parity
 
 STATUSES = ("running", "done", "diverged", "interrupted", "failed")
+EXIT_OK, EXIT_FAILED = 0, 1  # an interrupted run exits 128 + the signal: 130 for Ctrl-C, 143 for SIGTERM
 
 # (history key, column title, format)
 _COLUMNS = (
@@ -75,6 +76,35 @@ def epoch_line(run: Any) -> str:
     if run.paired and p.parity:
         cells.append(f"max |Δw| {p.parity[-1]['max_weight_diff']:.2e}")
     return f"epoch {p.epoch}/{run.config.epochs}: " + ", ".join(cells)
+
+
+def final_report(run: Any, exit_code: int, out: TextIO) -> int:
+    """The per-epoch table and, with both twins, the parity verdict (a float64 FAIL exits 1)."""
+    p = run.progress
+    if not p.epoch:
+        return exit_code
+    print(epoch_table(p.history, p.parity if run.paired else []), file=out)
+    if run.paired:
+        diffs = [row["max_weight_diff"] for row in p.parity]
+        passed, sentence = parity.verdict(run.config.dtype, diffs, p.divergence)
+        print(sentence, file=out)
+        if passed is False and exit_code == EXIT_OK:
+            return EXIT_FAILED
+    return exit_code
+
+
+def report_finished(run: Any, out: TextIO) -> int:
+    """A ``--resume`` with nothing to train: said first, then the finished run's table and verdict from
+    its checkpoint. Nothing is written (no lock, no event file; its metrics.json stays as the run ended),
+    and the exit status is the one the run ended with (0, or 1 for a float64 parity FAIL), so a
+    ``--resume`` repeated after the run finished answers as the run did."""
+    done = run.progress.epoch
+    print(
+        f"train.py: {run.root} has already trained {done} of {run.config.epochs} epochs: nothing to "
+        f"train, nothing written; pass --epochs N > {done} to continue",
+        file=out,
+    )
+    return final_report(run, EXIT_OK, out)
 
 
 def strict_json(value: Any) -> Any:

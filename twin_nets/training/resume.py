@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from twin_nets.training import checkpoint
-from twin_nets.training.config import ConfigError, TrainConfig
+from twin_nets.training.config import RESUMABLE_FLAGS, ConfigError, TrainConfig, as_flags
 from twin_nets.training.twins import Twin
 
 _POSITION = ("epoch", "step_in_epoch", "global_step")
@@ -166,6 +166,61 @@ def _unusable(path: Path, reason: str) -> ConfigError:
     return ConfigError(f"--resume: {path} is not a usable checkpoint: {reason}")
 
 
+MAX_HINT_DIFFERENCES = 3  # an experiment beside this one differing in more flags is not suggested
+
+
+def _recorded_config(folder: Path) -> dict[str, Any] | None:
+    """The config recorded by the run in ``folder`` (its twins' ``metrics.json``, written with every
+    checkpoint pair), or None when it has no checkpoint pair or no readable record."""
+    if not (folder / checkpoint.POINTER).is_file():
+        return None
+    for impl in checkpoint.SUFFIXES:
+        try:
+            record = json.loads((folder / impl / "metrics.json").read_text())
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(record, dict) and isinstance(record.get("config"), dict):
+            return record["config"]
+    return None
+
+
+def nearest_experiment(config: TrainConfig, root: Path) -> str:
+    """When ``--resume`` finds no checkpoint in ``root``: the experiment beside it in ``--logdir`` whose
+    recorded flags differ least from this command's (at most ``MAX_HINT_DIFFERENCES``), and what to do,
+    as the rest of the one-line message ("" when there is none). Only reads."""
+    candidates = []
+    try:
+        folders = [folder for folder in root.parent.iterdir() if folder.is_dir() and folder != root]
+    except OSError:
+        return ""
+    for folder in folders:
+        saved = _recorded_config(folder)
+        if saved is None:
+            continue
+        try:
+            differences = config.differences(saved)
+        except (KeyError, TypeError):  # a record from another program
+            continue
+        if len(differences) <= MAX_HINT_DIFFERENCES:
+            recent = (folder / checkpoint.POINTER).stat().st_mtime
+            candidates.append((len(differences), ".replaced-" in folder.name, -recent, folder, differences))
+    if not candidates:
+        return ""
+    *_, folder, differences = min(candidates, key=lambda candidate: candidate[:3])
+    if not differences:
+        return (
+            f"; {folder} has a checkpoint made with these flags: pass --experiment {folder.name} "
+            "to continue it"
+        )
+    named = "; ".join(f"{as_flags(k, then)} there, {as_flags(k, now)} here" for k, then, now in differences)
+    repeat = " ".join(as_flags(k, then) for k, then, _ in differences)
+    return (
+        f"; the experiment {folder.name} beside it differs in {named}, which a resume cannot change (only "
+        f"{RESUMABLE_FLAGS} can): repeat its flags ({repeat}) to continue it, or leave out --resume to "
+        "start this run"
+    )
+
+
 def load_pair(config: TrainConfig, twins: Mapping[str, Twin], root: Path) -> dict[str, dict[str, Any]]:
     """Check the committed pair in ``root`` for these twins, then load it; returns each twin's ``meta``.
 
@@ -175,7 +230,7 @@ def load_pair(config: TrainConfig, twins: Mapping[str, Twin], root: Path) -> dic
     try:
         files = checkpoint.pair_files(root, tuple(twins))
     except FileNotFoundError as error:
-        raise ConfigError(f"--resume: {error}") from error
+        raise ConfigError(f"--resume: {error}{nearest_experiment(config, root)}") from error
     except checkpoint.CheckpointError as error:
         raise _unusable(root / checkpoint.POINTER, str(error)) from error
     loaded = {}
@@ -191,7 +246,11 @@ def load_pair(config: TrainConfig, twins: Mapping[str, Twin], root: Path) -> dic
             raise _unusable(path, str(error)) from error
         mismatches = config.resume_mismatches(meta["config"])
         if mismatches:
-            raise ConfigError("--resume: the checkpoint was made with other flags: " + "; ".join(mismatches))
+            raise ConfigError(
+                f"--resume: the checkpoint was made with other flags: {'; '.join(mismatches)}; a resume "
+                f"cannot change them (only {RESUMABLE_FLAGS}): repeat the checkpoint's flags to continue "
+                "it, or pass another --experiment to start a new run"
+            )
         if meta["epoch"] > config.epochs:
             raise ConfigError(
                 f"--epochs: expected at least the {meta['epoch']} epochs the checkpoint has done, "

@@ -6,10 +6,12 @@ and (with ``--resume``) checks and loads their checkpoints; it writes nothing an
 checks that every folder can be written, and trains epoch after epoch. Every step: each twin takes its
 batch (the same one), steps, and reports its loss; a loss, weight or gradient that is NaN or infinite
 stops the run before anything of that step is logged, naming the step and twin; with both twins the
-largest weight difference and the loss difference are logged. Every epoch: both twins are evaluated,
-logged, and checkpointed as a pair. Ctrl-C or SIGTERM finishes the current step, saves the pair there
-and stops; ``--resume`` continues from it exactly. ``metrics.json`` ends with the status ``done``,
-``diverged``, ``interrupted`` or ``failed``.
+largest weight difference and the loss difference are logged. Every epoch: both twins are evaluated and
+logged; every ``--checkpoint-every`` epochs and at the last, they are checkpointed as a pair and
+``metrics.json`` is written. Ctrl-C or SIGTERM finishes the current step, saves the pair there and stops;
+``--resume`` continues from it (or from the last pair, after a kill) exactly; a ``--resume`` with every
+epoch already done trains nothing and writes nothing (``PairedRun.finished``). ``metrics.json`` ends
+with the status ``done``, ``diverged``, ``interrupted`` or ``failed``.
 """
 
 from __future__ import annotations
@@ -34,10 +36,17 @@ from twin_nets.training import checkpoint, outputs, parity, preflight, resume
 from twin_nets.training.board import TwinBoard, histogram_every, layer_names
 from twin_nets.training.config import ConfigError, TrainConfig
 from twin_nets.training.progress import Progress, StopRequest, stop_on_signals
-from twin_nets.training.report import epoch_line, epoch_table, metrics_record, start_summary, write_metrics
+from twin_nets.training.report import (
+    EXIT_FAILED,
+    EXIT_OK,
+    epoch_line,
+    final_report,
+    metrics_record,
+    report_finished,
+    start_summary,
+    write_metrics,
+)
 from twin_nets.training.twins import Twin, build_twins, generator
-
-EXIT_OK, EXIT_FAILED = 0, 1  # an interrupted run exits 128 + the signal: 130 for Ctrl-C, 143 for SIGTERM
 
 
 class DivergedError(Exception):
@@ -111,6 +120,11 @@ class PairedRun:
     def paired(self) -> bool:
         return len(self.twins) == 2
 
+    @property
+    def finished(self) -> bool:
+        """A ``--resume`` of a run that has done every epoch ``--epochs`` asks for: nothing to train."""
+        return self.config.resume and self.progress.epoch >= self.config.epochs
+
     # ------------------------------------------------------------------ checkpoints
     def load_checkpoints(self) -> None:
         """Restore every twin and the progress from the committed pair (``--resume``), all checked first."""
@@ -151,6 +165,8 @@ class PairedRun:
         experiment is locked by another run or a folder cannot be written."""
         out = sys.stdout if out is None else out
         self.out = out
+        if self.finished:
+            return report_finished(self, out)
         lock = outputs.ExperimentLock(self.root)
         note = lock.acquire()
         try:
@@ -168,7 +184,7 @@ class PairedRun:
                 exit_code = self._train(out)
         finally:
             lock.release()
-        return self._report(exit_code, out)
+        return final_report(self, exit_code, out)
 
     def _open_boards(self, out: TextIO) -> None:
         config, p = self.config, self.progress
@@ -219,7 +235,8 @@ class PairedRun:
                 while p.epoch < config.epochs and stop.signum is None:
                     self._run_epoch(stop, bar)
             if stop.signum is not None and p.epoch < config.epochs:
-                self.save_checkpoints()
+                if self.committed != (p.epoch, p.global_step):
+                    self.save_checkpoints()
                 self.status = "interrupted"
                 name = signal.Signals(stop.signum).name
                 print(
@@ -251,20 +268,6 @@ class PairedRun:
         finally:
             self._finish(time.perf_counter() - start)
 
-    def _report(self, exit_code: int, out: TextIO) -> int:
-        """The per-epoch table and, with both twins, the parity verdict (a float64 FAIL exits 1)."""
-        p = self.progress
-        if not p.epoch:
-            return exit_code
-        print(epoch_table(p.history, p.parity if self.paired else []), file=out)
-        if self.paired:
-            diffs = [row["max_weight_diff"] for row in p.parity]
-            passed, sentence = parity.verdict(self.config.dtype, diffs, p.divergence)
-            print(sentence, file=out)
-            if passed is False and exit_code == EXIT_OK:
-                return EXIT_FAILED
-        return exit_code
-
     def _run_epoch(self, stop: StopRequest, bar: tqdm) -> None:
         """One epoch, or its rest after a resume; returns early (checkpoint pending) on a stop signal."""
         p = self.progress
@@ -281,7 +284,7 @@ class PairedRun:
             for impl, board in self.boards.items():
                 board.log_step(p.global_step, losses[impl], step_parity)
             bar.update(1)
-            if stop.signum is not None:
+            if stop.signum is not None and k + 1 < n_steps:  # after the last batch the epoch ends first
                 return
         self._end_epoch(bar)
 
@@ -364,8 +367,9 @@ class PairedRun:
             p.epoch_parity = {}
             bar.set_postfix_str(f"max|Δw| {diff:.1e}")
         p.step_in_epoch = 0
-        self.save_checkpoints()
-        self._write_metrics()
+        if p.epoch % self.config.checkpoint_every == 0 or p.epoch == self.config.epochs:
+            self.save_checkpoints()
+            self._write_metrics()
         print(epoch_line(self), file=sys.stdout if self.out is None else self.out, flush=True)
 
     def _histograms_now(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -44,11 +45,14 @@ def generator(seed: int, stream: str) -> np.random.Generator:
 class Twin:
     """What both twins share: the batch-order and dropout generators, and checkpoint bookkeeping.
 
-    Subclasses set ``impl`` and implement ``step``, ``evaluate``, ``weights``,
-    ``gradients`` and the file format (``_write`` / ``_read``); every answer is NumPy or a float.
+    ``step`` and ``evaluate`` are written once, here, over the twin's own library (``library``:
+    ``scratch.train`` or ``torch_impl.train``, which have the same two functions). Subclasses set ``impl``
+    and ``library`` and implement ``weights``, ``gradients`` and the file format (``_write`` / ``_read``);
+    every answer is NumPy or a float.
     """
 
     impl: str
+    library: ModuleType  # the twin's own ``train_step`` and ``evaluate``
 
     def __init__(
         self,
@@ -120,11 +124,18 @@ class Twin:
         return None
 
     def step(self, batch: Any) -> tuple[float, int]:
-        raise NotImplementedError
+        """One training step on ``batch`` with the twin's own ``train_step``: (loss, correct count)."""
+        x, y = batch
+        return self.library.train_step(self.model, self.loss_fn, self.optimizer, x, y)
 
     def evaluate(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> tuple[float, float]:
         """(loss, accuracy) in inference mode on the test set, or on (x, y) given as NumPy arrays."""
-        raise NotImplementedError
+        data = self.test if x is None else self._own(x, y)
+        return self.library.evaluate(self.model, self.loss_fn, *data)
+
+    def _own(self, x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
+        """NumPy arrays as this twin's own inputs (the scratch twin takes them as they are)."""
+        return x, y
 
     def weights(self) -> dict[str, np.ndarray]:
         raise NotImplementedError
@@ -143,14 +154,7 @@ class ScratchTwin(Twin):
     """The NumPy twin: ``scratch`` model, loss, optimizer and loader; checkpoints as ``.npz``."""
 
     impl = "scratch"
-
-    def step(self, batch: Any) -> tuple[float, int]:
-        x, y = batch
-        return scratch.train.train_step(self.model, self.loss_fn, self.optimizer, x, y)
-
-    def evaluate(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> tuple[float, float]:
-        data = self.test if x is None else (x, y)
-        return scratch.train.evaluate(self.model, self.loss_fn, *data)
+    library = scratch.train
 
     def weights(self) -> dict[str, np.ndarray]:
         """Parameters and buffers under their state-dict keys (live arrays, not copies)."""
@@ -172,14 +176,10 @@ class TorchTwin(Twin):
     """The torch twin: ``torch.nn`` model and loss, ``torch.optim``, torch's DataLoader; ``.pt`` files."""
 
     impl = "torch"
+    library = torch_impl.train
 
-    def step(self, batch: Any) -> tuple[float, int]:
-        x, y = batch
-        return torch_impl.train.train_step(self.model, self.loss_fn, self.optimizer, x, y)
-
-    def evaluate(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> tuple[float, float]:
-        data = self.test if x is None else tuple(torch.from_numpy(a).to(self.device) for a in (x, y))
-        return torch_impl.train.evaluate(self.model, self.loss_fn, *data)
+    def _own(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        return torch.from_numpy(x).to(self.device), torch.from_numpy(y).to(self.device)
 
     def weights(self) -> dict[str, np.ndarray]:
         return {name: t.detach().cpu().numpy() for name, t in self.model.state_dict().items()}
