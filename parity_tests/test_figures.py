@@ -5,14 +5,19 @@ in that twin's own TensorBoard run under tags that start with the concept ID, an
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import math
 
 import numpy as np
 import pytest
+from matplotlib.collections import PathCollection, QuadMesh
+from matplotlib.contour import ContourSet
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
+from twin_nets import figures
 from twin_nets.experiments import regularization
 from twin_nets.experiments.batch_size import BatchSizeSetting
+from twin_nets.experiments.paths import LEAVE_RADIUS, SADDLE, run_path, steps_to_leave
 from twin_nets.figures import forward, normalizing, optimization, overfitting
 from twin_nets.figures.board import FIGURES_RUN, FigureBoard
 
@@ -116,3 +121,190 @@ def test_the_figure_runs_in_tensorboard_are_one_per_twin(tmp_path):
 def test_a_board_refuses_a_run_that_is_not_a_twin():
     with pytest.raises(ValueError, match="twin to be one of .*'both'"):
         FigureBoard(None).scalars("both", "C0/x", [1.0])
+
+
+# ------------------------------------------------------------------------- no legend over the data
+def _display_points(ax, renderer):
+    """(what, points in display coordinates) of everything an axes draws as data: the lines (each segment
+    sampled, so a legend between two vertices counts), the scatter points, the filled shapes and bars
+    (their outline and a grid over them), the texts (a grid over each), a one-level line contour (a
+    decision boundary). The background is left out: maps of contours and their labels, colour meshes,
+    images and anything at z-order 0 or below (shading, bands, epoch lines)."""
+
+    def sampled(xy, closed=False):
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if closed and len(xy) > 1:
+            xy = np.vstack([xy, xy[:1]])
+        if len(xy) < 2:
+            return xy
+        t = np.linspace(0, 1, 25)[:, None, None]
+        return (xy[:-1] + t * (xy[1:] - xy[:-1])).reshape(-1, 2)
+
+    for line in ax.get_lines():
+        if line.get_visible() and line.get_zorder() > 0 and len(line.get_xydata()):
+            xy = line.get_transform().transform(line.get_xydata())
+            joined = line.get_linestyle() not in ("None", "none", "", " ")
+            yield f"line {line.get_label()!r}", sampled(xy) if joined else xy
+    for artist in [*ax.collections, *ax.patches]:
+        if not artist.get_visible() or artist.get_zorder() <= 0:
+            continue
+        if isinstance(artist, ContourSet) and not artist.filled and len(artist.levels) == 1:
+            transform = artist.get_transform()  # one level: a curve (a decision boundary), not a map
+            for path in artist.get_paths():
+                for piece in path.to_polygons(closed_only=False):
+                    yield f"boundary {artist.levels[0]:g}", sampled(transform.transform(piece))
+            continue
+        if isinstance(artist, ContourSet | QuadMesh):
+            continue
+        if isinstance(artist, PathCollection):
+            offsets = artist.get_offset_transform().transform(artist.get_offsets())
+            yield f"points {artist.get_label()!r}", offsets
+            continue
+        paths = artist.get_paths() if hasattr(artist, "get_paths") else [artist.get_path()]
+        transform = artist.get_transform()
+        for path in paths:
+            outline = transform.transform_path(path)
+            yield f"{type(artist).__name__} {artist.get_label()!r}", sampled(outline.vertices, closed=True)
+            if artist.get_fill():
+                grid = _grid(outline.get_extents())
+                yield f"{type(artist).__name__} {artist.get_label()!r}", grid[outline.contains_points(grid)]
+    contour_labels = {id(t) for c in ax.collections if isinstance(c, ContourSet) for t in c.labelTexts}
+    for text in ax.texts:
+        if text.get_visible() and text.get_text().strip() and id(text) not in contour_labels:
+            yield f"text {text.get_text()!r}", _grid(text.get_window_extent(renderer))
+
+
+def _grid(box, n: int = 40) -> np.ndarray:
+    """n × n points spread over a box, its edges included."""
+    xs, ys = np.meshgrid(np.linspace(box.x0, box.x1, n), np.linspace(box.y0, box.y1, n))
+    return np.stack([xs.ravel(), ys.ravel()], axis=1)
+
+
+def _inside(box, points: np.ndarray) -> np.ndarray:
+    x, y = points[:, 0], points[:, 1]
+    return (box.x0 <= x) & (x <= box.x1) & (box.y0 <= y) & (y <= box.y1)
+
+
+def legend_overlaps(fig) -> list[str]:
+    """What each legend of ``fig`` covers: the axes' legends against their own data, the figure's legends
+    against every axes' data, in display coordinates (``legend.get_window_extent()``); only data inside
+    its axes counts (the rest is clipped, not drawn)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legends = [(leg, [ax]) for ax in fig.axes if (leg := ax.get_legend()) is not None]
+    legends += [(leg, fig.axes) for leg in fig.legends]
+    found = []
+    for legend, axes in legends:
+        box = legend.get_window_extent(renderer).padded(-2)  # touching the frame is not covering
+        for ax in axes:
+            frame = ax.get_window_extent(renderer)
+            for what, points in _display_points(ax, renderer):
+                if not len(points):
+                    continue
+                text = what.startswith("text")  # a text is drawn where it is, in the axes or not
+                shown = np.ones(len(points), bool) if text else _inside(frame, points)
+                covered = _inside(box, points) & shown
+                if covered.any():
+                    found.append(f"{ax.get_title()!r}: the legend covers {what}")
+    return found
+
+
+class LegendCheckingBoard(RecordingBoard):
+    """A recording board that, as each figure is saved, notes what its legends cover and keeps it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overlaps: dict[str, list[str]] = {}
+        self.figures: dict[str, object] = {}
+
+    def figure(self, tag, fig):
+        super().figure(tag, fig)
+        self.overlaps[tag] = legend_overlaps(fig)
+        self.figures[tag] = fig
+
+
+def test_the_overlap_check_sees_a_legend_over_a_curve_and_not_one_beside_it():
+    """The check itself: a legend dropped on a line, on scatter points, on a bar, on a text or on a
+    decision boundary is found; the same legend under the axes is not."""
+    fig, axes = figures.plt.subplots(1, 6, figsize=(18, 3))
+    x = np.linspace(0, 1, 5)
+    axes[0].plot(x, x, label="line")  # the diagonal passes the centre
+    axes[1].scatter([0.5], [0.5], label="point")
+    axes[2].bar([0.5], [1.0], width=0.8, label="bar")
+    axes[3].plot([0, 1], [0, 1], "o", label="markers only")  # markers at the corners: nothing covered
+    axes[4].text(0.5, 0.5, "a note", ha="center", va="center", transform=axes[4].transAxes)
+    axes[4].plot([], [], label="empty")
+    xx, yy = np.meshgrid(np.linspace(0, 1, 50), np.linspace(0, 1, 50))
+    axes[5].contour(xx, yy, xx + yy, levels=[1.0])  # the diagonal, through the centre
+    axes[5].plot([], [], label="boundary")
+    for ax in axes:
+        ax.legend(loc="center")
+    found = legend_overlaps(fig)
+    assert [f.split("covers ")[1].split(" ")[0] for f in found] == [
+        "line",
+        "points",
+        "Rectangle",
+        "text",
+        "boundary",
+    ]
+    for ax in axes:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    assert legend_overlaps(fig) == []
+    figures.plt.close(fig)
+
+
+FAST = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers", "surfaces",
+        "vanishing", "initialization", "backprop")  # fmt: skip
+SMALL = {  # the groups that train for minutes, on the tests' small settings
+    "dropout": lambda out, board, twins: overfitting.dropout_figures(out, board, twins, SMALL_DROPOUT),
+    "batchnorm": lambda out, board, twins: normalizing.normalization_figures(
+        out, board, twins, SMALL_INIT, SMALL_BATCH
+    ),
+}
+
+
+def _builder(group):
+    if group in SMALL:
+        return SMALL[group]
+    module, function = figures.GROUPS[group]
+    return getattr(importlib.import_module(f"twin_nets.figures.{module}"), function)
+
+
+@pytest.mark.parametrize(
+    "group",
+    [pytest.param(g, marks=pytest.mark.slow) if g in ("initialization", "backprop") else g for g in FAST]
+    + list(SMALL),
+)
+def test_no_legend_covers_the_data(group, tmp_path):
+    """Every figure of the group, both twins: no legend lies over a curve, a point, a bar, a band or a
+    text of its axes (backgrounds excepted, see ``_display_points``)."""
+    board = LegendCheckingBoard()
+    paths = _builder(group)(tmp_path, board, ("scratch", "torch"))
+    assert set(board.overlaps) == {p.stem for p in paths}
+    assert {tag: found for tag, found in board.overlaps.items() if found} == {}
+
+
+def test_the_saddle_figure_marks_the_step_each_optimizer_leaves(tmp_path):
+    """C3.2.2-saddle: the f panel marks, for each optimizer that leaves within the figure's steps, the step
+    ``steps_to_leave`` finds on its path (|y| > LEAVE_RADIUS), at that step + 1 on the step + 1 axis;
+    momentum and Adam have a mark, GD has none and its |y| at the last step is written instead."""
+    board = LegendCheckingBoard()
+    optimization.surface_figures(tmp_path, board, ("scratch", "torch"))
+    ax_f = board.figures[SADDLE.name].axes[1]
+    texts = {t.get_text() for t in ax_f.texts}
+    marks = {line.get_xdata()[0] for line in ax_f.get_lines() if len(line.get_xdata()) == 1}
+    leaving = {}
+    for spec in SADDLE.optimizers:
+        path = run_path(SADDLE.surface, spec, SADDLE.start, SADDLE.steps, "scratch")
+        leave = steps_to_leave(path)
+        if leave is None:
+            name = spec.label.split()[0]
+            assert (
+                f"{name}: |y| = {abs(path[-1, 1]):.2g} at step {SADDLE.steps}, still at the saddle" in texts
+            )
+        else:
+            leaving[spec.label.split()[0]] = leave
+            assert f"leaves at step {leave}" in texts
+            assert abs(path[leave, 1]) > LEAVE_RADIUS >= abs(path[leave - 1, 1])
+    assert sorted(leaving) == ["Adam", "Momentum"] and max(leaving.values()) <= SADDLE.steps
+    assert marks == {leave + 1 for leave in leaving.values()}

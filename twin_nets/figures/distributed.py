@@ -117,9 +117,13 @@ def sync_batchnorm_figures(outdir: Path, board: FigureBoard | None, impls: tuple
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xticks(ticks, [str(t) for t in ticks])
     axes[0].set_ylabel("max |Δw|, K ranks vs one process")
-    axes[-1].legend(fontsize=7, loc="center right")
-    fig.suptitle("Plain batch norm on K ranks is not the one-process run; sync batch norm is (float64)")
-    return [save_figure(fig, f"{SYNC_BATCHNORM}-per-rank-batch", outdir, board)]
+    handles, labels = axes[0].get_legend_handles_labels()  # one legend under both panels, off the data
+    fig.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3)
+    title = (
+        f"{SYNC_BATCHNORM}: plain batch norm on K ranks is not the one-process run; sync batch norm is "
+        "(float64)"
+    )
+    return [save_figure(fig, f"{SYNC_BATCHNORM}-per-rank-batch", outdir, board, title=title)]
 
 
 def main(argv: list[str] | None = None) -> int:

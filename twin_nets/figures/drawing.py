@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,16 +27,29 @@ TWIN_STYLE = {
 
 
 def plot_twins(
-    ax: Any, x: np.ndarray, ys: dict[str, np.ndarray], label: str, color: str, every: int = 1
+    ax: Any,
+    x: np.ndarray,
+    ys: dict[str, np.ndarray],
+    label: str | Mapping[str, str],
+    color: str,
+    every: int = 1,
 ) -> None:
-    """Plot ``ys[twin]`` against ``x`` for each twin present; markers every ``every``-th point for torch."""
+    """Plot ``ys[twin]`` against ``x`` for each twin present; markers every ``every``-th point for torch.
+    ``label``: one label, suffixed with the twin's name when both twins are drawn, or each twin's own
+    label (a number measured in that twin) as ``{twin: label}``."""
     for twin, y in ys.items():
         style = dict(TWIN_STYLE[twin])
         if twin == "torch":
             style["markevery"] = every
             style["markeredgecolor"] = color
         suffix = f" ({twin})" if len(ys) > 1 else ""
-        ax.plot(x, y, color=color, label=label + suffix, **style)
+        name = label[twin] if isinstance(label, Mapping) else label + suffix
+        ax.plot(x, y, color=color, label=name, **style)
+
+
+def legend_below(ax: Any, ncol: int = 2, gap: float = 0.14, **style: Any) -> Any:
+    """The axes' legend under its x-axis label, off the data."""
+    return ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -gap), ncol=ncol, **style)
 
 
 def plot_points(

@@ -24,9 +24,20 @@ from twin_nets.experiments.curves import (
 )
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
-from twin_nets.figures.drawing import plot_twins
+from twin_nets.figures.drawing import legend_below, plot_twins
 
 FUNCTION_COLOR, DERIVATIVE_COLOR = "tab:blue", "purple"
+# the overview draws seven curves, four of them equal for x > 0 (f = x, f′ = 1): each its own dashes and
+# width, widest first, so a curve under another still shows
+OVERVIEW_STYLE = {
+    "step": {"linewidth": 1.6},
+    "sigmoid": {"linewidth": 1.6},
+    "tanh": {"linewidth": 1.6},
+    "relu": {"linewidth": 4.0, "alpha": 0.55},
+    "leaky-relu": {"linewidth": 2.2, "linestyle": (0, (6, 3))},
+    "prelu": {"linewidth": 1.6, "linestyle": (0, (3, 3))},
+    "elu": {"linewidth": 1.2, "linestyle": (0, (1, 2))},
+}
 CONFIDENT_WRONG = -6.0  # the logit of a prediction ŷ = σ(−6) ≈ 0.0025 for the true class
 
 
@@ -50,20 +61,26 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
     for activation in ACTIVATIONS:
         y, dy = curves[activation.concept][twin]
         name = activation.concept.removeprefix("C3.1.1-")
-        ax_f.plot(x, y, label=name)
-        ax_d.plot(x, dy, label=name)
+        ax_f.plot(x, y, label=name, **OVERVIEW_STYLE[name])
+        ax_d.plot(x, dy, label=name, **OVERVIEW_STYLE[name])
     ax_f.set(title="activations f(x)", xlabel="x", ylim=(-1.6, 3))
     ax_d.set(title="derivatives f′(x): what backpropagation multiplies by", xlabel="x", ylim=(-0.1, 1.15))
-    ax_d.plot(0, 0.25, "o", color="black", markersize=5, zorder=5)
+    sigmoid = next(a for a in ACTIVATIONS if a.concept == "C3.1.1-sigmoid")
+    peak = float(curves[sigmoid.concept][twin][1].max())  # σ′ is largest at x = 0
+    ax_d.plot(0, peak, "o", color="tab:orange", markeredgecolor="black", markersize=6, zorder=5)
     ax_d.annotate(
-        "σ′(0) = 0.25, the largest σ′ gets",
-        (0, 0.25),
-        xytext=(1.2, 0.5),
+        f"sigmoid′ peaks at x = 0:\nσ′(0) = {peak:.2g}",
+        (0, peak),
+        xytext=(1.3, 0.45),
         fontsize=8,
         arrowprops={"arrowstyle": "->", "color": "black"},
     )
-    ax_f.legend(fontsize=7, loc="upper left")
-    ax_d.legend(fontsize=7, loc="upper left")
+    prelu = "prelu′ = a = 0.25 (a's initial value)"
+    ax_d.annotate(
+        prelu, (-4.9, 0.25), xytext=(0, 5), textcoords="offset points", fontsize=7, color="tab:brown"
+    )
+    for ax in (ax_f, ax_d):
+        legend_below(ax, ncol=4, gap=0.2)
     paths.append(
         save_figure(
             fig,
@@ -90,8 +107,11 @@ def _softmax_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
     ]
     for ax, (title, values, color) in zip(axes, panels, strict=True):
         ax.bar(labels, values, color=color)
-        for k, v in enumerate(values):
-            ax.annotate(f"{v:.2f}", (k, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
+        for k, v in enumerate(values):  # above the bar, clear of the torch marker on its top
+            text = f"{v:.2f}".replace("-", "−")
+            ax.annotate(text, (k, v), xytext=(0, 6 if v >= 0 else -6), textcoords="offset points",
+                        ha="center", va="bottom" if v >= 0 else "top", fontsize=8)  # fmt: skip
+        ax.margins(y=0.15)
         ax.axhline(0, color="0.5", linewidth=0.8)
         ax.set_title(title, fontsize=9)
     if len(twins) == 2:

@@ -21,6 +21,7 @@ from twin_nets.experiments.deep_nets import ACTIVATIONS, ActivationRun, activati
 from twin_nets.experiments.symmetry import train_mlp
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import legend_below
 
 SEED = 0
 SCHEMES = {"normal": "N(0, 1)", "small_normal": "N(0, 0.01²)", "xavier": "Xavier (Glorot)", "he": "He"}
@@ -29,6 +30,7 @@ HIST_STYLE = {
     "scratch": {"histtype": "stepfilled", "color": "tab:blue", "alpha": 0.6},
     "torch": {"histtype": "step", "color": "black", "alpha": 1.0},
 }
+TICKS = {"sigmoid": (0.0, 0.5, 1.0), "tanh": (-1.0, 0.0, 1.0)}
 
 
 def _values(run: ActivationRun, twin: str, layer: int) -> np.ndarray:
@@ -62,16 +64,20 @@ def _histogram_figure(activation: str, runs: dict[str, ActivationRun], twins: tu
             zeros = f", {np.mean(a == 0):.0%} are 0" if relu else ""
             ax.set_title(f"layer {layer + 1}: std {float(a.std()):.2g}{zeros}", fontsize=8)
             ax.tick_params(labelsize=7)
-            ax.xaxis.set_major_locator(MaxNLocator(4))
+            if relu:
+                ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+            else:
+                ax.set_xticks(TICKS[activation])
             ax.yaxis.set_major_locator(MaxNLocator(3))
-        axes[row, 0].set_ylabel(title, fontsize=9)
+        axes[row, 0].set_ylabel(f"{title}\ncount", fontsize=9)
     for ax in axes[-1]:
         ax.set_xlabel("log₁₀ of the positive outputs" if relu else f"{activation}(z)", fontsize=8)
-    axes[0, -1].legend(fontsize=7, loc="upper right")
+    handles, labels = axes[0, 0].get_legend_handles_labels()  # one legend, above the panels
+    fig.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.935), ncol=2)
     note = " (one log axis for all panels: N(0, 1) explodes, N(0, 0.01²) vanishes)" if relu else ""
     fig.suptitle(
         f"C4.1-init: {activation} activations of a 5-layer, 100-unit net on x ~ N(0, 1), 1000 samples{note}",
-        y=0.95,
+        y=0.97,
     )
     return fig
 
@@ -120,21 +126,22 @@ def _seed_xavier_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]
     seed_run = activation_run("sigmoid", "seed_xavier", np.random.default_rng(SEED))
     twin = twins[0]
     fig, (ax_w, ax_a) = plt.subplots(1, 2, figsize=(11, 3.8))
+    m, n = glorot[0].weight.data.shape  # (out, in)
     w_glorot, w_seed = glorot[0].weight.data.ravel(), seed_form[0].weight.data.ravel()
-    label = f"Glorot √(2/(n+m)) = 0.100, std {w_glorot.std():.3f}"
+    label = f"Glorot √(2/(n+m)) = {np.sqrt(2 / (n + m)):.3f}, std {w_glorot.std():.3f}"
     ax_w.hist(w_glorot, bins=60, range=(-0.6, 0.6), alpha=0.6, label=label)
-    label = f"seed 2/√(n+m) = 0.141, std {w_seed.std():.3f}"
+    label = f"seed 2/√(n+m) = {2 / np.sqrt(n + m):.3f}, std {w_seed.std():.3f}"
     ax_w.hist(w_seed, bins=60, range=(-0.6, 0.6), alpha=0.6, label=label)
-    ax_w.set(title="weights of a 100 → 100 layer (n = m = 100)", xlabel="w")
-    ax_w.legend(fontsize=7)
+    ax_w.set(title=f"weights of a {n} → {m} layer (n = {n}, m = {m})", xlabel="w", ylabel="count")
+    legend_below(ax_w, ncol=1, gap=0.2)
     for run, name in ((glorot_run, "Glorot"), (seed_run, "seed's form")):
         a = _values(run, twin, 4)
         ax_a.hist(a, bins=50, range=(0, 1), alpha=0.6, label=f"{name}: std {a.std():.3f}")
-    ax_a.set(title=f"sigmoid activations, layer 5 ({twin} twin)", xlabel="σ(z)")
-    ax_a.legend(fontsize=7)
+    ax_a.set(title=f"sigmoid activations, layer 5 ({twin} twin)", xlabel="σ(z)", ylabel="count")
+    legend_below(ax_a, ncol=1, gap=0.2)
     fig.text(
         0.5,
-        -0.08,
+        -0.1,
         f"The seed writes Xavier's σ as 2/√(n+m) ({INIT_SCHEMES['seed_xavier'].function}); Glorot & Bengio "
         "(and torch's xavier_normal_) use √(2/(n+m)). The seed's σ is √2 times larger\n(variance 4/(n+m), "
         "for n = m the same as He's 2/n), so every layer's pre-activations spread √2 wider: wider sigmoid "
@@ -142,5 +149,5 @@ def _seed_xavier_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]
         ha="center",
         fontsize=8,
     )
-    fig.suptitle("C4.1-init-xavier: the seed's formula vs Glorot's")
-    return save_figure(fig, "C4.1-init-xavier-seed-vs-glorot", outdir, board)
+    title = "C4.1-init-xavier: the seed's formula vs Glorot's"
+    return save_figure(fig, "C4.1-init-xavier-seed-vs-glorot", outdir, board, title=title)

@@ -107,7 +107,7 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
         xlabel="step",
         ylabel="E − E_min",
     )
-    ax_loss.legend(fontsize=8, loc="upper right")
+    ax_loss.legend(fontsize=8, loc="lower left")  # the curve falls from the upper left
     title = f"{SUPERVISED}: linear regression — gradient descent lands on the least-squares line"
     return save_figure(fig, f"{SUPERVISED}-linear", outdir, board, title=title)
 

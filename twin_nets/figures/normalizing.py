@@ -83,7 +83,11 @@ def _init_scale_figure(
             first = next(iter(curves.values()))
             iterations = np.arange(1, len(first.batch_loss) + 1)
             ys = {twin: c.batch_loss for twin, c in curves.items()}
-            label = f"{NORM_NAMES[norm]}: test accuracy {first.test_accuracy[-1]:.0%}"
+            named = {twin: f" ({twin})" if len(curves) > 1 else "" for twin in curves}
+            label = {  # each twin's own accuracy
+                twin: f"{NORM_NAMES[norm]}{named[twin]}: test accuracy {c.test_accuracy[-1]:.0%}"
+                for twin, c in curves.items()
+            }
             plot_twins(ax, iterations, ys, label, NORM_COLORS[norm], every=4)
             peak = float(np.nanmax(first.batch_loss))
             if peak > LOSS_LIMITS[1]:
@@ -115,26 +119,36 @@ def _batch_size_figure(
     outdir: Path, board: FigureBoard, runs: dict, setting: by_batch.BatchSizeSetting
 ) -> Path:
     sizes = setting.batch_sizes
-    fig = plt.figure(figsize=(4.6 * len(sizes), 7.2))
-    grid = fig.add_gridspec(2, len(sizes), height_ratios=(3, 1.25))
+    fig = plt.figure(figsize=(4.6 * len(sizes), 7.8))
+    grid = fig.add_gridspec(3, len(sizes), height_ratios=(3, 0.45, 1.25))
     axes = [fig.add_subplot(grid[0, k]) for k in range(len(sizes))]
     for ax, batch_size in zip(axes, sizes, strict=True):
         for norm in ("batch", "layer"):
             by_twin = runs[batch_size, norm]
-            first = next(iter(by_twin.values()))
+            first_twin, first = next(iter(by_twin.items()))
             updates = first[0].updates
             accuracy = {twin: np.array([c.test_accuracy for c in r]) for twin, r in by_twin.items()}
-            band = next(iter(accuracy.values()))
-            ax.fill_between(updates, band.min(axis=0), band.max(axis=0), color=NORM_COLORS[norm], alpha=0.15)
             means = {twin: a.mean(axis=0) for twin, a in accuracy.items()}
             plot_twins(ax, updates, means, f"{NORM_NAMES[norm]}, mean", NORM_COLORS[norm])
+            band = accuracy[first_twin]
+            ax.fill_between(
+                updates,
+                band.min(axis=0),
+                band.max(axis=0),
+                color=NORM_COLORS[norm],
+                alpha=0.15,
+                label=f"{NORM_NAMES[norm]}, range over {len(setting.seeds)} seeds ({first_twin})",
+            )
         epochs = setting.updates / first[0].iterations_per_epoch
         ax.set(title=f"batch size {batch_size}: {setting.updates} updates = {epochs:.3g} epochs", ylim=(0, 1))
         ax.set_xlabel("update")
         ax.grid(True, color="0.92")
-        ax.legend(fontsize=7, loc="lower right")
-    axes[0].set_ylabel(f"test accuracy; band: range over {len(setting.seeds)} seeds")
-    table_ax = fig.add_subplot(grid[1, :])
+    axes[0].set_ylabel("test accuracy")
+    legend_ax = fig.add_subplot(grid[1, :])  # one legend for the three panels, off their data
+    legend_ax.axis("off")
+    handles, labels = axes[0].get_legend_handles_labels()
+    legend_ax.legend(handles, labels, loc="center", ncol=2, fontsize=8)
+    table_ax = fig.add_subplot(grid[2, :])
     table_ax.axis("off")
     rows = arithmetic_table(sizes)
     drawn = table_ax.table(

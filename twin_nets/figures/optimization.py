@@ -94,18 +94,25 @@ def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
     xs, ys = np.linspace(*BOWL.xlim, 200), np.linspace(*BOWL.ylim, 200)
     grid_x, grid_y = np.meshgrid(xs, ys)
     values = scratch_surfaces.Bowl.function(grid_x, grid_y)
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True, sharey=True)
+    fig, axes = plt.subplots(2, 3, figsize=(13, 6), sharex=True, sharey=True)
+    drawn = []
     for ax, spec in zip(axes.ravel(), BOWL.optimizers, strict=True):
         ax.contour(grid_x, grid_y, values, levels=np.geomspace(0.05, 30, 12), cmap="Greys", linewidths=0.7)
         for twin in twins:
             path = run_path(BOWL.surface, spec, BOWL.start, BOWL.steps, twin)
+            drawn.append(path)
             if twin == twins[0]:
                 ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", markersize=3, linewidth=1, label=twin)
             else:
                 ax.plot(path[:, 0], path[:, 1], "--", color="black", linewidth=0.7, label=f"{twin} (on top)")
-        ax.plot(0, 0, "b+", markersize=10)
+        ax.plot(0, 0, "b+", markersize=10, label="minimum (0, 0)")
         ax.set_title(f"{spec.concept}: {spec.label}", fontsize=9)
-    axes[0, 0].legend(fontsize=7, loc="lower right")
+    points = np.concatenate(drawn)  # the axes on where the paths go, with a margin of 1
+    axes[0, 0].set(
+        xlim=(points[:, 0].min() - 1, max(points[:, 0].max(), 0) + 1),
+        ylim=(points[:, 1].min() - 1, points[:, 1].max() + 1),
+    )
+    axes[0, 0].legend(fontsize=7, loc="upper right")
     for ax in axes[-1]:
         ax.set_xlabel("x")
     for ax in axes[:, 0]:
@@ -115,11 +122,11 @@ def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
 
 
 def _draw_paths(
-    setting: PathSetting, twins: tuple[str, ...], levels: Any
+    setting: PathSetting, twins: tuple[str, ...], levels: Any, f_legend: str = "lower left"
 ) -> tuple[Any, dict[str, np.ndarray]]:
     """The contour of the setting's surface with every optimizer's path (the first twin as a line with
-    markers, the second dashed on top), and f along each path (log-scaled steps); returns the figure and
-    the first twin's paths by label."""
+    markers, the second dashed on top; the first optimizer drawn over the others), and f along each path
+    (log-scaled steps, legend at ``f_legend``); returns the figure and the first twin's paths by label."""
     function = getattr(scratch_surfaces, setting.surface).function
     grid_x, grid_y = np.meshgrid(np.linspace(*setting.xlim, 300), np.linspace(*setting.ylim, 300))
     fig, (ax, ax_f) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [1.4, 1]})
@@ -128,17 +135,19 @@ def _draw_paths(
     )
     ax.clabel(contour, fontsize=6, fmt="%.2g")
     firsts = {}
-    for spec, color in zip(setting.optimizers, PATH_COLORS, strict=False):
+    for k, (spec, color) in enumerate(zip(setting.optimizers, PATH_COLORS, strict=False)):
         paths = {twin: run_path(setting.surface, spec, setting.start, setting.steps, twin) for twin in twins}
         first = firsts[spec.label] = paths[twins[0]]
-        ax.plot(first[:, 0], first[:, 1], "o-", color=color, markersize=2.5, linewidth=1.2, label=spec.label)
+        z = 2 + 2 * (len(setting.optimizers) - k)
+        ax.plot(first[:, 0], first[:, 1], "o-", color=color, markersize=2.5, linewidth=1.2, label=spec.label,
+                zorder=z)  # fmt: skip
         if len(twins) == 2:
             other = paths[twins[1]]
-            ax.plot(other[:, 0], other[:, 1], "--", color="black", linewidth=0.6)
+            ax.plot(other[:, 0], other[:, 1], "--", color="black", linewidth=0.6, zorder=z + 1)
         ax_f.plot(
             np.arange(1, len(first) + 1), function(first[:, 0], first[:, 1]), color=color, label=spec.label
         )
-    ax.plot(*setting.start, "k*", markersize=10, label=f"start {setting.start}")
+    ax.plot(*setting.start, "k*", markersize=10, label=f"start {setting.start}", zorder=20)
     ax.set(xlim=setting.xlim, ylim=setting.ylim, xlabel="x", ylabel="y")
     ax.legend(fontsize=7, loc="lower left")
     if len(twins) == 2:
@@ -149,15 +158,22 @@ def _draw_paths(
         ylabel="f(x, y)",
         title=f"f along each path, {setting.steps} steps",
     )
-    ax_f.legend(fontsize=7, loc="lower left")
+    ax_f.legend(fontsize=7, loc=f_legend)
     return fig, firsts
 
 
+def _where(point: np.ndarray) -> str:
+    """A path's end as the title prints it: (x, y) to two decimals, true minus signs, no −0.00."""
+    x, y = (0.0 if abs(v) < 0.005 else float(v) for v in point)
+    return f"({x:.2f}, {y:.2f})".replace("-", "−")
+
+
 def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
-    fig, _ = _draw_paths(LOCAL_MINIMA, twins, levels=np.linspace(-0.3, 4, 25))
+    fig, ends = _draw_paths(LOCAL_MINIMA, twins, levels=np.linspace(-0.3, 4, 25), f_legend="upper right")
+    end = {label.split()[0]: _where(path[-1]) for label, path in ends.items()}  # where each path ends
     fig.suptitle(
-        "C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD stops in the shallow minimum (0.96, 0); "
-        "momentum and Adam reach the global one (−1.04, 0)",
+        f"C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD stops in the shallow minimum, at {end['GD']}; "
+        f"momentum and Adam reach the global one, at {end['Momentum']} and {end['Adam']}",
         fontsize=10,
     )
     paths = [save_figure(fig, LOCAL_MINIMA.name, outdir, board)]
@@ -187,9 +203,11 @@ def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
 def vanishing_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
     fig, ax = plt.subplots(figsize=(6.5, 4))
     layers = np.arange(1, 11)
+    lowest = np.inf
     for activation, color in VANISHING_COLORS.items():
         norms = vanishing_gradient_norms(activation, np.random.default_rng(VANISHING_SEED))
         by_twin = {twin: getattr(norms, twin) for twin in twins}
+        lowest = min(lowest, *(float(np.min(v)) for v in by_twin.values()))
         plot_twins(ax, layers, by_twin, f"{activation} + {norms.scheme}", color)
         for twin, values in by_twin.items():  # step = layer, 1 = input side
             board.scalars(twin, f"C3.2.3-vanishing/{activation}-{norms.scheme}", values, start=1)
@@ -202,6 +220,7 @@ def vanishing_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) 
             fontsize=8,
         )
     ax.set_yscale("log")
+    ax.set_ylim(bottom=lowest / 10)  # room for the annotation under the lowest curve
     ax.set(
         title="C3.2.3-vanishing: ‖∂E/∂W_k‖ per layer, 10 × 100 units",
         xlabel="layer k (1 = input side, 10 = output side)",

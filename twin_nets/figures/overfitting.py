@@ -18,7 +18,14 @@ import numpy as np
 from twin_nets.experiments import regularization as experiment
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
-from twin_nets.figures.drawing import XOR_COLORS, plot_boundary, plot_points, plot_twins, shade_regions
+from twin_nets.figures.drawing import (
+    XOR_COLORS,
+    legend_below,
+    plot_boundary,
+    plot_points,
+    plot_twins,
+    shade_regions,
+)
 
 CONCEPT = "C4.2-dropout"
 COLORS = {"train": "tab:green", "test": "tab:purple"}
@@ -98,7 +105,7 @@ def _boundary_figure(
             xlim=xlim,
             ylim=ylim,
         )
-        ax.legend(fontsize=7, loc="lower left")
+        legend_below(ax)
     np.atleast_1d(axes)[0].set_ylabel("x₂")
     title = (
         f"{CONCEPT}: decision boundaries after {setting.epochs} epochs on the {setting.n_train} training "

@@ -196,25 +196,25 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
 def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
     for twin in twins:
         board.text(f"C2.2-mlp/architecture/{twin}", experiment.architecture_summary(twin))
-    counts = experiment.parameter_counts(twins[0])
+    by_twin = {twin: experiment.parameter_counts(twin) for twin in twins}
+    counts = by_twin[twins[0]]
     sizes = experiment.SEED_MLP_SPEC.sizes
     layers = [
         ("I", sizes[0], "#fff3b0", "input layer"),
         ("H", sizes[1], "#d4f0c0", "hidden layer"),
         ("O", sizes[2], "#cfe3ff", "output layer"),
     ]
-    fig, ax = plt.subplots(figsize=(9, 6.2))
+    height = 1.4  # the layers' height: room between the hidden layer's 10 circles
+    fig, ax = plt.subplots(figsize=(9, 8))
     positions = []
     for column, (prefix, n, color, name) in enumerate(layers):
-        ys = np.linspace(0, 1, n + 2)[1:-1][::-1]
+        ys = np.linspace(0, height, n + 2)[1:-1][::-1]
         positions.append([(column, y) for y in ys])
-        ax.add_patch(plt.Rectangle((column - 0.18, 0.02), 0.36, 0.96, color=color, zorder=0))
+        ax.add_patch(plt.Rectangle((column - 0.18, 0.02), 0.36, height - 0.04, color=color, zorder=0))
         ax.text(column, -0.03, f"{name}\n({n} nodes)", ha="center", va="top", fontsize=10)
         for k, y in enumerate(ys, start=1):
-            ax.add_patch(plt.Circle((column, y), 0.04, facecolor="tab:blue", edgecolor="black", zorder=3))
-            ax.text(
-                column, y, f"{prefix}{k}", ha="center", va="center", color="white", fontsize=5.5, zorder=4
-            )
+            ax.add_patch(plt.Circle((column, y), 0.044, facecolor="tab:blue", edgecolor="black", zorder=3))
+            ax.text(column, y, f"{prefix}{k}", ha="center", va="center", color="white", fontsize=7, zorder=4)
     for (left, right), key in zip(itertools.pairwise(positions), ("0", "2"), strict=True):
         for x0, y0 in left:
             for x1, y1 in right:
@@ -222,17 +222,20 @@ def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...
         n, m = len(left), len(right)
         ax.text(
             (left[0][0] + right[0][0]) / 2,
-            1.04,
+            height + 0.04,
             f"{n}×{m} = {counts[key + '.weight']} weights\n+ {counts[key + '.bias']} biases",
             ha="center",
             va="bottom",
             fontsize=10,
         )
-    ax.set(xlim=(-0.5, 2.5), ylim=(-0.15, 1.18), aspect="equal")
+    ax.set(xlim=(-0.5, 2.5), ylim=(-0.15, height + 0.2), aspect="equal")
     ax.axis("off")
+    layer_counts = " and ".join(f"{counts[key + '.weight']} + {counts[key + '.bias']}" for key in ("0", "2"))
+    totals = ", ".join(f"{twin} {sum(c.values())}" for twin, c in by_twin.items())
     ax.set_title(
-        f"C2.2-mlp: the seed's {' → '.join(map(str, sizes))} network: 80 + 10 and 30 + 3 = "
-        f"{sum(counts.values())} parameters (counted by the {twins[0]} twin's build_mlp)",
+        f"C2.2-mlp: the seed's {' → '.join(map(str, sizes))} network: {layer_counts} = "
+        f"{sum(counts.values())} parameters\n(counted by each twin's build_mlp: {totals})",
         fontsize=11,
+        pad=16,
     )
     return save_figure(fig, "C2.2-mlp-8-10-3", outdir, board)
