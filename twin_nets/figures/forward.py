@@ -75,7 +75,7 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
         fontsize=8,
         arrowprops={"arrowstyle": "->", "color": "black"},
     )
-    prelu = "prelu′ = a = 0.25 (a's initial value)"
+    prelu = "prelu′ = a = 0.25"  # PReLU's initial slope
     ax_d.annotate(
         prelu, (-4.9, 0.25), xytext=(0, 5), textcoords="offset points", fontsize=7, color="tab:brown"
     )

@@ -171,9 +171,10 @@ def _where(point: np.ndarray) -> str:
 def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
     fig, ends = _draw_paths(LOCAL_MINIMA, twins, levels=np.linspace(-0.3, 4, 25), f_legend="upper right")
     end = {label.split()[0]: _where(path[-1]) for label, path in ends.items()}  # where each path ends
+    escaped = sorted({end["Momentum"], end["Adam"]})  # one point when both end in the same place
     fig.suptitle(
-        f"C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD stops in the shallow minimum, at {end['GD']}; "
-        f"momentum and Adam reach the global one, at {end['Momentum']} and {end['Adam']}",
+        f"C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD stops in the shallow minimum {end['GD']}; "
+        f"momentum and Adam reach the global one {' and '.join(escaped)}",
         fontsize=10,
     )
     paths = [save_figure(fig, LOCAL_MINIMA.name, outdir, board)]
