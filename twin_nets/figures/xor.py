@@ -173,8 +173,12 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         label="output unit: v·h + c = 0",
     )
     plot_points(ax_h, h, t, XOR_COLORS, NAMES)
-    ax_h.annotate(
-        "(0,1) and (1,0) land together", h[1], xytext=(12, -4), textcoords="offset points", fontsize=8
+    ax_h.annotate(  # the text in the open middle of the plane, off the output unit's line
+        "(0,1) and (1,0) land together",
+        h[1],
+        xytext=(0.3, 0.6),
+        fontsize=8,
+        arrowprops={"arrowstyle": "->", "color": "0.3"},
     )
     ax_h.set(
         xlim=(-0.1, 1.1),
