@@ -308,3 +308,38 @@ def test_the_saddle_figure_marks_the_step_each_optimizer_leaves(tmp_path):
             assert abs(path[leave, 1]) > LEAVE_RADIUS >= abs(path[leave - 1, 1])
     assert sorted(leaving) == ["Adam", "Momentum"] and max(leaving.values()) <= SADDLE.steps
     assert marks == {leave + 1 for leave in leaving.values()}
+
+
+def test_each_twins_legend_entry_carries_that_twins_own_number(tmp_path):
+    """C4.3-batchnorm-init-scales: a legend entry that names a twin quotes that twin's test accuracy, not
+    the first twin's (the runs are repeated here to read each twin's accuracy)."""
+    board = LegendCheckingBoard()
+    normalizing.normalization_figures(tmp_path, board, ("scratch", "torch"), SMALL_INIT, SMALL_BATCH)
+    runs = regularization.batchnorm_vs_init_scale(SMALL_INIT, "both")
+    fig = board.figures["C4.3-batchnorm-init-scales"]
+    for ax, std in zip(fig.axes, SMALL_INIT.init_stds, strict=True):
+        labels = {line.get_label() for line in ax.get_lines()}
+        for norm in (None, "batch"):
+            for twin, curves in runs[std, norm].items():
+                name = normalizing.NORM_NAMES[norm]
+                assert f"{name} ({twin}): test accuracy {curves.test_accuracy[-1]:.0%}" in labels, labels
+
+
+def test_the_8_10_3_picture_counts_with_each_twins_builder(tmp_path, monkeypatch):
+    """C2.2-mlp: the title's counts are each twin's build_mlp's; a twin that counted differently would
+    show (here torch's count is made to differ)."""
+    from twin_nets.experiments import logic
+    from twin_nets.figures import xor
+
+    board = LegendCheckingBoard()
+    xor._architecture_figure(tmp_path, board, ("scratch", "torch"))
+    title = board.figures["C2.2-mlp-8-10-3"].axes[0].get_title()
+    assert "80 + 10 and 30 + 3 = 123 parameters" in title and "scratch 123, torch 123" in title, title
+    real = logic.parameter_counts
+
+    def miscounted(twin, *spec):
+        return {**real(twin, *spec), "extra": 1} if twin == "torch" else real(twin, *spec)
+
+    monkeypatch.setattr(logic, "parameter_counts", miscounted)
+    xor._architecture_figure(tmp_path, board, ("scratch", "torch"))
+    assert "scratch 123, torch 124" in board.figures["C2.2-mlp-8-10-3"].axes[0].get_title()
