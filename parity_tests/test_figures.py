@@ -41,8 +41,8 @@ class RecordingBoard(FigureBoard):
     def figure(self, tag, fig):
         self.calls.append((FIGURES_RUN, tag))
 
-    def text(self, tag, text):
-        self.calls.append((FIGURES_RUN, tag))
+    def text(self, tag, text, twin=None):
+        self.calls.append((twin or FIGURES_RUN, tag))
 
 
 SMALL_DROPOUT = dataclasses.replace(regularization.DropoutSetting(), epochs=2, hidden=(8, 8), last=1)
@@ -343,3 +343,26 @@ def test_the_8_10_3_picture_counts_with_each_twins_builder(tmp_path, monkeypatch
     monkeypatch.setattr(logic, "parameter_counts", miscounted)
     xor._architecture_figure(tmp_path, board, ("scratch", "torch"))
     assert "scratch 123, torch 124" in board.figures["C2.2-mlp-8-10-3"].axes[0].get_title()
+
+
+def test_a_text_about_one_twin_is_in_that_twins_run(tmp_path):
+    """C2.2-mlp: each twin's model summary under one tag in its own run (no twin in the tag), the picture
+    in the figures run; read back with TensorBoard's own reader."""
+    from twin_nets.figures import xor
+
+    board = FigureBoard(tmp_path)
+    xor._architecture_figure(tmp_path / "png", board, ("scratch", "torch"))
+    board.close()
+    tags = {}
+    for run in ("scratch", "torch", FIGURES_RUN):
+        events = EventAccumulator(str(tmp_path / run))
+        events.Reload()
+        tags[run] = events.Tags()
+    for twin in ("scratch", "torch"):
+        assert set(tags[twin]["tensors"]) == {"C2.2-mlp/architecture/text_summary"}, tags[twin]
+    assert set(tags[FIGURES_RUN]["images"]) == {"C2.2-mlp-8-10-3"} and tags[FIGURES_RUN]["tensors"] == []
+
+
+def test_a_board_refuses_a_text_for_a_run_that_is_not_a_twin():
+    with pytest.raises(ValueError, match="twin to be one of .* or None, got 'both'"):
+        FigureBoard(None).text("C0/x", "text", twin="both")

@@ -5,7 +5,8 @@ A figure command with ``--logdir runs/figures`` writes three runs:
 * ``runs/figures/scratch`` and ``runs/figures/torch``: the scalars and histograms of each twin under the
   same tags (``C1.1-supervised/logistic/loss``), so TensorBoard draws the twins as two runs of one chart,
   the way ``scripts/train.py`` writes them. Where the twins agree the two lines lie on top of each other.
-* ``runs/figures/figures``: the images (the PNG files' figures, which draw both twins) and the summaries.
+* ``runs/figures/figures``: the images (the PNG files' figures, which draw both twins) and the summaries
+  that put both twins side by side; a text about one twin (its model's summary) is in that twin's run.
 
 With ``logdir`` None nothing is written and every call is a no-op, so a builder never checks.
 """
@@ -63,9 +64,12 @@ class FigureBoard:
         if writer is not None:
             writer.add_figure(tag, fig, global_step=0, close=False)
 
-    def text(self, tag: str, text: str) -> None:
-        """Text in the figures run, line breaks kept (TensorBoard reads Markdown)."""
-        writer = self._writer(FIGURES_RUN)
+    def text(self, tag: str, text: str, twin: str | None = None) -> None:
+        """Text in the figures run, or in twin ``twin``'s run when it is one twin's; line breaks kept
+        (TensorBoard reads Markdown)."""
+        if twin is not None and twin not in TWINS:
+            raise ValueError(f"FigureBoard.text: expected twin to be one of {TWINS} or None, got {twin!r}")
+        writer = self._writer(FIGURES_RUN if twin is None else twin)
         if writer is not None:
             writer.add_text(tag, text.replace("\n", "  \n"))
 

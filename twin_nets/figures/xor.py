@@ -199,7 +199,7 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
 
 def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
     for twin in twins:
-        board.text(f"C2.2-mlp/architecture/{twin}", experiment.architecture_summary(twin))
+        board.text("C2.2-mlp/architecture", experiment.architecture_summary(twin), twin=twin)
     by_twin = {twin: experiment.parameter_counts(twin) for twin in twins}
     counts = by_twin[twins[0]]
     sizes = experiment.SEED_MLP_SPEC.sizes
