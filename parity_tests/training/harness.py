@@ -8,6 +8,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -50,17 +51,21 @@ def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     return code, captured.out, captured.err
 
 
-def run_script(argv: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    """``python scripts/train.py argv`` from the repository root, as a user runs it."""
+def start_script(argv: list[str], code: str | None = None, **kwargs) -> subprocess.Popen:
+    """``python scripts/train.py argv`` from the repository root, as a user starts it, not waited for;
+    with ``code``, ``python -c code argv`` instead (a driver that runs the script in its own way)."""
+    program = ["-c", code] if code is not None else ["scripts/train.py"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "scripts/train.py", *argv],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        **kwargs,
-    )
+    return subprocess.Popen([sys.executable, *program, *argv], cwd=ROOT, env=env, **kwargs)
+
+
+def wait_for(path: Path, process: subprocess.Popen, seconds: float = 120.0) -> None:
+    """Until ``path`` exists, while ``process`` runs (polling every 10 ms)."""
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, f"the process ended ({process.returncode}) before {path} appeared"
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.01)
 
 
 def assert_one_line(err: str, *pieces: str) -> str:

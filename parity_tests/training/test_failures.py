@@ -15,16 +15,16 @@ import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
 from threadpoolctl import threadpool_info
 
-from parity_tests.training.harness import ROOT, TINY, assert_one_line, run_main, snapshot
+from parity_tests.training.harness import TINY, assert_one_line, run_main, snapshot, start_script, wait_for
 from twin_nets import atomic
 from twin_nets.threads import available_cpus
 from twin_nets.training import outputs
+from twin_nets.training.main import Terminated
 from twin_nets.training.twins import ScratchTwin
 
 
@@ -33,6 +33,9 @@ def _strict_json(path):
         raise AssertionError(f"{path} holds {constant}, which is not JSON")
 
     return json.loads(path.read_text(), parse_constant=refuse)
+
+
+EVERY_EPOCH = ["--checkpoint-every", "1"]  # a pair (and metrics.json) as every epoch ends
 
 
 # ------------------------------------------------------------------ 1: the experiment folder stays inside
@@ -100,29 +103,17 @@ def test_a_stale_lock_is_taken_over_and_said_so(tmp_path, capsys):
     assert not (root / outputs.HOLDER_NAME).exists(), "the run removes its own record when it ends"
 
 
-def _wait_for(path, seconds=60.0):
-    deadline = time.monotonic() + seconds
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.05)
-
-
 def test_a_run_in_another_process_holds_the_experiment_and_sigterm_stops_it(tmp_path, capsys):
     """A real second process: while it trains, a run of the same experiment is refused naming its PID;
     SIGTERM then stops it like Ctrl-C (a checkpoint pair, status ``interrupted``, exit 143, one line), and
     ``--resume`` finishes the run from there."""
     flags = ["--dataset", "digits", "--hidden", "32", "--batch-size", "8", "--device", "cpu"]
-    flags += ["--logdir", str(tmp_path), "--experiment", "e"]
-    first = subprocess.Popen(
-        [sys.executable, "scripts/train.py", *flags, "--epochs", "100000"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    flags += ["--logdir", str(tmp_path), "--experiment", "e", *EVERY_EPOCH]  # metrics.json after epoch 1
+    first = start_script(
+        [*flags, "--epochs", "100000"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     try:
-        _wait_for(tmp_path / "e" / "scratch" / "metrics.json")  # training, one epoch done
+        wait_for(tmp_path / "e" / "scratch" / "metrics.json", first)  # training, one epoch done
         code, _, err = run_main([*flags, "--epochs", "100000"], capsys)
         assert code == 2
         assert_one_line(err, f"another run (PID {first.pid}", "is training into")
@@ -139,9 +130,6 @@ def test_a_run_in_another_process_holds_the_experiment_and_sigterm_stops_it(tmp_
     assert code == 0, err
     assert f"resumed from epoch {done}" in out and "parity: PASS" in out
     assert _strict_json(tmp_path / "e" / "torch" / "metrics.json")["status"] == "done"
-
-
-EVERY_EPOCH = ["--checkpoint-every", "1"]  # a pair at every epoch, so that there is a last good one to keep
 
 
 # ------------------------------------------------ 3: divergence seen in weights and gradients, strict JSON
@@ -258,6 +246,14 @@ BOUNDS = [
     ),
     pytest.param(["--epochs", "10000000"], "--epochs: expected an integer in [1, 1000000]", id="epochs"),
     pytest.param(
+        ["--checkpoint-every", "0"],
+        "--checkpoint-every: expected an integer in [1, 1000000], got 0",
+        id="every-0",
+    ),
+    pytest.param(
+        ["--checkpoint-every", "1000001"], "--checkpoint-every: expected an integer in [1", id="every"
+    ),
+    pytest.param(
         ["--threads", "100000"], f"--threads: expected an integer in [1, {available_cpus()}]", id="threads"
     ),
     pytest.param(["--lr", "-1e-3"], "--lr: expected a learning rate > 0, got -0.001", id="lr-negative-sci"),
@@ -276,42 +272,62 @@ def test_flags_are_bounded_with_the_valid_range(tmp_path, capsys, flags, message
     assert snapshot(tmp_path) == {} and out == ""
 
 
-# --------------------------------------------------------- 10: Ctrl-C during start-up, one line, 130
-def test_ctrl_c_during_start_up_exits_130_in_one_line(tmp_path, capsys, monkeypatch):
+# ------------------------------------------ 10: Ctrl-C (130) and SIGTERM (143) during start-up, one line
+@pytest.mark.parametrize(
+    ("stop", "status", "name"), [(KeyboardInterrupt, 130, "Ctrl-C"), (Terminated, 143, "SIGTERM")]
+)
+def test_a_signal_during_start_up_exits_128_plus_it_in_one_line(
+    tmp_path, capsys, monkeypatch, stop, status, name
+):
     from twin_nets import training
 
     def interrupted(config):
-        raise KeyboardInterrupt
+        raise stop
 
     monkeypatch.setattr(training, "prepare", interrupted)
     code, _, err = run_main([*TINY, "--logdir", str(tmp_path / "runs")], capsys)
-    assert code == 130
-    assert_one_line(err, "interrupted (Ctrl-C) during start-up; nothing was written")
+    assert code == status
+    assert_one_line(err, f"train.py: interrupted ({name}) during start-up; nothing was written")
     assert snapshot(tmp_path) == {}
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="watches /proc/<pid>/maps (Linux)")
-def test_ctrl_c_while_importing_exits_130_in_one_line(tmp_path):
-    """A real SIGINT once the process has begun loading torch's libraries (it is inside ``main``, which
-    imports torch first): exit 130 and one line."""
-    process = subprocess.Popen(
-        [sys.executable, "scripts/train.py", *TINY, "--logdir", str(tmp_path / "runs")],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while "libtorch" not in Path(f"/proc/{process.pid}/maps").read_text():
-        assert time.monotonic() < deadline and process.poll() is None, "torch never loaded"
-        time.sleep(0.01)
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=120)
-    assert process.returncode == 130, err
-    line = assert_one_line(err, "train.py: interrupted")
-    if "start-up" in line:
-        assert snapshot(tmp_path) == {}
+# ``python scripts/train.py`` with one addition: the first ``import torch`` (inside ``main``, after its
+# signal handlers are installed) touches a marker file and waits there for a signal
+PAUSE_AT_TORCH = """
+import importlib.abc, pathlib, runpy, signal, sys
+
+class PauseAtTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch":
+            sys.meta_path.remove(self)
+            pathlib.Path(sys.argv.pop(1)).touch()
+            signal.pause()
+        return None
+
+sys.meta_path.insert(0, PauseAtTorch())
+runpy.run_path("scripts/train.py", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(
+    ("signum", "status", "name"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")]
+)
+def test_a_real_signal_while_torch_is_imported_exits_128_plus_it_in_one_line(tmp_path, signum, status, name):
+    """A real process, stopped while it imports torch (the longest part of start-up): the marker shows
+    that it is there, so the signal comes at that moment, every time: one line, 128 + the signal, nothing
+    written (before, SIGTERM was taken for Ctrl-C and exited 130)."""
+    marker, logdir = tmp_path / "importing-torch", tmp_path / "runs"
+    argv = [str(marker), *TINY, "--logdir", str(logdir)]
+    process = start_script(argv, PAUSE_AT_TORCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(marker, process)  # it is importing torch
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == status, err
+    assert_one_line(err, f"train.py: interrupted ({name}) during start-up; nothing was written")
+    assert out == "" and not logdir.exists()
 
 
 # ----------------------------------------------------------- 12: --threads sets torch's and the BLAS's

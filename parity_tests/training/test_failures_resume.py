@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import signal
+import subprocess
 
 import numpy as np
 import pytest
 import torch
 
-from parity_tests.training.harness import TINY, assert_one_line, run_main, snapshot
+from parity_tests.training.harness import TINY, assert_one_line, run_main, snapshot, start_script, wait_for
 from twin_nets.training import checkpoint, parse_config, prepare
 
 FLAGS = [*TINY, "--epochs", "2", "--experiment", "e"]
@@ -355,3 +357,100 @@ def test_an_unreadable_checkpoint_is_described_without_the_librarys_pickle_advic
     message = str(caught.value)
     assert "pickle=" not in message and "weights_only" not in message and "Traceback" not in message
     assert ("empty" in message) if not content else (f"{len(content)} bytes" in message)
+
+
+# ------------------------------------------- issue 13: --resume where the flags name another experiment
+BUILT = [*TINY, "--epochs", "2", "--resume"]  # no --experiment: the folder's name is built from the flags
+NEAREST = [
+    pytest.param([], ["has a checkpoint made with these flags: pass --experiment e to continue"], id="name"),
+    pytest.param(
+        ["--lr", "0.01"],
+        ["the experiment e beside it differs in --lr 0.001 there, --lr 0.01 here, which a resume cannot",
+         "only --epochs, --device", "repeat its flags (--lr 0.001) to continue it, or leave out --resume"],
+        id="lr",
+    ),
+    pytest.param(
+        ["--seed", "3", "--lr", "0.01", "--momentum", "0.9", "--optimizer", "sgd"],
+        None,  # four flags differ: no experiment is named
+        id="four-flags-is-too-many",
+    ),
+    pytest.param(
+        ["--hidden", "4", "4", "--seed", "3"],
+        ["differs in --hidden 8 there, --hidden 4 4 here; --seed 0 there, --seed 3 here"],
+        id="hidden-and-seed",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("flags", "pieces"), NEAREST)
+def test_resume_without_a_checkpoint_names_the_experiment_beside_it(
+    finished, tmp_path, capsys, flags, pieces
+):
+    """The experiment's name is built from the flags, so ``--resume --lr 0.01`` after a run at 0.001 finds
+    no checkpoint: the one line names the experiment beside it that differs least (at most 3 flags), each
+    flag with both values, and what to do; nothing is written."""
+    logdir = shutil.copytree(finished, tmp_path / "runs")
+    before = snapshot(logdir)
+    code, out, err = run_main([*BUILT, "--logdir", str(logdir), *flags], capsys)
+    assert code == 2 and out == ""
+    built = parse_config([*BUILT, "--logdir", str(logdir), *flags]).run_name
+    line = assert_one_line(
+        err, f"train.py: error: --resume: no checkpoint in {logdir / built} to resume from"
+    )
+    if pieces is None:
+        assert "beside" not in line and "--experiment e" not in line, line
+    else:
+        assert all(piece in line for piece in pieces), line
+    assert snapshot(logdir) == before
+
+
+def test_resume_with_nothing_left_to_train_says_so_and_writes_nothing(finished, tmp_path, capsys):
+    """A ``--resume`` of a run that has done its ``--epochs``: said in words first, the run's own table and
+    verdict, exit status 0 (the run's), and no file touched: its metrics.json, events and lock stay."""
+    logdir = shutil.copytree(finished, tmp_path / "runs")
+    before = snapshot(logdir)
+    code, out, err = run_main([*FLAGS, "--logdir", str(logdir), "--resume"], capsys)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == (
+        f"train.py: {logdir / 'e'} has already trained 2 of 2 epochs: nothing to train, nothing written; "
+        "pass --epochs N > 2 to continue"
+    )
+    assert "train loss (scratch | torch)" in lines[1] and lines[-1].startswith("parity: PASS")
+    assert len(lines) == 1 + 2 + 2 + 1  # the line, the table's header and rule, 2 epochs, the verdict
+    assert snapshot(logdir) == before
+    code, out, _ = run_main([*FLAGS, "--logdir", str(logdir), "--resume", "--epochs", "3"], capsys)
+    assert code == 0 and "resumed from epoch 2" in out, "--epochs 3 continues it"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
+def test_a_kill_between_checkpoints_resumes_to_where_an_uninterrupted_run_ends(tmp_path):
+    """A real ``kill -9`` of a run that checkpoints every 2 epochs, once its first pair is committed: the
+    pointer names a complete pair at an even epoch (the epochs after it are lost), and ``--resume`` from
+    there ends bit for bit where a run that was never killed ends (weights and every epoch's numbers)."""
+    logdir = tmp_path / "runs"
+    flags = [*FLAGS, "--checkpoint-every", "2", "--logdir", str(logdir)]
+    killed = start_script(
+        [*flags, "--epochs", "100000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for(logdir / "e" / checkpoint.POINTER, killed)  # the first pair, at epoch 2
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    steps_per_epoch = 120 // 16 + (120 % 16 > 0)
+    committed = json.loads((logdir / "e" / checkpoint.POINTER).read_text())["global_step"]
+    epoch, rest = divmod(committed, steps_per_epoch)
+    assert rest == 0 and epoch % 2 == 0 and epoch >= 2, committed
+    until = epoch + 3  # past the next pair, ending between two (the end always has one)
+    straight = prepare(parse_config([*FLAGS, "--epochs", str(until), "--logdir", str(tmp_path / "straight")]))
+    assert straight.run(out=io.StringIO()) == 0
+    resumed = prepare(parse_config([*flags, "--epochs", str(until), "--resume"]))
+    assert resumed.progress.epoch == epoch
+    assert resumed.run(out=io.StringIO()) == 0
+    for impl, twin in straight.twins.items():
+        for key, value in twin.weights().items():
+            np.testing.assert_array_equal(resumed.twins[impl].weights()[key], value, err_msg=f"{impl} {key}")
+    assert resumed.progress.history == straight.progress.history
+    assert resumed.progress.parity == straight.progress.parity

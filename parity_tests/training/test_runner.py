@@ -313,6 +313,68 @@ def test_a_stop_signal_saves_a_checkpoint_mid_epoch_and_resume_continues_exactly
     assert resumed.progress.history == straight.progress.history
 
 
+def _record_pairs(monkeypatch):
+    """The global step of every checkpoint pair the run commits, in order."""
+    from twin_nets.training import runner
+
+    pairs, commit = [], runner.checkpoint.commit_pair
+
+    def recorded(root, writers, step):
+        pairs.append(step)
+        return commit(root, writers, step)
+
+    monkeypatch.setattr(runner.checkpoint, "commit_pair", recorded)
+    return pairs
+
+
+def test_a_pair_and_metrics_json_every_n_epochs_and_at_the_end(tmp_path, monkeypatch):
+    """``--checkpoint-every 2`` over 5 epochs of 8 steps: pairs (with metrics.json) at epochs 2, 4 and the
+    last, 5; then the final metrics.json, status done."""
+    from twin_nets.training import runner
+
+    pairs, metrics, write = _record_pairs(monkeypatch), [], runner.write_metrics
+
+    def recorded(path, record):
+        metrics.append((path.parent.name, record["epochs_completed"], record["status"]))
+        return write(path, record)
+
+    monkeypatch.setattr(runner, "write_metrics", recorded)
+    status, _, out = train(tmp_path, "--epochs", "5", "--checkpoint-every", "2")
+    assert status == 0, out
+    assert pairs == [16, 32, 40]
+    assert metrics == [(impl, epoch, "running") for epoch in (2, 4, 5) for impl in ("scratch", "torch")] + [
+        ("scratch", 5, "done"),
+        ("torch", 5, "done"),
+    ]
+    ends = [line.split(":")[0] for line in out.splitlines() if line.startswith("epoch ") and "/5:" in line]
+    assert ends == [f"epoch {n}/5" for n in range(1, 6)], "a line as every epoch ends, pair or not"
+
+
+@pytest.mark.parametrize("every", ["1", "10"])
+def test_a_signal_in_an_epochs_last_batch_ends_the_epoch_then_stops_resumably(tmp_path, monkeypatch, every):
+    """SIGTERM during batch 8 of 8: the epoch ends (evaluated, logged), the pair is saved once at
+    (epoch 1, step 8), and ``--resume`` ends where an uninterrupted run ends. (The pair used to be saved
+    at step_in_epoch 8 of 8, which ``--resume`` then refused as unusable.)"""
+    _, straight, _ = train(tmp_path, *RESUME, "--epochs", "2", experiment="straight")
+    original, calls, pairs = TorchTwin.step, {"n": 0}, _record_pairs(monkeypatch)
+
+    def step_then_sigterm(self, batch):
+        calls["n"] += 1
+        result = original(self, batch)
+        if calls["n"] == 8:
+            signal.raise_signal(signal.SIGTERM)
+        return result
+
+    monkeypatch.setattr(TorchTwin, "step", step_then_sigterm)
+    code, stopped, _ = train(tmp_path, *RESUME, "--epochs", "2", "--checkpoint-every", every, experiment="e")
+    assert code == 143 and stopped.progress.epoch == 1 and pairs == [8]
+    monkeypatch.setattr(TorchTwin, "step", original)
+    code, resumed, out = train(tmp_path, *RESUME, "--epochs", "2", "--resume", experiment="e")
+    assert code == 0 and "resumed from epoch 1 (step 8" in out
+    _assert_identical(_final_state(straight), _final_state(resumed))
+    assert resumed.progress.history == straight.progress.history
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow itself, in the scratch twin's matmul
 def test_a_nan_loss_stops_the_run_naming_the_step_and_twin(tmp_path, capsys):
     status, run, _ = train(tmp_path, "--optimizer", "sgd", "--lr", "1e200")

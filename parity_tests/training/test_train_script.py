@@ -4,6 +4,7 @@ written; the job runs as ``python scripts/train.py``; MNIST offline says how to 
 from __future__ import annotations
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 import torch
 import torchvision
 
-from twin_nets.training import TrainConfig
+from twin_nets.training import TrainConfig, build_parser
 from twin_nets.training.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,3 +139,34 @@ def test_runs_as_a_script(tmp_path):
         [*command, "--lr", "0"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(("flags", "every"), [({"epochs": 2000}, 100), ({}, 2), ({"epochs": 5}, 1),
+                                              ({"epochs": 2000, "checkpoint_every": 3}, 3)])  # fmt: skip
+def test_the_default_checkpoint_cadence_is_twenty_pairs_a_run(flags, every):
+    """A pair holds the history so far, so at a fixed cadence checkpoints take a growing share of a long
+    run; by default a run makes 20 (and one at the end), ``--checkpoint-every N`` sets N."""
+    assert TrainConfig(**flags).checkpoint_interval == every
+
+
+def test_help_shows_every_flags_help_and_a_default_only_where_there_is_one():
+    text = build_parser().format_help()
+    for action in build_parser()._actions:
+        assert action.help, f"{action.option_strings} has no help"
+    assert "(default: None)" not in text and "(default: False)" not in text
+    for shown in ("--epochs EPOCHS       passes over the training set (default: 40)", "(default: digits)"):
+        assert shown in text
+
+
+def test_the_script_is_a_thin_driver_of_the_package():
+    """``scripts/train.py`` runs ``twin_nets.training.main.main``, as ``python -m twin_nets.training`` does"""
+    assert runpy.run_path(str(ROOT / "scripts" / "train.py"))["main"] is main
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "twin_nets.training", "--help"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and "--checkpoint-every N" in result.stdout and result.stderr == ""

@@ -43,6 +43,11 @@ MAX_NAME_LENGTH = 200  # a folder name, with room for ".replaced-<time>" within 
 MAX_SEED = 2**32 - 1
 MAX_EPOCHS = 1_000_000
 MAX_HIDDEN_LAYERS = 100
+# The default checkpoint cadence: a pair every epochs / 20 epochs (rounded up), so a run makes at most 20
+# pairs. A pair holds the history so far, so it grows with the run: at a fixed cadence, checkpoints would
+# take a growing share of a long run (a 2000-epoch XOR run at a pair per epoch spent ~90% of its time in
+# them), at this one a fixed, small share; a kill -9 loses at most a twentieth of the run.
+CHECKPOINTS_PER_RUN = 20
 
 
 def check_folder_name(flag: str, name: str) -> None:
@@ -104,7 +109,7 @@ class TrainConfig:
     logdir: str = "runs"
     experiment: str | None = None
     resume: bool = False
-    checkpoint_every: int = 10  # epochs between checkpoint pairs (and the end; see --help)
+    checkpoint_every: int | None = None  # epochs between checkpoint pairs; None: CHECKPOINTS_PER_RUN a run
     histogram_every: int | None = None  # epochs between histograms; None: at most 100 per run
     distributed: bool = False  # data-parallel over torchrun's or mpiexec's ranks (twin_nets.distributed)
     sync_bn: bool = False
@@ -150,7 +155,9 @@ class TrainConfig:
         require("batch_size", self.batch_size >= 1, "an integer >= 1")
         require("threads", self.threads >= 1, "an integer >= 1")
         every = self.checkpoint_every
-        require("checkpoint_every", 1 <= every <= MAX_EPOCHS, f"an integer in [1, {MAX_EPOCHS}]")
+        require(
+            "checkpoint_every", every is None or 1 <= every <= MAX_EPOCHS, f"an integer in [1, {MAX_EPOCHS}]"
+        )
         every = self.histogram_every
         require(
             "histogram_every", every is None or 0 <= every <= MAX_EPOCHS, f"an integer in [0, {MAX_EPOCHS}]"
@@ -195,6 +202,11 @@ class TrainConfig:
         if self.drop_last:
             parts.append(f"bs{self.batch_size}droplast")
         return "_".join([*parts, self.dtype, f"seed{self.seed}"])
+
+    @property
+    def checkpoint_interval(self) -> int:
+        """Epochs between checkpoint pairs: ``--checkpoint-every``, or ``CHECKPOINTS_PER_RUN`` a run."""
+        return self.checkpoint_every or max(1, math.ceil(self.epochs / CHECKPOINTS_PER_RUN))
 
     @property
     def impls(self) -> tuple[str, ...]:
@@ -279,9 +291,10 @@ _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("run", "--experiment", {"help": "run folder name; by default built from the flags"}),
     ("run", "--resume", {**_SWITCH, "help": "continue from the experiment's checkpoints"}),
     ("run", "--checkpoint-every", {"type": int, "metavar": "N", "help": (
-        "a checkpoint pair (and metrics.json) every N epochs and at the end; Ctrl-C, SIGTERM and a write "
-        "that fails keep the run resumable where it stopped, a kill -9 or a power cut loses up to N - 1 "
-        f"epochs and the one in progress; N in [1, {MAX_EPOCHS}]")}),
+        "a checkpoint pair (and metrics.json) every N epochs and at the end; by default "
+        f"{CHECKPOINTS_PER_RUN} a run (N = epochs / {CHECKPOINTS_PER_RUN}, rounded up). Ctrl-C and SIGTERM "
+        "save a pair where they stop; a kill -9 or a power cut loses up to N - 1 epochs and the one in "
+        f"progress; N in [1, {MAX_EPOCHS}]")}),
     ("run", "--histogram-every", {"type": int, "metavar": "N", "help": "weight and gradient histograms "
                                   "every N epochs (0: none); by default at most 100 per run"}),
     ("run", "--distributed", {**_SWITCH, "help": "data-parallel on the launcher's ranks"}),

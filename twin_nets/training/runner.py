@@ -367,7 +367,7 @@ class PairedRun:
             p.epoch_parity = {}
             bar.set_postfix_str(f"max|Δw| {diff:.1e}")
         p.step_in_epoch = 0
-        if p.epoch % self.config.checkpoint_every == 0 or p.epoch == self.config.epochs:
+        if p.epoch % self.config.checkpoint_interval == 0 or p.epoch == self.config.epochs:
             self.save_checkpoints()
             self._write_metrics()
         print(epoch_line(self), file=sys.stdout if self.out is None else self.out, flush=True)
