@@ -12,18 +12,24 @@ from twin_nets.figures import GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CODE = "\n".join(
-    re.findall(r"```(?:bash|text)?\n(.*?)```", README, re.S) + re.findall(r"`([^`\n]+)`", README)
-)
+DOCS = ("README.md", "README.ko.md", "docs/maintainers.md")
 
 
-def test_every_command_runs_the_projects_virtual_environment():
+def code_of(text: str) -> str:
+    """Every code block and inline code span of a Markdown text."""
+    return "\n".join(
+        re.findall(r"```(?:bash|text)?\n(.*?)```", text, re.S) + re.findall(r"`([^`\n]+)`", text)
+    )
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_command_runs_the_projects_virtual_environment(doc):
     """One convention: `.venv/bin/python`, `.venv/bin/pip`, `.venv/bin/tensorboard` (or, said once, the
     `PYTHONPATH=. python` of a machine without the venv); never a bare `python` or `tensorboard`."""
     bare = [
         line.strip()
-        for line in CODE.splitlines()
-        if re.search(r"(^|[\s(])(python|pip|tensorboard|pytest)\s", line)
+        for line in code_of((ROOT / doc).read_text(encoding="utf-8")).splitlines()
+        if re.search(r"(^|[\s(])(python|pip|tensorboard|pytest|jupyter)\s", line)
         and not re.search(r"(\.venv/bin/|PYTHONPATH=\. |python3 -m venv)", line)
     ]
     assert bare == []
@@ -55,3 +61,99 @@ def test_the_readme_says_what_a_learner_needs_once():
     assert "--index-url https://download.pytorch.org/whl/cpu" in README
     assert "skipped" in README and (ROOT / "LICENSE").is_file() and "MIT" in (ROOT / "LICENSE").read_text()
     assert "FIGURES_TIME" not in README, "the figures' wall time is still a placeholder"
+
+
+def _g(x: float) -> str:
+    """A number as the README writes it: ``1e-08`` as 1e-8, −7 with a minus sign."""
+    return f"{x:g}".replace("e-0", "e-").replace("-", "−") if x < 0 else f"{x:g}".replace("e-0", "e-")
+
+
+def _facts() -> dict[str, str]:
+    """Numbers the README states about the code, each rebuilt here from the code itself: a claim whose
+    number the code no longer has is not found in the README, and the test names it."""
+    import inspect
+
+    import numpy as np
+
+    from scratch.data.datasets import load_dataset
+    from scratch.models.mlp import MLPSpec
+    from scratch.nn.functional.activation import softmax
+    from twin_nets import contract
+    from twin_nets.experiments import deep_nets, paths
+    from twin_nets.experiments.batch_size import BatchSizeSetting
+    from twin_nets.experiments.gd_vs_sgd import GdVsSgdSetting
+    from twin_nets.experiments.regularization import BatchNormSetting, DropoutSetting
+    from twin_nets.figures.forward import CONFIDENT_WRONG
+    from twin_nets.training.config import TrainConfig
+
+    value64, trajectory = contract.tolerance(np.float64), contract.TOLERANCES["trajectory"]
+    paired = _g(contract.PAIRED_TRAINING_ATOL)
+    c = TrainConfig()
+    digits = load_dataset("digits", rng=np.random.default_rng(0))
+    n_in, n_out, n_train = digits.x_train.shape[1], int(digits.y_train.max()) + 1, len(digits.x_train)
+    gd = GdVsSgdSetting()
+    n_gd = len(load_dataset(gd.dataset, rng=np.random.default_rng(gd.seed)).x_train)
+    vanishing = inspect.signature(deep_nets.vanishing_gradient_norms).parameters
+    init = inspect.signature(deep_nets.build_deep_net).parameters
+    drop, bn, bs = DropoutSetting(), BatchNormSetting(), BatchSizeSetting()
+    drop_sizes = (2, *drop.hidden, 2)
+    saddle, bowl = paths.SADDLE, paths.BOWL
+    probabilities = np.round(softmax(np.array([3.2, 5.1, -1.7]), dim=0), 2)
+    names = {"relu": "ReLU", "he": "He", "adam": "Adam"}
+    return {
+        "contract, float64": f"`rtol={_g(value64['rtol'])}, atol={_g(value64['atol'])}`",
+        "contract, finite differences": f"relative error < {_g(contract.FINITE_DIFFERENCE_RTOL)}",
+        "contract, trajectories": f"| `rtol={_g(trajectory[np.float64]['rtol'])}` | "
+        f"`rtol={_g(trajectory[np.float32]['rtol'])}` |",
+        "contract, paired training": f"max weight difference after an epoch < {paired}",
+        "the default job": f"{n_in}-{'-'.join(map(str, c.hidden))}-{n_out} {names[c.activation]} MLP "
+        f"({names[c.init]} init, {names[c.optimizer]}, batch {c.batch_size}, {c.epochs} epochs, {c.dtype})",
+        "the default job's contract": f"below the float64 contract's {paired}",
+        "the parity charts": f"which stay far below the contract's {paired}",
+        "digits at batch size 4": f"the {n_train} training digits leave a last batch of {n_train % 4}",
+        "8 → 10 → 3": f"80 + 10 and 30 + 3 = {MLPSpec((8, 10, 3)).num_parameters()} parameters",
+        "softmax": "→ " + ", ".join(f"{p:.2f}" for p in probabilities),
+        "GD vs SGD": f"({-(-n_gd // gd.batch_size)} updates per epoch against 1",
+        "optimizer paths": f"x²/20 + y² from ({_g(bowl.start[0])}, {_g(bowl.start[1])})",
+        "saddle": f"x² − y² from ({_g(saddle.start[0])}, {_g(saddle.start[1])}), in {saddle.steps} steps, "
+        f"momentum and Adam leave the saddle (\\|y\\| > {_g(paths.LEAVE_RADIUS)}",
+        "vanishing": f"{vanishing['depth'].default} layers × {vanishing['width'].default} units",
+        "init histograms": f"{init['depth'].default} layers × {init['width'].default} units",
+        "dropout": f"{drop.n_train} noisy two-moons samples, MLP {' → '.join(map(str, drop_sizes))}",
+        "dropout p": f"over the last {drop.last} epochs); with p = {_g(drop.p)}",
+        "MSE vs cross-entropy": f"for a confidently wrong prediction (z = {_g(CONFIDENT_WRONG)})",
+        "batch norm's scales": f"without batch norm σ = {_g(min(bn.init_stds))} stalls at chance and "
+        f"σ = {_g(max(bn.init_stds))} blows up",
+        "batch norm": f"{bn.n_train} digits at batch {bn.batch_size} ({bn.n_train // bn.batch_size} "
+        "iterations per epoch)",
+        "batch size": f"batch sizes {', '.join(map(str, bs.batch_sizes[:-1]))} and {bs.batch_sizes[-1]}, "
+        f"every run the same number of updates, the band the range over {len(bs.seeds)} seeds",
+    }
+
+
+def _other_facts() -> dict[tuple[str, str], str]:
+    """The same for docs/maintainers.md and README.ko.md: (file, claim) -> the text rebuilt from the code."""
+    import numpy as np
+
+    from scratch.data.datasets import load_dataset
+    from twin_nets.measurements import SUITE_MARGIN
+
+    python = re.search(r'^requires-python = "(.+)"$', (ROOT / "pyproject.toml").read_text(), re.M)[1]
+    n_train = len(load_dataset("digits", rng=np.random.default_rng(0)).x_train)
+    leave_one = " or ".join(str(b) for b in (2, 3, 4) if n_train % b == 1)
+    return {
+        ("README.md", "Python"): f"Python {python.removeprefix('>=')}+",
+        ("README.ko.md", "Python"): f"파이썬 {python.removeprefix('>=')} 이상",
+        ("docs/maintainers.md", "BCELoss' clamp"): f"float32(1e-12) ≈ {float(np.float32(1e-12)):.8e}",
+        ("docs/maintainers.md", "the suite's margin"): f"by more than {SUITE_MARGIN:.0%} of it",
+        ("docs/maintainers.md", "batch of one"): f"(the {n_train} training digits at batch size {leave_one})",
+    }
+
+
+FACTS = {("README.md", claim): text for claim, text in _facts().items()} | _other_facts()
+
+
+@pytest.mark.parametrize(("file", "claim"), sorted(FACTS))
+def test_each_number_the_docs_state_about_the_code_is_the_codes(file, claim):
+    prose = " ".join((ROOT / file).read_text(encoding="utf-8").split())
+    assert FACTS[file, claim] in prose, f"{claim}: {file} should say {FACTS[file, claim]!r}"
