@@ -2,7 +2,8 @@
 
     python scripts/train.py                      # both twins on scikit-learn's digits, ~97% test accuracy
     python scripts/train.py --dataset moons --hidden 16 16 --optimizer sgd --lr 0.1 --momentum 0.9
-    python scripts/train.py --resume             # continue the same experiment from its checkpoints
+    python scripts/train.py --dataset xor --hidden 4 --lr 0.05 --epochs 2000   # XOR: tests on its 4 rows
+    python scripts/train.py --resume --epochs 60  # continue the same experiment from its checkpoints
     torchrun --nproc-per-node 2 scripts/train.py --impl torch --distributed   # data-parallel (DDP)
     mpiexec -n 2 python scripts/train.py --distributed     # both twins; the scratch one over MPI
     tensorboard --logdir runs                    # the two twins' curves, overlaid
@@ -12,7 +13,8 @@ every step the run logs the largest weight difference between them, and at the e
 table of both and the parity verdict. Flags: ``--help``; the machinery: ``twin_nets.training``.
 Exit status: 0 done; 1 a loss, weight or gradient became NaN/inf, float64 parity failed, or a write failed
 mid-run; 2 a bad flag, data file, checkpoint or output folder, or an experiment another run holds;
-130 Ctrl-C, 143 SIGTERM (both save a checkpoint first once training has started). Every error is one line.
+130 Ctrl-C, 143 SIGTERM (both save a checkpoint pair first once training has started; a kill -9 loses the
+epochs since the last pair: ``--checkpoint-every N``, by default 20 pairs a run). Every error is one line.
 A ``--resume`` of a run that has done every epoch says so, trains and writes nothing, reprints the run's
 table and exits as the run did (0, or 1 for a float64 parity FAIL). The command line itself is
 ``twin_nets.training.main`` (also ``python -m twin_nets.training``).

@@ -260,7 +260,10 @@ def as_flags(name: str, value: Any) -> str:
     return f"{flag} {value:g}" if isinstance(value, float) else f"{flag} {value}"
 
 
-RESUMABLE_FLAGS = ", ".join(_flag(name) for name in RESUMABLE_CHANGES if name not in ("resume", "logdir"))
+# what a resume of the same experiment may change, as the messages name it
+RESUMABLE_FLAGS = ", ".join(
+    _flag(name) for name in RESUMABLE_CHANGES if name not in ("resume", "logdir", "experiment")
+)
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
