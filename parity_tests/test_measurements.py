@@ -64,8 +64,8 @@ def todays_collection(request: pytest.FixtureRequest) -> dict[str, int]:
         config.args_source == pytest.Config.ArgsSource.TESTPATHS
         and not config.option.markexpr
         and not config.option.keyword
-        and not config.option.deselect
-        and not config.option.lf
+        and not config.getoption("deselect", None)
+        and not config.getoption("lf", False)  # the cache plugin's, absent under -p no:cacheprovider
     )
     return counts_of(request.session.items) if whole else targets.collect()
 

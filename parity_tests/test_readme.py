@@ -157,3 +157,28 @@ FACTS = {("README.md", claim): text for claim, text in _facts().items()} | _othe
 def test_each_number_the_docs_state_about_the_code_is_the_codes(file, claim):
     prose = " ".join((ROOT / file).read_text(encoding="utf-8").split())
     assert FACTS[file, claim] in prose, f"{claim}: {file} should say {FACTS[file, claim]!r}"
+
+
+def _train_commands() -> list[str]:
+    """The flags of every ``scripts/train.py`` command in the READMEs' code blocks, comments dropped."""
+    commands = []
+    for doc in DOCS[:2]:
+        for block in re.findall(r"```(?:bash)?\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"), re.S):
+            for line in block.splitlines():
+                if "scripts/train.py" in line:
+                    commands.append(line.split("scripts/train.py", 1)[1].split("#", 1)[0].strip())
+    return sorted(set(commands))
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [pytest.param(f, marks=pytest.mark.cuda) if "--device cuda" in f else f for f in _train_commands()],
+)
+def test_every_train_command_in_the_readmes_parses(flags):
+    """Each parses with the main job's own parser: a renamed or removed flag fails here, not in a learner's
+    shell (``--device cuda`` is a CUDA case: without CUDA it is refused in one line, as it should be)."""
+    import shlex
+
+    from twin_nets.training.config import parse_config
+
+    parse_config(shlex.split(flags))
