@@ -209,8 +209,26 @@ def legend_overlaps(fig) -> list[str]:
     return found
 
 
+def title_overlaps(fig) -> list[str]:
+    """Where the figure's title (``suptitle``) runs into a panel: its title or its frame."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    title = fig._suptitle
+    if title is None or not title.get_text():
+        return []
+    box = title.get_window_extent(renderer)
+    found = []
+    for ax in fig.axes:
+        if ax.title.get_text() and box.overlaps(ax.title.get_window_extent(renderer)):
+            found.append(f"the figure's title runs into the panel title {ax.title.get_text()!r}")
+        if ax.axison and box.overlaps(ax.get_window_extent(renderer)):
+            found.append(f"the figure's title runs into the panel {ax.get_title()!r}")
+    return found
+
+
 class LegendCheckingBoard(RecordingBoard):
-    """A recording board that, as each figure is saved, notes what its legends cover and keeps it."""
+    """A recording board that, as each figure is saved, notes what its legends cover and where its title
+    runs into a panel, and keeps it."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -219,7 +237,7 @@ class LegendCheckingBoard(RecordingBoard):
 
     def figure(self, tag, fig):
         super().figure(tag, fig)
-        self.overlaps[tag] = legend_overlaps(fig)
+        self.overlaps[tag] = legend_overlaps(fig) + title_overlaps(fig)
         self.figures[tag] = fig
 
 
@@ -253,6 +271,17 @@ def test_the_overlap_check_sees_a_legend_over_a_curve_and_not_one_beside_it():
     figures.plt.close(fig)
 
 
+def test_the_title_check_sees_a_figure_title_on_the_panels_and_not_one_above_them():
+    fig, axes = figures.plt.subplots(1, 2)
+    axes[0].set_title("a panel")
+    fig.suptitle("the figure's title", y=0.9)  # down among the panels
+    assert title_overlaps(fig) != []
+    fig.suptitle("the figure's title", y=1.02)  # as save_figure(title=...) puts it
+    fig.tight_layout()
+    assert title_overlaps(fig) == []
+    figures.plt.close(fig)
+
+
 FAST = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers", "surfaces",
         "vanishing", "initialization", "backprop")  # fmt: skip
 SMALL = {  # the groups that train for minutes, on the tests' small settings
@@ -277,7 +306,8 @@ def _builder(group):
 )
 def test_no_legend_covers_the_data(group, tmp_path):
     """Every figure of the group, both twins: no legend lies over a curve, a point, a bar, a band or a
-    text of its axes (backgrounds excepted, see ``_display_points``)."""
+    text of its axes (backgrounds excepted, see ``_display_points``), and the figure's title clears the
+    panels and their titles."""
     board = LegendCheckingBoard()
     paths = _builder(group)(tmp_path, board, ("scratch", "torch"))
     assert set(board.overlaps) == {p.stem for p in paths}
