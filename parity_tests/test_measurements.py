@@ -208,3 +208,26 @@ def test_bad_input_is_one_line_and_exit_2_before_anything_runs(
     assert message in err.err and err.out == "" and fake_target == []
     assert (tmp_path / "bare" / "README.md").read_text() == "no sections\n"
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_failed_command_is_one_line_and_status_1_and_keeps_the_runs_before(monkeypatch, tmp_path, capsys):
+    path, calls = tmp_path / "record.json", []
+
+    def run_once() -> dict:
+        calls.append(1)
+        if len(calls) == 2:
+            raise targets.MeasurementError("python fake exited with status 3: ...boom")
+        return {"seconds": 1.0}
+
+    monkeypatch.setitem(targets.TARGETS, "suite", (["python", "fake"], run_once))
+    assert main(["suite", "--runs", "3", "--record", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["python -m twin_nets.measurements: python fake exited with status 3: ...boom"]
+    assert len(record.read(path)["suite"]["runs"]) == 1 and len(calls) == 2
+
+
+def test_timed_gives_wall_and_cpu_seconds_and_refuses_a_failed_command():
+    times = targets.timed([sys.executable, "-c", "sum(range(10**6))"])
+    assert set(times) == {"seconds", "cpu_seconds"} and times["seconds"] >= 0 and times["cpu_seconds"] >= 0
+    with pytest.raises(targets.MeasurementError, match=r"exited with status 3: \.\.\.the end of its output"):
+        targets.timed([sys.executable, "-c", "import sys; print('the end of its output'); sys.exit(3)"])

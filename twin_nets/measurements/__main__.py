@@ -6,8 +6,8 @@
     python -m twin_nets.measurements                         # print every section
 
 A bad flag, an unreadable record, or a file to update without a measured section ends in one line with
-exit status 2 before anything runs; a measured command that fails, in one line with status 1, keeping
-the runs saved before it.
+exit status 2 before anything runs; a measured command that fails, in one line with status 1, and Ctrl-C,
+with status 130, both keeping the runs saved before.
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MeasurementError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; the runs that ended are saved in {args.record}", file=sys.stderr)
+        return 130
     rec = record.read(args.record)
     for path in args.update:
         update(path, rec)

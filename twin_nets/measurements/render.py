@@ -24,8 +24,8 @@ def _counts(entry: dict[str, Any], key: str) -> str:
 
 
 def _wrapped(render: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
-    """``render``'s paragraph wrapped at the README's 110 columns (a code span or a quoted reason is
-    never split, so the text reads the same)."""
+    """``render``'s paragraph wrapped at the README's 110 columns (Markdown joins the lines again, code
+    spans included: it renders as the one paragraph)."""
 
     def wrapped(record: dict[str, Any]) -> str:
         return textwrap.fill(render(record), 110, break_long_words=False, break_on_hyphens=False)
