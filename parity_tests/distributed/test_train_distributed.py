@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from parity_tests.distributed.launching import launch, mpi_launcher, torchrun_la
 from parity_tests.parity import PAIRED_TRAINING_ATOL
 from twin_nets.distributed import jobs
 from twin_nets.training import checkpoint, parse_config, prepare
+from twin_nets.training.main import main
 
 TRAIN = str(jobs.ROOT / "scripts" / "train.py")
 # 120 iris training samples at batch 8: 15 steps an epoch, every batch split evenly over 2 ranks
@@ -143,9 +143,8 @@ def test_a_launch_it_cannot_use_is_refused_in_one_line(tmp_path, monkeypatch, ca
     for name, value in TORCHRUN_RANK0_OF_2.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
-    train = runpy.run_path(TRAIN)  # the script's functions, without running it
     with pytest.raises(SystemExit) as stopped:
-        train["main"]([*flags, "--epochs", "1", "--distributed", "--logdir", str(tmp_path / "runs")])
+        main([*flags, "--epochs", "1", "--distributed", "--logdir", str(tmp_path / "runs")])
     assert stopped.value.code == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), lines
