@@ -282,8 +282,8 @@ def test_the_title_check_sees_a_figure_title_on_the_panels_and_not_one_above_the
     figures.plt.close(fig)
 
 
-FAST = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers", "surfaces",
-        "vanishing", "initialization", "backprop")  # fmt: skip
+OWN_SETTING = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers",
+               "surfaces", "vanishing", "initialization", "backprop")  # fmt: skip  # documented settings
 SMALL = {  # the groups that train for minutes, on the tests' small settings
     "dropout": lambda out, board, twins: overfitting.dropout_figures(out, board, twins, SMALL_DROPOUT),
     "batchnorm": lambda out, board, twins: normalizing.normalization_figures(
@@ -306,7 +306,8 @@ SLOW_GROUPS = {"supervised", "features", "perceptron", "xor", "activations", "op
 
 
 @pytest.mark.parametrize(
-    "group", [pytest.param(g, marks=pytest.mark.slow) if g in SLOW_GROUPS else g for g in (*FAST, *SMALL)]
+    "group",
+    [pytest.param(g, marks=pytest.mark.slow) if g in SLOW_GROUPS else g for g in (*OWN_SETTING, *SMALL)],
 )
 def test_no_legend_covers_the_data(group, tmp_path):
     """Every figure of the group, both twins: no legend lies over a curve, a point, a bar, a band or a
