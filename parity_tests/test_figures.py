@@ -15,6 +15,7 @@ from matplotlib.contour import ContourSet
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from twin_nets import figures
+from twin_nets.cli import TWINS
 from twin_nets.experiments import regularization
 from twin_nets.experiments.batch_size import BatchSizeSetting
 from twin_nets.experiments.paths import LEAVE_RADIUS, SADDLE, run_path, steps_to_leave
@@ -92,17 +93,24 @@ def test_a_builder_writes_its_figures_and_logs_each_twin_in_its_run(build, names
         assert scalar_runs == set(twins) and len({frozenset(t) for t in tags.values()}) == 1
 
 
+def logged_tags(logdir, build) -> dict[str, dict]:
+    """``build(board)`` through a real board on ``logdir``; each run's tags, read back with TensorBoard's
+    own reader (``EventAccumulator``)."""
+    board = FigureBoard(logdir)
+    build(board)
+    board.close()
+    tags = {}
+    for run in (*TWINS, FIGURES_RUN):
+        events = EventAccumulator(str(logdir / run))
+        events.Reload()
+        tags[run] = events.Tags()
+    return tags
+
+
 def test_the_figure_runs_in_tensorboard_are_one_per_twin(tmp_path):
     """C3.2.3-vanishing through a real board: ``scratch`` and ``torch`` hold the same scalar tags (no twin in
     a tag), ``figures`` holds the images; read back with TensorBoard's own reader."""
-    board = FigureBoard(tmp_path)
-    optimization.vanishing_figures(tmp_path / "png", board, ("scratch", "torch"))
-    board.close()
-    runs = {}
-    for run in ("scratch", "torch", FIGURES_RUN):
-        events = EventAccumulator(str(tmp_path / run))
-        events.Reload()
-        runs[run] = events.Tags()
+    runs = logged_tags(tmp_path, lambda board: optimization.vanishing_figures(tmp_path / "png", board, TWINS))
     tags = set(runs["scratch"]["scalars"])
     assert tags == {
         "C3.2.3-vanishing/sigmoid-xavier",
@@ -385,14 +393,7 @@ def test_a_text_about_one_twin_is_in_that_twins_run(tmp_path):
     in the figures run; read back with TensorBoard's own reader."""
     from twin_nets.figures import xor
 
-    board = FigureBoard(tmp_path)
-    xor._architecture_figure(tmp_path / "png", board, ("scratch", "torch"))
-    board.close()
-    tags = {}
-    for run in ("scratch", "torch", FIGURES_RUN):
-        events = EventAccumulator(str(tmp_path / run))
-        events.Reload()
-        tags[run] = events.Tags()
+    tags = logged_tags(tmp_path, lambda board: xor._architecture_figure(tmp_path / "png", board, TWINS))
     for twin in ("scratch", "torch"):
         assert set(tags[twin]["tensors"]) == {"C2.2-mlp/architecture/text_summary"}, tags[twin]
     assert set(tags[FIGURES_RUN]["images"]) == {"C2.2-mlp-8-10-3"} and tags[FIGURES_RUN]["tensors"] == []
