@@ -107,6 +107,8 @@ def test_a_spread_and_its_circumstances_in_words():
         "over 2 runs at load 1.2–2.0 on 2 CPUs, 2026-12-01 to 2026-12-02, commit `abc1234` with "
         "uncommitted changes"
     )
+    runs[1]["commit"] = "def5678"
+    assert "commits `abc1234`, `def5678` with" in record.circumstances({"runs": runs, "commit": "abc1234"})
 
 
 def test_the_plugin_counts_what_pytest_reports(tmp_path):

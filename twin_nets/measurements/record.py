@@ -72,10 +72,11 @@ def runs_kept(record: dict[str, Any], target: str, command: list[str], fresh: bo
 
 def add_run(path: Path, target: str, command: list[str], runs: list[dict], run: dict) -> list[dict]:
     """Save ``runs + [run]`` as the target's record in the file at ``path`` (re-read: another target may
-    have been written meanwhile), under the commit the run started from; return the runs now recorded."""
+    have been written meanwhile), under the commit its first run started from; return the runs now
+    recorded."""
     runs = [*runs, run]
     record = read(path)
-    record[target] = {"command": command, "commit": run["commit"], "runs": runs}
+    record[target] = {"command": command, "commit": runs[0]["commit"], "runs": runs}
     write(path, record)
     return runs
 
@@ -96,7 +97,9 @@ def circumstances(entry: dict[str, Any]) -> str:
     cpus = sorted({r["cpu_count"] for r in runs})
     count = "1 run" if len(runs) == 1 else f"{len(runs)} runs"
     dirty = " with uncommitted changes" if any(r["dirty"] for r in runs) else ""
+    commits = list(dict.fromkeys(r.get("commit", entry["commit"]) for r in runs))  # HEAD moved mid-way
+    named = ", ".join(f"`{c}`" for c in commits)
     return (
         f"over {count} at load {spread(loads, digits=1)} on {'/'.join(map(str, cpus))} CPUs, "
-        f"{' to '.join(dates)}, commit `{entry['commit']}`{dirty}"
+        f"{' to '.join(dates)}, commit{'s' if len(commits) > 1 else ''} {named}{dirty}"
     )
