@@ -13,8 +13,9 @@ every step the run logs the largest weight difference between them, and at the e
 table of both and the parity verdict. Flags: ``--help``; the machinery: ``twin_nets.training``.
 Exit status: 0 done; 1 a loss, weight or gradient became NaN/inf, float64 parity failed, or a write failed
 mid-run; 2 a bad flag, data file, checkpoint or output folder, or an experiment another run holds;
-130 Ctrl-C, 143 SIGTERM (both save a checkpoint pair first once training has started; a kill -9 loses the
-epochs since the last pair: ``--checkpoint-every N``, by default 20 pairs a run). Every error is one line.
+130 Ctrl-C, 143 SIGTERM, 141 stdout closed under the run (``train.py | head``); once training has started
+all three save a checkpoint pair first (a kill -9 loses the epochs since the last pair:
+``--checkpoint-every N``, by default 20 pairs a run). Every error is one line.
 A ``--resume`` of a run that has done every epoch says so, trains and writes nothing, reprints the run's
 table and exits as the run did (0, or 1 for a float64 parity FAIL). The command line itself is
 ``twin_nets.training.main`` (also ``python -m twin_nets.training``).

@@ -3,6 +3,7 @@ written; the job runs as ``python scripts/train.py``; MNIST offline says how to 
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import torch
 import torchvision
 
+from parity_tests.training.harness import assert_one_line, start_script
 from twin_nets.training import TrainConfig, build_parser
 from twin_nets.training.main import main
 
@@ -170,3 +172,27 @@ def test_the_script_is_a_thin_driver_of_the_package():
         text=True,
     )
     assert result.returncode == 0 and "--checkpoint-every N" in result.stdout and result.stderr == ""
+
+
+def test_a_closed_stdout_stops_the_run_as_sigpipe_would_keeping_a_pair_to_resume(tmp_path):
+    """``train.py | head -1``: once the reader of stdout is gone, the run stops at the next line it prints
+    (an epoch's end), saves its pair, says so in one line on stderr and exits 141 (128 + SIGPIPE), not
+    "error: Broken pipe" with status 2; ``--resume`` continues from that pair."""
+    argv = [*IRIS[:-2], "--epochs", "2000", "--checkpoint-every", "1000", "--device", "cpu"]
+    argv += ["--logdir", str(tmp_path)]
+    process = start_script(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in process.stdout:  # 2000 epoch lines overfill the pipe: the run cannot finish unread
+        if line.startswith("epoch 1/"):
+            break
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 128 + 13, err
+    assert_one_line(err, "stdout was closed (broken pipe) after step", "checkpoint pair (epoch")
+    (root,) = tmp_path.iterdir()
+    step = json.loads((root / "checkpoint.json").read_text())["global_step"]
+    assert step > 0 and step % 8 == 0  # iris: 120 samples at 16 a batch, 8 steps an epoch
+    resumed = start_script(
+        [*argv, "--resume", "--epochs", str(step // 8 + 1)], stdout=subprocess.PIPE, text=True
+    )
+    out, _ = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0 and f"resumed from epoch {step // 8}" in out and "parity: PASS" in out

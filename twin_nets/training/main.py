@@ -44,6 +44,14 @@ def main(argv: list[str] | None = None) -> int:
             return run.run()  # takes the experiment's lock and checks its folders before training
         except (ConfigError, DataError) as error:
             parser.error(str(error))
+        except BrokenPipeError:  # stdout closed (`| head`) before or after the loop, which handles its own
+            from twin_nets.training.progress import say, stdout_gone
+            from twin_nets.training.report import EXIT_BROKEN_PIPE
+
+            stdout_gone()
+            when = "" if started else " during start-up; nothing was written"
+            say(f"{PROG}: stdout was closed (broken pipe){when}")
+            return EXIT_BROKEN_PIPE
         except OSError as error:  # e.g. a --data-dir that cannot be listed
             parser.error(f"{error.filename or ''} {error.strerror or error}".strip())
     except (KeyboardInterrupt, Terminated) as stop:

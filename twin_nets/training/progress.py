@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,6 +46,21 @@ class Progress:
             "impl": impl,
             "config": config.to_dict(),
         }
+
+
+def stdout_gone() -> None:
+    """After a ``BrokenPipeError`` on stdout (its reader went away: ``train.py | head``), point stdout at
+    the null device so the rest of the run's prints, and Python's flush at exit, do not raise again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def say(line: str) -> None:
+    """``line`` on stderr, unless stderr is gone too (``2>&1 | head``)."""
+    with contextlib.suppress(OSError):
+        print(line, file=sys.stderr, flush=True)
 
 
 class StopRequest:

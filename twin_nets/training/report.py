@@ -17,6 +17,7 @@ from twin_nets.training import parity
 
 STATUSES = ("running", "done", "diverged", "interrupted", "failed")
 EXIT_OK, EXIT_FAILED = 0, 1  # an interrupted run exits 128 + the signal: 130 for Ctrl-C, 143 for SIGTERM
+EXIT_BROKEN_PIPE = 128 + 13  # stdout closed under the run (`| head`): the status SIGPIPE would give
 
 # (history key, column title, format)
 _COLUMNS = (

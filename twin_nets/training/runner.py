@@ -35,8 +35,9 @@ from twin_nets.threads import limit_threads
 from twin_nets.training import checkpoint, outputs, parity, preflight, resume
 from twin_nets.training.board import TwinBoard, histogram_every, layer_names
 from twin_nets.training.config import ConfigError, TrainConfig
-from twin_nets.training.progress import Progress, StopRequest, stop_on_signals
+from twin_nets.training.progress import Progress, StopRequest, say, stdout_gone, stop_on_signals
 from twin_nets.training.report import (
+    EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_OK,
     epoch_line,
@@ -51,10 +52,6 @@ from twin_nets.training.twins import Twin, build_twins, generator
 
 class DivergedError(Exception):
     """A twin's loss, weights or gradients became NaN or infinite."""
-
-
-def _write_checkpoint(twin: Twin, meta: dict[str, Any], path: Path) -> None:
-    twin.write_checkpoint(path, meta)
 
 
 def _empty_sums() -> dict[str, float]:
@@ -135,18 +132,15 @@ class PairedRun:
         p.parity, p.epoch_parity = first["parity"], first["epoch_parity"]
         p.divergence = first.get("divergence", {})
         for impl, meta in metas.items():
-            p.sums[impl], p.history[impl], p.wall_time_s[impl] = (
-                meta["sums"],
-                meta["history"],
-                meta["wall_time_s"],
-            )
+            p.sums[impl], p.history[impl] = meta["sums"], meta["history"]
+            p.wall_time_s[impl] = meta["wall_time_s"]
         self.committed = (p.epoch, p.global_step)
 
     def save_checkpoints(self) -> None:
         """Commit both twins' checkpoints as one pair (``checkpoint.commit_pair``)."""
         p = self.progress
         writers = {
-            impl: functools.partial(_write_checkpoint, twin, p.meta(impl, self.config))
+            impl: functools.partial(twin.write_checkpoint, meta=p.meta(impl, self.config))
             for impl, twin in self.twins.items()
         }
         checkpoint.commit_pair(self.root, writers, p.global_step)
@@ -256,6 +250,13 @@ class PairedRun:
             print(f"train.py: stopped at once by a second signal after step {p.global_step}; {self._kept()}",
                   file=sys.stderr)  # fmt: skip
             return 128 + signal.SIGINT
+        except BrokenPipeError:  # stdout's reader went away (`train.py | head`): a stop, as SIGPIPE is
+            stdout_gone()
+            if p.global_step and self.committed != (p.epoch, p.global_step):
+                self.save_checkpoints()
+            self.status = "interrupted"
+            say(f"train.py: stdout was closed (broken pipe) after step {p.global_step}; {self._kept()}")
+            return EXIT_BROKEN_PIPE
         except OSError as error:  # a disk that fills, a folder removed under the run
             self.status = "failed"
             where = f": {error.filename}" if error.filename else ""
