@@ -20,12 +20,6 @@ from twin_nets.kit import Kit, kit
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKED = ("twin_nets/experiments", "twin_nets/figures")
-# Style choices (a line style, a marker) picked by comparing with a twin's name in files this test's
-# author does not own; they belong in ``twin_nets.figures.drawing``'s style tables. Nothing else may.
-STYLE_ONLY = {
-    ("twin_nets/figures/drawing.py", 'twin == "torch"'): 1,
-    ("twin_nets/figures/gates.py", 'twin == "scratch"'): 2,
-}
 
 
 def _small_module(k: Kit, start: dict[str, np.ndarray]):
@@ -141,9 +135,6 @@ def test_no_experiment_or_figure_builder_compares_with_a_twin_name():
         relative = path.relative_to(ROOT).as_posix()
         for segment in _twin_name_comparisons(path):
             offenders.append((relative, segment))
-    for key, count in STYLE_ONLY.items():
-        for _ in range(min(count, offenders.count(key))):
-            offenders.remove(key)
     assert not offenders, "compares with a twin's name (use twin_nets.kit):\n" + "\n".join(
         f"  {path}: {segment}" for path, segment in offenders
     )

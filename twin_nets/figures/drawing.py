@@ -39,7 +39,7 @@ def plot_twins(
     label (a number measured in that twin) as ``{twin: label}``."""
     for twin, y in ys.items():
         style = dict(TWIN_STYLE[twin])
-        if twin == "torch":
+        if style.get("marker"):  # the markers' twin (torch): a marker every ``every``-th point
             style["markevery"] = every
             style["markeredgecolor"] = color
         suffix = f" ({twin})" if len(ys) > 1 else ""

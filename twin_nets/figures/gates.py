@@ -29,6 +29,10 @@ from twin_nets.figures.drawing import (
 CONCEPT = "C2.1-perceptron"
 XLIM = (-0.35, 1.35)
 GATE_TITLES = {"and": "AND", "or": "OR", "nand": "NAND", "xor": "XOR"}
+MISTAKES_STYLE = {  # scratch a line, torch hollow markers on it
+    "scratch": {"linestyle": "-", "marker": None},
+    "torch": {"linestyle": "none", "marker": "o"},
+}
 
 
 def perceptron_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
@@ -172,8 +176,7 @@ def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
                     np.arange(1, fit.epochs + 1),
                     fit.mistakes,
                     color=color,
-                    linestyle="-" if twin == "scratch" else "none",
-                    marker=None if twin == "scratch" else "o",
+                    **MISTAKES_STYLE[twin],
                     markersize=3,
                     markerfacecolor="none",
                     alpha=0.5,
