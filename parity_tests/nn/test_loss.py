@@ -792,6 +792,37 @@ def test_bad_input_fails_at_the_boundary(loss, x, target, error, match):
 
 
 @pytest.mark.parametrize(
+    ("name", "torch_gives"),
+    [
+        ("MSELoss", torch.float64),
+        ("CrossEntropyLoss", torch.float64),
+        ("BCEWithLogitsLoss", torch.float32),
+        ("BCELoss", RuntimeError),
+    ],
+)
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_a_float32_target_to_a_float64_input_torch_promotes_or_not_scratch_refuses(
+    name, torch_gives, reduction
+):
+    """docs/differences-from-torch.md's row, as torch 2.14.1 behaves: MSE and cross-entropy with probability
+    targets give a float64 loss, BCE-with-logits a float32 one (its ∂E/∂input stays float64), BCE raises;
+    scratch raises ``TypeError`` naming both dtypes for every one of them."""
+    x, target = np.full((4, 3), 0.25), np.full((4, 3), 0.5, dtype=np.float32)
+    torch_loss = getattr(torch.nn, name)(reduction=reduction)
+    x_t = torch.from_numpy(x).requires_grad_()
+    if torch_gives is RuntimeError:
+        with pytest.raises(RuntimeError, match="Found dtype Float but expected Double"):
+            torch_loss(x_t, torch.from_numpy(target))
+    else:
+        e = torch_loss(x_t, torch.from_numpy(target))
+        assert e.dtype == torch_gives
+        e.sum().backward()
+        assert x_t.grad.dtype == torch.float64
+    with pytest.raises(TypeError, match=r"target of dtype float64 \(the input's dtype\), got dtype=float32"):
+        getattr(snn, name)(reduction=reduction)(x, target)
+
+
+@pytest.mark.parametrize(
     ("make", "match"),
     [
         pytest.param(lambda: snn.MSELoss("avg"), "reduction to be one of", id="C3.1.2-mse-reduction"),
