@@ -84,7 +84,8 @@ def _facts() -> dict[str, str]:
     from twin_nets.experiments.gd_vs_sgd import GdVsSgdSetting
     from twin_nets.experiments.regularization import BatchNormSetting, DropoutSetting
     from twin_nets.figures.forward import CONFIDENT_WRONG
-    from twin_nets.training.config import TrainConfig
+    from twin_nets.training.config import CHECKPOINTS_PER_RUN, TrainConfig
+    from twin_nets.training.report import EXIT_BROKEN_PIPE
 
     value64, trajectory = contract.tolerance(np.float64), contract.TOLERANCES["trajectory"]
     paired = _g(contract.PAIRED_TRAINING_ATOL)
@@ -100,6 +101,7 @@ def _facts() -> dict[str, str]:
     saddle, bowl = paths.SADDLE, paths.BOWL
     probabilities = np.round(softmax(np.array([3.2, 5.1, -1.7]), dim=0), 2)
     names = {"relu": "ReLU", "he": "He", "adam": "Adam"}
+    per_run, n_xor = CHECKPOINTS_PER_RUN, len(load_dataset("xor", rng=np.random.default_rng(0)).x_train)
     return {
         "contract, float64": f"`rtol={_g(value64['rtol'])}, atol={_g(value64['atol'])}`",
         "contract, finite differences": f"relative error < {_g(contract.FINITE_DIFFERENCE_RTOL)}",
@@ -128,6 +130,10 @@ def _facts() -> dict[str, str]:
         "iterations per epoch)",
         "batch size": f"batch sizes {', '.join(map(str, bs.batch_sizes[:-1]))} and {bs.batch_sizes[-1]}, "
         f"every run the same number of updates, the band the range over {len(bs.seeds)} seeds",
+        "checkpoint cadence": f"(by default {per_run} pairs a run: N = epochs / {per_run},",
+        "nothing to train": f"already trained {c.epochs} of {c.epochs} epochs",
+        "exit statuses": f"130 Ctrl-C, 143 SIGTERM (also during start-up); {EXIT_BROKEN_PIPE} stdout closed",
+        "XOR's rows": f"XOR has only its {n_xor} rows",
     }
 
 
