@@ -151,3 +151,16 @@ def test_valid_files_train_both_twins_from_the_same_reader(tmp_path, rng, capsys
     assert code == 0, err
     assert "parity: PASS" in out
     assert snapshot(tmp_path / "data") == before, "reading creates nothing in the data folder"
+
+
+def test_a_file_as_data_dir_is_named_as_a_file_not_as_a_folder_without_the_files(tmp_path, capsys):
+    (tmp_path / "data").write_text("not a folder")
+    before = snapshot(tmp_path)
+    code, _, err = run_main(
+        [*MNIST, "--data-dir", str(tmp_path / "data"), "--logdir", str(tmp_path / "r")], capsys
+    )
+    assert code == 2
+    assert_one_line(
+        err, "--data-dir: expected a folder that has MNIST/raw/, got the file", str(tmp_path / "data")
+    )
+    assert snapshot(tmp_path) == before

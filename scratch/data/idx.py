@@ -91,8 +91,12 @@ def missing_idx_files(name: str, data_dir: str | os.PathLike[str]) -> list[str]:
 
 
 def missing_idx_message(name: str, data_dir: str | os.PathLike[str]) -> str:
-    """How to get the files: a one-paragraph message for a user who is offline."""
+    """How to get the files: a one-paragraph message for a user who is offline (or, when ``data_dir``
+    is a file, that it should be a folder)."""
     folder = idx_raw_folder(name, data_dir)
+    if Path(data_dir).exists() and not Path(data_dir).is_dir():
+        wanted = f"a folder that has {IDX_FOLDERS[name]}/raw/"
+        return f"{name}: --data-dir: expected {wanted}, got the file {data_dir}"
     missing = missing_idx_files(name, data_dir) or [s for pair in IDX_FILES.values() for s in pair]
     torchvision_class = IDX_FOLDERS[name]
     return (
