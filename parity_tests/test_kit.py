@@ -79,9 +79,58 @@ def test_arrays_cross_the_border_as_copies_with_the_asked_dtype(device):
         back = k.numpy(k.array(a))
         back[0, 0] = 99.0
         assert a[0, 0] == 0.0, f"{impl}: array/numpy must copy"
+        source = a.copy()
+        crossed = k.array(source)
+        source[0, 0] = 99.0  # each side of the border on its own: array's copy, then numpy's
+        assert k.numpy(crossed)[0, 0] == 0.0, f"{impl}: array must copy"
+        out = k.numpy(crossed)
+        out[0, 1] = 99.0
+        assert k.numpy(crossed)[0, 1] == 1.0, f"{impl}: numpy must copy"
     assert kit("torch", device).array(a).device.type == torch.device(device).type
     assert [kit(impl).name for impl in TWINS] == list(TWINS)
     assert kit("torch").dtype(np.float32) is torch.float32 and kit("scratch").dtype("float32") == np.float32
+
+
+def _backward_under(impl: str, upstream: np.ndarray, device: str = "cpu") -> dict[str, np.ndarray]:
+    """∂E/∂x and ∂E/∂(weight, bias) of E = Σ upstream ⊙ tanh(Linear(x)), by ``backward`` with ``upstream``
+    as ∂E/∂output (no loss module), from twin ``impl``; the start is drawn once by scratch."""
+    rng, scratch = np.random.default_rng(2), kit("scratch")
+    start = scratch.nn.Sequential(scratch.nn.Linear(3, 2, rng=rng), scratch.nn.Tanh())
+    x = rng.standard_normal((5, 3))
+    k = kit(impl, device)
+    model = _small_module(k, start.state_dict())
+    x_k = k.array(x, requires_grad=True)
+    grad_x = k.backward([model], x_k, model(x_k), upstream=k.array(upstream))
+    out = {"dE/dx": k.numpy(grad_x)}
+    out.update({f"dE/d{name}": k.numpy(p.grad) for name, p in model.named_parameters()})
+    return out
+
+
+def test_backward_takes_the_upstream_gradient_it_is_given(device):
+    """A random ∂E/∂output, not a loss's implicit 1: both kits give the same ∂E/∂x and parameter
+    gradients, and they are not those of another upstream gradient (a kit that dropped it would pass)."""
+    rng = np.random.default_rng(3)
+    upstream, other = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    scratch, torch_ = _backward_under("scratch", upstream), _backward_under("torch", upstream, device)
+    assert scratch.keys() == torch_.keys() and len(scratch) == 3
+    for name, value in scratch.items():
+        assert_twin_close(value, torch.from_numpy(torch_[name]), f"kit, random upstream: {name}")
+    for impl in TWINS:
+        moved = _backward_under(impl, other, device)
+        assert not np.allclose(moved["dE/dx"], scratch["dE/dx"]), f"{impl}: backward ignored upstream"
+
+
+def test_torch_records_no_graph_under_inference(device):
+    """Inside ``inference`` a torch forward through parameters that require gradients gives an output
+    that does not; outside it does (so the check can fail)."""
+    k = kit("torch", device)
+    model = _small_module(k, {"0.weight": np.ones((2, 3)), "0.bias": np.zeros(2)})
+    x = k.array(np.ones((4, 3)))
+    assert model(x).requires_grad is True
+    with k.inference():
+        y = model(x)
+    assert y.requires_grad is False and y.grad_fn is None
+    assert torch.is_grad_enabled(), "inference must restore the grad mode"
 
 
 @pytest.mark.parametrize("bad", ["both", "numpy", "", None])
