@@ -81,7 +81,8 @@ def test_one_events_file_per_twin(boards):
 @pytest.mark.slow
 def test_a_2000_epoch_xor_run_logs_under_20_mb(tmp_path, monkeypatch):
     """Issue 13 measured 260 MB with a histogram every epoch. The run's events are what is bounded; the
-    per-epoch checkpoints and metrics (not logs) are skipped here to keep the test short."""
+    checkpoint pairs (every ``--checkpoint-every`` epochs, by default ``CHECKPOINTS_PER_RUN`` a run) and the
+    metrics (not logs) are skipped here to keep the test short."""
     monkeypatch.setattr(PairedRun, "save_checkpoints", lambda self: None)
     monkeypatch.setattr(PairedRun, "_write_metrics", lambda self, **extra: None)
     config = parse_config(
