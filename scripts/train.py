@@ -1,12 +1,12 @@
 """C3.2.1: the main job: train the NumPy twin and the torch twin side by side and show they agree.
 
-    python scripts/train.py                      # both twins on scikit-learn's digits, ~97% test accuracy
-    python scripts/train.py --dataset moons --hidden 16 16 --optimizer sgd --lr 0.1 --momentum 0.9
-    python scripts/train.py --dataset xor --hidden 4 --lr 0.05 --epochs 2000   # XOR: tests on its 4 rows
-    python scripts/train.py --resume --epochs 60  # continue the same experiment from its checkpoints
-    torchrun --nproc-per-node 2 scripts/train.py --impl torch --distributed   # data-parallel (DDP)
-    mpiexec -n 2 python scripts/train.py --distributed     # both twins; the scratch one over MPI
-    tensorboard --logdir runs                    # the two twins' curves, overlaid
+    .venv/bin/python scripts/train.py            # both twins on scikit-learn's digits (the suite: ≥ 97%)
+    .venv/bin/python scripts/train.py --dataset moons --hidden 16 16 --optimizer sgd --lr 0.1 --momentum 0.9
+    .venv/bin/python scripts/train.py --dataset xor --hidden 4 --lr 0.05 --epochs 2000  # tests on its 4 rows
+    .venv/bin/python scripts/train.py --resume --epochs 60   # continue the same experiment
+    .venv/bin/torchrun --nproc-per-node 2 scripts/train.py --impl torch --distributed  # data-parallel (DDP)
+    .venv/bin/mpiexec -n 2 .venv/bin/python scripts/train.py --distributed  # both twins; scratch over MPI
+    .venv/bin/tensorboard --logdir runs          # the two twins' curves, overlaid
 
 Both twins start from the same weights (drawn once, by the scratch init) and see the same batches; after
 every step the run logs the largest weight difference between them, and at the end prints a per-epoch
