@@ -80,6 +80,22 @@ def test_the_suite_record_counts_todays_tests_within_its_margin(request):
     assert recorded["skipped"] >= recorded["cuda"], "a CPU-only run skips every CUDA case"
 
 
+def check_green(run: dict) -> None:
+    """The suite run the README quotes ended with no failed test and no error."""
+    assert run["failed"] == 0 and run["error"] == 0, (
+        f"the suite record's last run has {run['failed']} failed and {run['error']} errors: re-measure on "
+        "a green tree (python -m pytest passes, then python -m twin_nets.measurements suite --fresh "
+        "--update README.md --update README.ko.md)"
+    )
+
+
+def test_the_suite_record_quotes_a_green_run():
+    check_green(last_run("suite"))
+    for bad in ({"failed": 1}, {"error": 2}):  # the check itself: a red run is refused
+        with pytest.raises(AssertionError, match="re-measure on a green tree"):
+            check_green({**last_run("suite"), **bad})
+
+
 def test_the_figure_record_regenerated_exactly_the_committed_figures():
     """Today's figures are the committed ones (``test_readme`` links each row to one); a figure added,
     renamed or dropped since the measurement makes the record's time a time of something else."""
@@ -170,14 +186,16 @@ def test_runs_resume_on_the_same_commit_and_fresh_starts_again(fake_target, tmp_
     assert record.read(path)["suite"]["commit"] == "0000000" and len(record.read(path)["suite"]["runs"]) == 1
 
 
+README_SECTIONS = (
+    "intro\n<!-- measured-suite:begin -->\nSTALE TEXT\n<!-- measured-suite:end -->\n"
+    "<!-- measured-figures:begin -->\n<!-- measured-figures:end -->\n"
+    "<!-- measured-dp-bench:begin -->\n<!-- measured-dp-bench:end -->\nend\n"
+)
+
+
 def test_update_rewrites_only_the_sections_and_render_only_never_measures(fake_target, tmp_path, capsys):
     readme = tmp_path / "README.md"
-    readme.write_text(
-        "intro\n<!-- measured-suite:begin -->\nSTALE TEXT\n<!-- measured-suite:end -->\n"
-        "<!-- measured-figures:begin -->\n<!-- measured-figures:end -->\n"
-        "<!-- measured-dp-bench:begin -->\n<!-- measured-dp-bench:end -->\nend\n",
-        encoding="utf-8",
-    )
+    readme.write_text(README_SECTIONS, encoding="utf-8")
     assert main(["--record", str(RECORD), "--update", str(readme)]) == 0 and fake_target == []
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("intro\n") and text.endswith("end\n") and "STALE TEXT" not in text
@@ -210,6 +228,35 @@ def test_bad_input_is_one_line_and_exit_2_before_anything_runs(
     assert message in err.err and err.out == "" and fake_target == []
     assert (tmp_path / "bare" / "README.md").read_text() == "no sections\n"
     assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--record", "afolder"], "--record: afolder: expected a readable file, got Is a directory"),
+        (["--record", "afolder", "--update", "README.md"], "--record: afolder: expected a readable file"),
+        (["suite", "--record", "nofolder/r.json"], "--record: nofolder/r.json: cannot write in"),
+        (["suite", "--record", "afile/r.json"], "--record: afile/r.json: cannot write in"),
+        (["suite", "--record", ""], "--record: expected a file, got ''"),
+        (["suite", "--record", " "], "--record: expected a file, got ' '"),
+        (["--update", ""], "--update: expected a file, got ''"),
+    ],
+)
+def test_a_record_that_cannot_be_read_or_written_is_one_line_and_exit_2_before_measuring(
+    argv, message, fake_target, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afolder").mkdir()
+    (tmp_path / "afile").write_text("a file, not a folder\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text(README_SECTIONS, encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr()
+    assert stopped.value.code == 2 and len(err.err.splitlines()) == 1, err.err
+    assert message in err.err and "Traceback" not in err.err and err.out == "" and fake_target == []
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == README_SECTIONS
 
 
 def test_a_failed_command_is_one_line_and_status_1_and_keeps_the_runs_before(monkeypatch, tmp_path, capsys):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scratch.autograd.chain_rule import format_table
-from twin_nets.cli import IMPLS, OneLineParser, twins_of
+from twin_nets.cli import FOLDER, IMPLS, OneLineParser, twins_of
 from twin_nets.figures.backprop import backprop_figures, largest_difference, worked_examples
 from twin_nets.figures.command import check_folder
 
@@ -34,7 +34,7 @@ class Args:
 
 def parse_args(argv: list[str] | None = None) -> Args:
     parser = OneLineParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--outdir", type=Path, default=Path("figures"), help="folder of the PNG files")
+    parser.add_argument("--outdir", type=FOLDER, default=Path("figures"), help="folder of the PNG files")
     parser.add_argument("--impl", choices=IMPLS, default="both", help="which twin's graph to read")
     parser.add_argument("--x1", type=float, default=1.0, help="the sample's first input")
     parser.add_argument("--x2", type=float, default=1.0, help="the sample's second input")

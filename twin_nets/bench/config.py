@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import math
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from twin_nets.cli import OneLineParser
+from twin_nets.cli import OneLineParser, PathFlag
 
 
 @dataclass(frozen=True)
@@ -83,20 +82,23 @@ def build_parser(prog: str = "bench.py") -> OneLineParser:
     parser = OneLineParser(
         prog=prog,
         description="Time a training step of the scratch and the torch twin, interleaved (C3.2.1).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--out", default="bench.json", help="the JSON file written")
+    parser.add_argument(
+        "--out", type=PathFlag("a file", str), default="bench.json", help="the JSON file written"
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run: few steps, numbers not meaningful")
     parser.add_argument("--threads", type=int, default=1, help="for torch and NumPy's BLAS alike")
-    parser.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default="sgd")
-    parser.add_argument("--models", nargs="+", choices=tuple(MODELS), default=list(MODELS))
-    parser.add_argument("--dtypes", nargs="+", choices=DTYPES, default=list(DTYPES))
+    parser.add_argument("--optimizer", choices=tuple(OPTIMIZERS), default="sgd", help="the step timed")
+    parser.add_argument(
+        "--models", nargs="+", choices=tuple(MODELS), default=list(MODELS), help="the MLPs timed"
+    )
+    parser.add_argument("--dtypes", nargs="+", choices=DTYPES, default=list(DTYPES), help="the dtypes timed")
     parser.add_argument(
         "--seconds", type=float, default=None, help="timing per twin and row [2.5; quick 0.05]"
     )
     parser.add_argument("--no-train-runs", action="store_true", help="skip timing scripts/train.py")
     parser.add_argument("--no-cuda", action="store_true", help="do not time the torch twin on CUDA")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="initial weights and batches")
     return parser
 
 

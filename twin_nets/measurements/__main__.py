@@ -5,9 +5,10 @@
     python -m twin_nets.measurements --update README.md      # re-render from the record, no measuring
     python -m twin_nets.measurements                         # print every section
 
-A bad flag, an unreadable record, or a file to update without a measured section ends in one line with
-exit status 2 before anything runs; a measured command that fails, in one line with status 1, and Ctrl-C,
-with status 130, both keeping the runs saved before.
+A bad flag, an unreadable record (with a TARGET: a record whose folder takes no file), or a file to
+update without a measured section ends in one line with exit status 2 before anything runs; a measured
+command that fails, in one line with status 1, and Ctrl-C, with status 130, both keeping the runs saved
+before.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from twin_nets.atomic import atomic_write
-from twin_nets.cli import OneLineParser
+from twin_nets.cli import FILE, OneLineParser
 from twin_nets.generated import replace_section
 from twin_nets.measurements import RECORD, record
 from twin_nets.measurements.render import SECTIONS
@@ -31,8 +32,8 @@ def parse(argv: Sequence[str] | None):
     parser.add_argument("targets", nargs="*", metavar="TARGET", help=f"any of {', '.join(TARGETS)}")
     parser.add_argument("--runs", type=int, default=1, help="runs this commit's record should hold")
     parser.add_argument("--fresh", action="store_true", help="drop the targets' earlier runs first")
-    parser.add_argument("--record", type=Path, default=RECORD, help="the record (default: %(default)s)")
-    parser.add_argument("--update", type=Path, action="append", default=[], metavar="FILE",
+    parser.add_argument("--record", type=FILE, default=RECORD, help="the record (default: %(default)s)")
+    parser.add_argument("--update", type=FILE, action="append", default=[], metavar="FILE",
                         help="rewrite FILE's measured sections (README.md, README.ko.md)")  # fmt: skip
     args = parser.parse_args(argv)
     unknown = [t for t in args.targets if t not in TARGETS]
@@ -42,6 +43,8 @@ def parse(argv: Sequence[str] | None):
         parser.error(f"--runs: expected a number of runs >= 1, got {args.runs}")
     try:
         record.read(args.record)
+        if args.targets:
+            record.check_writable(args.record)
     except ValueError as error:
         parser.error(f"--record: {error}")
     for path in args.update:

@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -45,16 +46,32 @@ def machine() -> dict[str, Any]:
 
 
 def read(path: Path) -> dict[str, Any]:
-    """The record at ``path`` ({} when there is none); a ``ValueError`` naming it when it is not JSON."""
+    """The record at ``path`` ({} when there is none); a ``ValueError`` naming it when it is not JSON or
+    cannot be read (a folder, no permission)."""
     if not path.exists():
         return {}
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{path}: expected a readable file, got {error.strerror or error}") from None
+    try:
+        record = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: expected the JSON record of measurements, got {error}") from None
     if not isinstance(record, dict):
         raise ValueError(f"{path}: expected a JSON object, got {type(record).__name__}")
     return record
+
+
+def check_writable(path: Path) -> None:
+    """A ``ValueError`` naming ``path`` when the record could not be written there: its folder is missing
+    or takes no files. Checked before measuring, so that a long run is not lost at its end."""
+    folder = path.absolute().parent
+    try:  # an unnamed file that vanishes on close: what os.access misses (root, read-only mounts)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise ValueError(f"{path}: cannot write in {folder} ({error.strerror or error})") from None
 
 
 def write(path: Path, record: dict[str, Any]) -> None:

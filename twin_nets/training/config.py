@@ -17,7 +17,7 @@ from typing import Any
 
 from scratch.data.datasets import DATASETS
 from scratch.models.mlp import ACTIVATIONS, INIT_SCHEMES, NORMS
-from twin_nets.cli import IMPLS, OneLineParser, twins_of
+from twin_nets.cli import IMPLS, OneLineParser, PathFlag, twins_of
 
 # --optimizer -> (class name in scratch.optim and torch_impl.optim, the hyper-parameters it takes)
 OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -266,16 +266,8 @@ RESUMABLE_FLAGS = ", ".join(
 )
 
 
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """argparse's "(default: …)" only where there is a value to show (not None, not a switch's False)."""
-
-    def _get_help_string(self, action: argparse.Action) -> str:
-        if action.default is None or action.default is False or "%(default)" in (action.help or ""):
-            return action.help or ""
-        return super()._get_help_string(action)
-
-
 _SWITCH = {"action": "store_true"}
+_FOLDER = PathFlag("a folder", str)  # TrainConfig keeps its folders as str
 # (group, flag, argparse's keywords): the command line as a table; a flag's default is TrainConfig's
 # field of the same name unless the row gives one, and ``--help`` shows it
 _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
@@ -290,7 +282,7 @@ _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("run", "--threads", {"type": int, "help": "CPU threads of torch and of NumPy's BLAS; for these small "
                                                "networks one is fastest"}),
     ("run", "--seed", {"type": int, "help": "initial weights, split, batch order, dropout"}),
-    ("run", "--logdir", {"help": "TensorBoard root: <logdir>/<experiment>/<twin>"}),
+    ("run", "--logdir", {"type": _FOLDER, "help": "TensorBoard root: <logdir>/<experiment>/<twin>"}),
     ("run", "--experiment", {"help": "run folder name; by default built from the flags"}),
     ("run", "--resume", {**_SWITCH, "help": "continue from the experiment's checkpoints"}),
     ("run", "--checkpoint-every", {"type": int, "metavar": "N", "help": (
@@ -303,7 +295,7 @@ _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("run", "--distributed", {**_SWITCH, "help": "data-parallel on the launcher's ranks"}),
     ("run", "--sync-bn", {**_SWITCH, "help": "--distributed: batch norm on the whole batch"}),
     ("data", "--dataset", {"choices": DATASETS, "help": "what to learn"}),
-    ("data", "--data-dir", {"help": "where MNIST's files are (or go)"}),
+    ("data", "--data-dir", {"type": _FOLDER, "help": "where MNIST's files are (or go)"}),
     ("data", "--test-size", {"type": float, "help": "the test part's share (the gates: none)"}),
     ("model", "--hidden", {"type": int, "nargs": "*", "default": list(TrainConfig.hidden),
                            "help": "hidden widths"}),
@@ -335,7 +327,6 @@ def build_parser(prog: str = "train.py") -> OneLineParser:
     parser = OneLineParser(
         prog=prog,
         description="Train the NumPy twin and the torch twin side by side (C3.2.1), log both to TensorBoard.",
-        formatter_class=_HelpFormatter,
     )
     groups: dict[str, argparse._ArgumentGroup] = {}
     for group, flag, keywords in _FLAGS:
