@@ -15,24 +15,80 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = ("README.md", "README.ko.md", "docs/maintainers.md")
 
 
+FENCE = re.compile(r"^```[\w-]*\n(.*?)^```", re.S | re.M)
+
+
 def code_of(text: str) -> str:
-    """Every code block and inline code span of a Markdown text."""
-    return "\n".join(
-        re.findall(r"```(?:bash|text)?\n(.*?)```", text, re.S) + re.findall(r"`([^`\n]+)`", text)
-    )
+    """Every code block and inline code span of a Markdown text, one per line: a span that the text's
+    wrapping broke across lines (within a paragraph) is joined back into one."""
+    spans = [
+        " ".join(span.split())
+        for paragraph in re.split(r"\n\s*\n", FENCE.sub("", text))
+        for span in re.findall(r"`([^`]+)`", paragraph)
+    ]
+    return "\n".join(FENCE.findall(text) + spans)
+
+
+BARE = re.compile(r"(^|[\s(;&|])(python3?|pip3?|tensorboard|pytest|jupyter)(\s|$)")
+# What may run without .venv/bin/: the set-up's first command, and the venv-less machine's PYTHONPATH=. form.
+ALLOWED = re.compile(r"(^|\s)(python3 -m venv \.venv(?=\s|$)|PYTHONPATH=\. python(?=\s))")
+
+
+def bare_commands(text: str) -> list[str]:
+    """The lines of ``text``'s code that run a bare ``python``, ``python3``, ``pip``, ``tensorboard``,
+    ``pytest`` or ``jupyter``: shell comments are dropped first (a comment cannot excuse its command), then
+    only the two allowed forms are taken out, not the line that holds one, and the module of a ``-m``."""
+    bare = []
+    for line in code_of(text).splitlines():
+        command = ALLOWED.sub(" ", re.sub(r"(^|\s)#.*", "", line))
+        command = re.sub(r"\s-m\s+\S+", " ", command)  # `-m pytest` names a module, not a command
+        if BARE.search(command):
+            bare.append(line.strip())
+    return bare
 
 
 @pytest.mark.parametrize("doc", DOCS)
 def test_every_command_runs_the_projects_virtual_environment(doc):
     """One convention: `.venv/bin/python`, `.venv/bin/pip`, `.venv/bin/tensorboard` (or, said once, the
     `PYTHONPATH=. python` of a machine without the venv); never a bare `python` or `tensorboard`."""
-    bare = [
-        line.strip()
-        for line in code_of((ROOT / doc).read_text(encoding="utf-8")).splitlines()
-        if re.search(r"(^|[\s(])(python|pip|tensorboard|pytest|jupyter)\s", line)
-        and not re.search(r"(\.venv/bin/|PYTHONPATH=\. |python3 -m venv)", line)
-    ]
-    assert bare == []
+    assert bare_commands((ROOT / doc).read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "```bash\npython scripts/train.py --epochs 3  # like .venv/bin/python\n```\n",
+        "```bash\n.venv/bin/python -m pytest && pytest -q\n```\n",
+        "```bash\npython3 scripts/figures.py\n```\n",
+        "```bash\npython3 -m venv .venv && python scripts/train.py\n```\n",
+        "```bash\npython3 -m venv env\n```\n",
+        "```bash\nPYTHONPATH=. python -m pytest; pip install tqdm\n```\n",
+        "Start a run with `python\nscripts/train.py --epochs 3`, then look.\n",
+        "Or `PYTHONPATH=. python -m pytest` and `tensorboard\n--logdir runs`.\n",
+    ],
+    ids=[
+        "excused-by-its-comment",
+        "second-command-on-a-venv-line",
+        "python3",
+        "after-the-venv-set-up",
+        "another-venv",
+        "after-pythonpath",
+        "wrapped-inline",
+        "wrapped-inline-after-an-allowed-span",
+    ],
+)
+def test_the_venv_check_finds_a_bare_command(text):
+    assert len(bare_commands(text)) == 1, text
+
+
+def test_the_venv_check_lets_the_convention_through():
+    text = (
+        "```bash\npython3 -m venv .venv\n.venv/bin/pip install -e .  # not pip install\n"
+        ".venv/bin/python scripts/train.py  # python scripts/train.py would be bare\n```\n"
+        "Without the venv: `PYTHONPATH=. python scripts/train.py`, `PYTHONPATH=.\npython -m pytest`;\n"
+        "a `.venv/bin/tensorboard --logdir runs` and the `python3.11` it needs.\n"
+    )
+    assert code_of(text).count("\n") == 7 and bare_commands(text) == []
 
 
 @pytest.mark.parametrize(
