@@ -1041,7 +1041,7 @@ def test_functions_match_torch_functional(forward, backward, torch_fn, kwargs, d
 
 # ---------------------------------------------------------------------------------------------- boundaries
 def test_bce_target_outside_0_1_is_refused_by_both_twins():
-    """torch ≥ 2.1 checks the target too ("all elements of target should be between 0 and 1")."""
+    """torch (2.14.1 here) checks the target too ("all elements of target should be between 0 and 1")."""
     x = np.array([0.5, 0.5, 0.5])
     for bad in (2.0, -0.1, np.nan):
         target = np.array([0.0, bad, 1.0])
