@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from twin_nets import figures
@@ -89,7 +90,18 @@ def test_a_refusal_is_one_line_from_a_fresh_interpreter_too(tmp_path):
     assert snapshot(tmp_path) == {}
 
 
-@pytest.mark.parametrize("group", list(figures.GROUPS))
+# every group but ``distributed`` has its script (its command: python -m twin_nets.figures.distributed)
+PER_CONCEPT_SCRIPTS = [group for group in figures.GROUPS if group != "distributed"]
+
+
+def test_the_groups_are_the_scripts_and_distributed():
+    assert sorted(p.stem for p in SCRIPTS.glob("*.py") if p.stem in figures.GROUPS) == sorted(
+        PER_CONCEPT_SCRIPTS
+    )
+    assert list(figures.GROUPS)[-1] == "distributed" and not (SCRIPTS / "distributed.py").exists()
+
+
+@pytest.mark.parametrize("group", PER_CONCEPT_SCRIPTS)
 def test_each_per_concept_script_refuses_a_bad_flag_in_one_line(group, tmp_path, capsys, monkeypatch):
     """No usage block: one line naming the script, and nothing written."""
     done = run_here(f"{group}.py", "--jobs", "2", cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch)
@@ -189,3 +201,72 @@ def test_every_group_runs_under_one_thread_for_torch_and_blas(tmp_path, monkeypa
         finally:
             torch.set_num_threads(before)
     assert seen["torch"] == 1 and seen["blas"] == {1}, seen
+
+
+# ------------------------------------------------------------------------------------- distributed
+def test_only_distributed_is_a_choice_and_runs_that_group_alone(monkeypatch, tmp_path):
+    args = command.parse_args(None, ["--only", "distributed", "--outdir", str(tmp_path)], every_group=True)
+    assert args.only == ("distributed",)
+    seen = []
+    monkeypatch.setattr(
+        command, "run_group", lambda name, *rest: seen.append(name) or command.GroupResult(name, "ok")
+    )
+    assert command.run_groups(args) == [command.GroupResult("distributed", "ok")] and seen == ["distributed"]
+
+
+def _without_mpi(monkeypatch):
+    """This interpreter as one without mpi4py: ``jobs.why_no_mpi`` says what to install."""
+    from twin_nets.distributed import engines, jobs
+
+    monkeypatch.setattr(jobs, "mpi_available", lambda: False)
+    return f"mpi4py is not installed: {engines.INSTALL_MPI}"
+
+
+def test_without_mpi_the_distributed_group_is_skipped_in_one_line_and_the_others_run(
+    tmp_path, capsys, monkeypatch
+):
+    """No K-rank job started, nothing written for it; ``losses`` still draws; exit status 0."""
+    from twin_nets.figures import distributed
+
+    line = _without_mpi(monkeypatch)
+    assert "pip install -e '.[distributed]'" in line
+    monkeypatch.setattr(distributed, "differences", lambda impls: pytest.fail("a K-rank job was started"))
+    argv = ["--only", "losses", "distributed", "--outdir", "out", "--no-tensorboard", "--impl", "torch"]
+    done = run_here("figures.py", *argv, cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch)
+    assert done.returncode == 0, done
+    lines = done.stdout.splitlines()
+    assert [ln for ln in lines if ln.startswith("SKIPPED")] == [f"SKIPPED distributed: {line}"]
+    assert [ln.split()[:3] for ln in lines if ln.startswith(("losses ", "distributed "))] == [
+        ["losses", "ok", "2"],
+        ["distributed", "skipped", "0"],
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "C3.1.2-cross-entropy-neg-log.png",
+        "C3.1.2-mse-vs-cross-entropy-gradient.png",
+    ]
+
+
+def test_with_mpi_the_distributed_group_draws_its_figure_under_one_thread(tmp_path, monkeypatch):
+    """The builder is called (here with its K-rank jobs replaced by a stand-in: the real jobs take
+    ~80 s, ``parity_tests/distributed`` runs them) under one torch thread, and its PNG is listed."""
+    import torch
+
+    from twin_nets.distributed import jobs
+    from twin_nets.figures import distributed
+
+    monkeypatch.setattr(jobs, "why_no_mpi", lambda: None)
+    threads = []
+
+    def differences(impls):
+        threads.append(torch.get_num_threads())
+        shape = len(distributed.GLOBAL_BATCHES)
+        return {
+            (kind, size, steps, twin): np.full(shape, 1e-3 if kind == "plain" else 1e-16)
+            for kind in distributed.KINDS for size in distributed.RANKS for steps in distributed.STEPS
+            for twin in impls
+        }  # fmt: skip
+
+    monkeypatch.setattr(distributed, "differences", differences)
+    result = command.run_group("distributed", tmp_path, None, "both")
+    assert result.status == "ok", result.error
+    assert [p.name for p in result.figures] == ["C4.3-sync-batchnorm-per-rank-batch.png"] and threads == [1]

@@ -17,6 +17,7 @@ seed §   module                figures
 4.1      ``initialization``    activation histograms per init scheme, zero init, the seed's Xavier
 4.2      ``overfitting``       dropout against over-fitting
 4.3      ``normalizing``       batch norm against the initial scale; batch norm vs layer norm by batch size
+4.3      ``distributed``       plain vs sync batch norm on K ranks by per-rank batch (mpiexec jobs)
 =======  ====================  =======================================================================
 
 Drawing conventions shared by every module are in ``drawing``; TensorBoard output in ``board``.
@@ -44,7 +45,9 @@ __all__ = ["GROUPS", "plt", "save_figure"]
 
 # The figure groups, in the notes' order: the name of the per-concept script (``scripts/<name>.py`` and
 # ``scripts/figures.py --only <name>``) -> (module of this package, its builder). Each builder is
-# ``build(outdir, board, twins) -> list[Path]``.
+# ``build(outdir, board, twins) -> list[Path]``. ``distributed`` has no script of its own (its command is
+# ``python -m twin_nets.figures.distributed``); a module's ``unavailable() -> str | None``, where it has
+# one, says what is missing to draw it here (the group is then skipped with that line).
 GROUPS: dict[str, tuple[str, str]] = {
     "supervised": ("machine_learning", "supervised_figures"),  # C1.1-supervised
     "features": ("machine_learning", "features_figures"),  # C1.3-features
@@ -59,6 +62,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "initialization": ("initialization", "init_figures"),  # C4.1-init-*
     "dropout": ("overfitting", "dropout_figures"),  # C4.2-dropout
     "batchnorm": ("normalizing", "normalization_figures"),  # C4.3-batchnorm, C4.3-layernorm
+    "distributed": ("distributed", "sync_batchnorm_figures"),  # C4.3-sync-batchnorm (mpiexec)
 }
 
 
