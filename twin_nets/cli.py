@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -100,3 +102,15 @@ def one_twin(impl: str, argument: str = "impl") -> str:
     if impl not in TWINS:
         raise ValueError(f"{argument}: expected one of {', '.join(TWINS)}, got {impl!r}")
     return impl
+
+
+def tensorboard_command() -> str:
+    """How to start TensorBoard from here: the ``tensorboard`` of the running Python's environment
+    (``.venv/bin/tensorboard``, relative to the current folder when inside it), which works without an
+    activated venv; a bare ``tensorboard`` where that environment has none."""
+    program = Path(sys.executable).with_name("tensorboard")
+    if not program.is_file():
+        return "tensorboard"
+    if program.is_relative_to(Path.cwd()):
+        program = program.relative_to(Path.cwd())
+    return shlex.quote(str(program))

@@ -31,6 +31,7 @@ from tqdm import tqdm
 
 from scratch.data.datasets import DatasetSplit, SplitError
 from torch_impl.data.datasets import load_dataset
+from twin_nets.cli import tensorboard_command
 from twin_nets.threads import limit_threads
 from twin_nets.training import checkpoint, outputs, parity, preflight, resume
 from twin_nets.training.board import TwinBoard, histogram_every, layer_names
@@ -194,7 +195,7 @@ class PairedRun:
         for board in self.boards.values():
             board.log_config(config, summary)
         where = (
-            f"train.py: logs in {self.root} (tensorboard --logdir {config.logdir}); "
+            f"train.py: logs in {self.root} ({tensorboard_command()} --logdir {config.logdir}); "
             "the full config is in metrics.json and in TensorBoard's Text tab"
         )
         for line in [*self.notes, summary, where]:
