@@ -3,7 +3,9 @@
 Both share the flags ``--outdir``, ``--logdir`` / ``--no-tensorboard`` and ``--impl``; ``figures.py``
 adds ``--only`` and ``--jobs``. Every flag and both folders are checked before any work: a bad one ends
 in one line and exit status 2, with nothing written. Every group runs under ``one_thread()`` (one torch
-thread, one BLAS thread: the figures' networks are tiny, and a thread pool only waits on itself).
+thread, one BLAS thread: the figures' networks are tiny, and a thread pool only waits on itself). A group
+whose module says it cannot run here (``unavailable()``: ``distributed`` without MPI) is skipped with one
+line naming what to install; the others still run and the exit status stays 0.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def parse_args(description: str | None, argv: Sequence[str] | None, every_group:
 @dataclass(frozen=True)
 class GroupResult:
     name: str
-    status: str  # "ok", "missing" (its module is not there) or "failed"
+    status: str  # "ok", "skipped" (cannot run here), "missing" (its module is not there) or "failed"
     figures: tuple[Path, ...] = ()
     seconds: float = 0.0
     error: str = ""
@@ -102,6 +104,9 @@ def run_group(name: str, outdir: Path, logdir: Path | None, impl: str) -> GroupR
             if error.name != f"twin_nets.figures.{module_name}":
                 raise
             return GroupResult(name, "missing", error=f"twin_nets/figures/{module_name}.py is not there")
+        why_not = getattr(module, "unavailable", lambda: None)()
+        if why_not is not None:
+            return GroupResult(name, "skipped", seconds=time.perf_counter() - start, error=why_not)
         from twin_nets.threads import one_thread  # torch: imported once the flags are good
 
         with one_thread():
@@ -130,6 +135,7 @@ def report(results: list[GroupResult], seconds: float) -> str:
     lines = [f"{'group':<16}{'status':<9}{'figures':>8}{'seconds':>9}"]
     lines += [f"{r.name:<16}{r.status:<9}{len(r.figures):>8}{r.seconds:>9.1f}" for r in results]
     lines.append(f"{len(results)} groups, {sum(len(r.figures) for r in results)} figures, {seconds:.1f} s")
+    lines += [f"SKIPPED {r.name}: {r.error}" for r in results if r.status == "skipped"]
     lines += [f"MISSING {r.name}: {r.error}" for r in results if r.status == "missing"]
     lines += [f"FAILED {r.name}: {r.error}" for r in results if r.status == "failed"]
     return "\n".join(lines)
@@ -145,7 +151,7 @@ def where(args: FigureArgs) -> str:
 def main(description: str | None, argv: Sequence[str] | None = None, group: str | None = None) -> int:
     """``scripts/figures.py`` (``group`` None: every group) or one group's script: parse and check the
     flags, say where it writes, draw, print every file written and, for several groups, a summary.
-    Exit status 0, 1 when a group failed, 2 for a bad flag."""
+    Exit status 0 (also when a group is skipped), 1 when a group failed or is missing, 2 for a bad flag."""
     args = parse_args(description, argv, every_group=group is None)
     if group is not None:
         args = FigureArgs(args.outdir, args.logdir, args.impl, (group,))
@@ -160,5 +166,6 @@ def main(description: str | None, argv: Sequence[str] | None = None, group: str 
     else:
         for r in results:
             if r.status != "ok":
-                print(f"{sys.argv[0]}: error: {r.error}", file=sys.stderr)
-    return 0 if all(r.status == "ok" for r in results) else 1
+                kind = "skipped" if r.status == "skipped" else "error"
+                print(f"{sys.argv[0]}: {kind}: {r.error}", file=sys.stderr)
+    return 0 if all(r.status in ("ok", "skipped") for r in results) else 1

@@ -12,8 +12,10 @@ the run goes elsewhere, the further the smaller the shard.
                                            against the per-rank batch B/K, for K = 2 and 4, plain and
                                            synchronised batch norm, after 1 and after 8 steps
 
-``python -m twin_nets.figures.distributed --outdir docs/figures`` draws it (needs mpi4py and mpiexec:
-``pip install -e '.[distributed]'``).
+``python -m twin_nets.figures.distributed --outdir docs/figures`` draws it, and so does
+``scripts/figures.py`` (group ``distributed``; skipped there with one line where MPI is missing). Both need
+mpi4py and mpiexec: ``pip install -e '.[distributed]'``. The group's thread is the one-process reference
+run's; each K-rank job adds K processes of one thread each (``twin_nets.distributed.jobs``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from twin_nets.distributed.proof import Case, train_case
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
 from twin_nets.figures.drawing import plot_twins
+from twin_nets.threads import one_thread
 
 SYNC_BATCHNORM = "C4.3-sync-batchnorm"
 RANKS = (2, 4)
@@ -64,6 +67,12 @@ def cases(impl: str) -> list[Case]:
         Case(name(kind, b, s), b, "batch", kind == "sync", n_train=N_TRAIN, steps=s, impl=impl)
         for kind, b, s in grid
     ]
+
+
+def unavailable() -> str | None:
+    """None when the K-rank jobs can run here, else what to install (``scripts/figures.py`` then skips
+    the group with this line)."""
+    return jobs.why_no_mpi()
 
 
 def run_job(size: int, job_cases: list[Case], folder: Path) -> dict[str, np.ndarray]:
@@ -132,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--impl", choices=IMPLS, default="both", help="which twin(s) to run")
     args = parser.parse_args(argv)
     try:
-        paths = sync_batchnorm_figures(args.outdir, None, twins_of(args.impl))
+        with one_thread():  # as scripts/figures.py runs it: the same round-off, the same PNG to the byte
+            paths = sync_batchnorm_figures(args.outdir, None, twins_of(args.impl))
     except jobs.JobError as error:
         print(f"{parser.prog}: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
