@@ -6,6 +6,7 @@ start line names the TensorBoard of its own environment."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import runpy
 import sys
 from pathlib import Path
@@ -51,9 +52,9 @@ def run_here(command: str, argv: list[str], cwd: Path, capsys, monkeypatch) -> t
     monkeypatch.chdir(cwd)
     capsys.readouterr()
     with pytest.raises(SystemExit) as stopped:
-        if command in MODULES:
-            monkeypatch.setattr(sys, "argv", [command, *argv])
-            runpy.run_module(MODULES[command], run_name="__main__", alter_sys=True)
+        if command in MODULES:  # what ``python -m`` runs: SystemExit(main()) of the __main__ module
+            main_module = "twin_nets.measurements.__main__" if command == "measurements" else MODULES[command]
+            raise SystemExit(importlib.import_module(main_module).main(argv))
         else:
             monkeypatch.setattr(sys, "argv", [str(SCRIPTS / command), *argv])
             runpy.run_path(str(SCRIPTS / command), run_name="__main__")
