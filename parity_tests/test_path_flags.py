@@ -5,9 +5,11 @@ start line names the TensorBoard of its own environment."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
-import runpy
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -47,17 +49,44 @@ CASES = [
 ]
 
 
+def script_entry(script: str):
+    """The package function a thin script calls, as ``f(argv)``, read from the script's source (its
+    ``from M import main`` and its ``main(__doc__, group=...)`` call): the tests import the package, never
+    load a script by path. None for a script that defines its own ``main``."""
+    tree = ast.parse((SCRIPTS / script).read_text(encoding="utf-8"))
+    if any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body):
+        return None
+    (module,) = [
+        n.module for n in tree.body if isinstance(n, ast.ImportFrom) and "main" in {a.name for a in n.names}
+    ]
+    (call,) = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "main"]
+    main = importlib.import_module(module).main
+    if not call.args:
+        return main
+    group = {k.arg: ast.literal_eval(k.value) for k in call.keywords}.get("group")
+    return lambda argv: main(ast.get_docstring(tree), argv, group=group)
+
+
 def run_here(command: str, argv: list[str], cwd: Path, capsys, monkeypatch) -> tuple[object, str, str]:
-    """``command`` run as ``__main__`` in this interpreter from ``cwd``: (exit status, stdout, stderr)."""
+    """``command`` from ``cwd``: (exit status, stdout, stderr). A module or a thin script runs in this
+    interpreter as ``SystemExit(main(argv))``; a script with its own ``main`` runs as a user runs it."""
     monkeypatch.chdir(cwd)
     capsys.readouterr()
+    if command in MODULES:  # what ``python -m`` runs: SystemExit(main()) of the __main__ module
+        main_module = "twin_nets.measurements.__main__" if command == "measurements" else MODULES[command]
+        entry = importlib.import_module(main_module).main
+    else:
+        entry = script_entry(command)
+    if entry is None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, str(SCRIPTS / command), *argv], cwd=cwd, env=env, capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+        return done.returncode, done.stdout, done.stderr
+    monkeypatch.setattr(sys, "argv", [str(SCRIPTS / command), *argv])  # argparse's prog, as the user typed
     with pytest.raises(SystemExit) as stopped:
-        if command in MODULES:  # what ``python -m`` runs: SystemExit(main()) of the __main__ module
-            main_module = "twin_nets.measurements.__main__" if command == "measurements" else MODULES[command]
-            raise SystemExit(importlib.import_module(main_module).main(argv))
-        else:
-            monkeypatch.setattr(sys, "argv", [str(SCRIPTS / command), *argv])
-            runpy.run_path(str(SCRIPTS / command), run_name="__main__")
+        raise SystemExit(entry(argv))
     out = capsys.readouterr()
     return stopped.value.code, out.out, out.err
 

@@ -50,8 +50,8 @@ def markdown_table() -> str:
     for c in CONCEPTS:
         code = lambda paths: "<br>".join(f"`{p}`" for p in paths)  # noqa: E731
         rows.append(
-            f"| {c.section} | {c.heading_ko} | {c.title_en} | `{c.id}` | {code(c.scratch)} | {code(c.torch)} | "
-            f"{code(c.tests)} |"
+            f"| {c.section} | {c.heading_ko} | {c.title_en} | `{c.id}` | {code(c.scratch)} | "
+            f"{code(c.torch)} | {code(c.tests)} |"
         )
     return "\n".join(rows)
 

@@ -8,10 +8,9 @@ markers, or a bad flag end in one line and exit status 2, with the file untouche
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from twin_nets.atomic import atomic_write
-from twin_nets.cli import OneLineParser
+from twin_nets.cli import FILE, OneLineParser
 
 
 def markers(name: str) -> tuple[str, str]:
@@ -46,7 +45,7 @@ def section_command(
 ) -> int:
     """Print ``render()`` or, with ``--update FILE``, write it into FILE's section ``name``."""
     parser = OneLineParser(prog=prog, description=description, allow_abbrev=False)
-    parser.add_argument("--update", metavar="FILE", type=Path, help=f"rewrite the {name} section of FILE")
+    parser.add_argument("--update", metavar="FILE", type=FILE, help=f"rewrite the {name} section of FILE")
     args = parser.parse_args(argv)
     if args.update is None:
         print(render())

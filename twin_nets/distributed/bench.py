@@ -28,7 +28,7 @@ import torch
 
 from scratch.data.datasets import DatasetSplit
 from twin_nets.atomic import atomic_write
-from twin_nets.cli import OneLineParser
+from twin_nets.cli import FILE, OneLineParser
 from twin_nets.distributed import engines, jobs
 from twin_nets.distributed.launch import detect
 from twin_nets.distributed.twins import data_parallel
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 rounds of 3 steps")
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="the torch twin's")
-    parser.add_argument("--out", default="runs/bench-distributed.json")
+    parser.add_argument("--out", type=FILE, default="runs/bench-distributed.json", help="the JSON written")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     rounds, steps = (2, 3) if args.quick else (10, 10)

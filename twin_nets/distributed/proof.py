@@ -23,7 +23,7 @@ import torch
 from scratch.data.datasets import DatasetSplit
 from scratch.distributed import ring_allreduce, ring_order_sum
 from twin_nets.atomic import atomic_write
-from twin_nets.cli import OneLineParser
+from twin_nets.cli import FILE, OneLineParser
 from twin_nets.distributed import engines
 from twin_nets.distributed.launch import MPIEXEC, Launch, detect
 from twin_nets.distributed.twins import data_parallel
@@ -110,7 +110,7 @@ def ring_checks(comm: Any) -> dict[str, np.ndarray]:
 def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(prog="python -m twin_nets.distributed.proof", description=__doc__.split("\n")[0])
     parser.add_argument("--cases", required=True, help="a JSON list of Case fields")
-    parser.add_argument("--out", required=True, help="the .npz rank 0 writes")
+    parser.add_argument("--out", type=FILE, required=True, help="the .npz rank 0 writes")
     args = parser.parse_args(argv)
     launch = detect()
     if launch is None:
