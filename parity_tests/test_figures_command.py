@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from parity_tests.scripts import script_entry
 from twin_nets import figures
 from twin_nets.figures import command
 
@@ -41,13 +41,13 @@ def run(script: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def run_here(script: str, *argv: str, cwd: Path, capsys, monkeypatch) -> subprocess.CompletedProcess:
-    """``scripts/<script>`` run as ``__main__`` in this interpreter (faster than a fresh one; a
+    """``scripts/<script>``'s package function run in this interpreter (faster than a fresh one; a
     traceback would reach pytest as an exception, not a SystemExit)."""
     monkeypatch.chdir(cwd)
     monkeypatch.setattr(sys, "argv", [str(SCRIPTS / script), *argv])
     capsys.readouterr()
     with pytest.raises(SystemExit) as stopped:
-        runpy.run_path(str(SCRIPTS / script), run_name="__main__")
+        raise SystemExit(script_entry(script)(list(argv)))
     out = capsys.readouterr()
     return subprocess.CompletedProcess(script, stopped.value.code, out.out, out.err)
 

@@ -5,20 +5,17 @@ start line names the TensorBoard of its own environment."""
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from parity_tests.scripts import SCRIPTS, script_entry
 from twin_nets.cli import FOLDER, OneLineParser, tensorboard_command
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "scripts"
 FIGURE_SCRIPTS = sorted(
     p.name for p in SCRIPTS.glob("*.py") if "figures.command import main" in p.read_text()
 )
@@ -49,27 +46,9 @@ CASES = [
 ]
 
 
-def script_entry(script: str):
-    """The package function a thin script calls, as ``f(argv)``, read from the script's source (its
-    ``from M import main`` and its ``main(__doc__, group=...)`` call): the tests import the package, never
-    load a script by path. None for a script that defines its own ``main``."""
-    tree = ast.parse((SCRIPTS / script).read_text(encoding="utf-8"))
-    if any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body):
-        return None
-    (module,) = [
-        n.module for n in tree.body if isinstance(n, ast.ImportFrom) and "main" in {a.name for a in n.names}
-    ]
-    (call,) = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "main"]
-    main = importlib.import_module(module).main
-    if not call.args:
-        return main
-    group = {k.arg: ast.literal_eval(k.value) for k in call.keywords}.get("group")
-    return lambda argv: main(ast.get_docstring(tree), argv, group=group)
-
-
 def run_here(command: str, argv: list[str], cwd: Path, capsys, monkeypatch) -> tuple[object, str, str]:
-    """``command`` from ``cwd``: (exit status, stdout, stderr). A module or a thin script runs in this
-    interpreter as ``SystemExit(main(argv))``; a script with its own ``main`` runs as a user runs it."""
+    """``command`` from ``cwd``: (exit status, stdout, stderr), run in this interpreter as
+    ``SystemExit(main(argv))`` of the module, or of the package function the thin script calls."""
     monkeypatch.chdir(cwd)
     capsys.readouterr()
     if command in MODULES:  # what ``python -m`` runs: SystemExit(main()) of the __main__ module
@@ -77,13 +56,6 @@ def run_here(command: str, argv: list[str], cwd: Path, capsys, monkeypatch) -> t
         entry = importlib.import_module(main_module).main
     else:
         entry = script_entry(command)
-    if entry is None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run(
-            [sys.executable, str(SCRIPTS / command), *argv], cwd=cwd, env=env, capture_output=True, text=True,
-            timeout=300,
-        )  # fmt: skip
-        return done.returncode, done.stdout, done.stderr
     monkeypatch.setattr(sys, "argv", [str(SCRIPTS / command), *argv])  # argparse's prog, as the user typed
     with pytest.raises(SystemExit) as stopped:
         raise SystemExit(entry(argv))

@@ -10,20 +10,7 @@ the same as JSON. What is measured and how: ``twin_nets.bench``. Exit status: 0 
 (or an --out that cannot be written: found before any timing).
 """
 
-from __future__ import annotations
-
-import sys
-
-from twin_nets.bench import format_table, parse_config, run, write_json
-
-
-def main(argv: list[str] | None = None) -> int:
-    config = parse_config(argv)  # a bad flag exits here, status 2
-    result = run(config, log=lambda line: print(line, file=sys.stderr))
-    print(format_table(result))
-    print(f"wrote {write_json(result, config.out)}")
-    return 0
-
+from twin_nets.bench.command import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

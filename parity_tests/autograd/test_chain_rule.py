@@ -6,7 +6,6 @@ w ← w − α ∂E/∂w in both twins; ``scripts/backprop.py`` prints the table
 
 from __future__ import annotations
 
-import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -134,7 +133,9 @@ def test_the_default_step_lowers_the_loss():
 
 # ---------------------------------------------------------------------------------------- the script
 def _main() -> object:
-    return runpy.run_path(str(SCRIPT), run_name="backprop")["main"]
+    from twin_nets.figures.backprop_command import main
+
+    return main
 
 
 def test_the_script_prints_the_table_and_writes_both_figures(tmp_path, capsys):
