@@ -34,3 +34,13 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def why_unwritable(folder: str | os.PathLike[str]) -> str | None:
+    """Why ``folder`` takes no new file (None when it does), found by making an unnamed file that vanishes
+    on close: what ``os.access`` misses (root, read-only mounts). Checked before long work, not after."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as error:
+        return error.strerror or str(error)

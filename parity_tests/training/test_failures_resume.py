@@ -218,20 +218,21 @@ def _assert_refused(logdir, capsys, path, reason, flags=()):
     assert out == ""
 
 
-@pytest.mark.parametrize(("edit", "reason"), SCRATCH)
-def test_an_unusable_scratch_checkpoint_is_refused_in_one_line(finished, tmp_path, capsys, edit, reason):
+def _refuse_edited(twin, finished, tmp_path, capsys, edit, reason):
     logdir = shutil.copytree(finished, tmp_path / "runs")
-    path = _files(logdir)["scratch"]
+    path = _files(logdir)[twin]
     edit(path)
     _assert_refused(logdir, capsys, path, reason)
+
+
+@pytest.mark.parametrize(("edit", "reason"), SCRATCH)
+def test_an_unusable_scratch_checkpoint_is_refused_in_one_line(finished, tmp_path, capsys, edit, reason):
+    _refuse_edited("scratch", finished, tmp_path, capsys, edit, reason)
 
 
 @pytest.mark.parametrize(("edit", "reason"), TORCH)
 def test_an_unusable_torch_checkpoint_is_refused_in_one_line(finished, tmp_path, capsys, edit, reason):
-    logdir = shutil.copytree(finished, tmp_path / "runs")
-    path = _files(logdir)["torch"]
-    edit(path)
-    _assert_refused(logdir, capsys, path, reason)
+    _refuse_edited("torch", finished, tmp_path, capsys, edit, reason)
 
 
 POINTERS = [

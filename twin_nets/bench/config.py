@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from twin_nets.atomic import why_unwritable
 from twin_nets.cli import OneLineParser, PathFlag
 
 
@@ -71,11 +71,8 @@ class BenchConfig:
             raise ValueError(f"--out: expected a file, got the folder {self.out!r}")
         if not out.resolve().parent.is_dir():
             raise ValueError(f"--out: expected a file in an existing folder, got {self.out!r}")
-        try:  # an unnamed file that vanishes on close: the folder takes files (root, read-only mounts)
-            with tempfile.TemporaryFile(dir=out.resolve().parent):
-                pass
-        except OSError as error:
-            raise ValueError(f"--out: cannot write in {out.resolve().parent} ({error.strerror})") from None
+        if (why := why_unwritable(out.resolve().parent)) is not None:
+            raise ValueError(f"--out: cannot write in {out.resolve().parent} ({why})")
 
 
 def build_parser(prog: str = "bench.py") -> OneLineParser:

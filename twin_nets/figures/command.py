@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from twin_nets.atomic import why_unwritable
 from twin_nets.cli import FOLDER, IMPLS, OneLineParser, twins_of
 from twin_nets.figures import GROUPS
 from twin_nets.figures.board import FIGURES_RUN, FigureBoard
@@ -51,11 +51,8 @@ def check_folder(parser: OneLineParser, flag: str, folder: Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         parser.error(f"{flag}: cannot create {folder}: {existing} is a file")
-    try:  # an unnamed file that vanishes on close: what os.access misses (root, read-only mounts)
-        with tempfile.TemporaryFile(dir=existing):
-            pass
-    except OSError as error:
-        parser.error(f"{flag}: cannot write in {existing} ({error.strerror or error})")
+    if (why := why_unwritable(existing)) is not None:
+        parser.error(f"{flag}: cannot write in {existing} ({why})")
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ import datetime
 import json
 import os
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from twin_nets.atomic import atomic_write
+from twin_nets.atomic import atomic_write, why_unwritable
 from twin_nets.measurements import ROOT
 
 
@@ -67,11 +66,8 @@ def check_writable(path: Path) -> None:
     """A ``ValueError`` naming ``path`` when the record could not be written there: its folder is missing
     or takes no files. Checked before measuring, so that a long run is not lost at its end."""
     folder = path.absolute().parent
-    try:  # an unnamed file that vanishes on close: what os.access misses (root, read-only mounts)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        raise ValueError(f"{path}: cannot write in {folder} ({error.strerror or error})") from None
+    if (why := why_unwritable(folder)) is not None:
+        raise ValueError(f"{path}: cannot write in {folder} ({why})")
 
 
 def write(path: Path, record: dict[str, Any]) -> None:
