@@ -15,7 +15,7 @@ import torch
 from parity_tests.parity import assert_twin_close, to_torch
 from scratch import nn
 from scratch.autograd import Tensor
-from scratch.autograd.nets import batch_norm
+from scratch.autograd.nets import batch_norm, model_expression, parameters_of
 from scratch.nn.functional.normalization import batch_norm_backward_staged, batch_norm_staged
 
 SHAPES = [(8, 3), (2, 5), (16, 1), (5, 7)]
@@ -60,3 +60,31 @@ def test_the_engines_graph_of_batch_norm_has_the_staged_nodes():
     ops = [t.grad_fn.name for t in y.topological_order() if t.grad_fn is not None]
     # μ, x − μ, (x − μ)², σ², σ² + ε, √, 1/√, x̂, γ x̂, + β
     assert ops == ["Mean", "Sub", "Mul", "Mean", "Add", "Sqrt", "Div", "Mul", "Mul", "Add"]
+
+
+@pytest.mark.parametrize(
+    "track", [False, True], ids=["C4.3-batchnorm-untracked-eval", "C4.3-batchnorm-tracked-eval"]
+)
+def test_an_eval_model_expression_normalises_as_torchs_batch_norm(track, rng):
+    """In eval mode a BatchNorm1d that tracks no running statistics still uses the batch's own (torch's
+    rule); one that tracks them uses them as constants."""
+    x, upstream = rng.standard_normal((6, 3)) * 2 + 1, rng.standard_normal((6, 3))
+    model = nn.Sequential(nn.BatchNorm1d(3, track_running_stats=track))
+    if track:
+        model[0].running_mean[...], model[0].running_var[...] = rng.standard_normal(3), rng.uniform(0.5, 2, 3)
+    model.eval()
+    params = parameters_of(model)
+    xs = Tensor(x.copy(), requires_grad=True)
+    y = model_expression(model, xs, params)
+    y.backward(upstream)
+
+    twin = torch.nn.BatchNorm1d(3, track_running_stats=track).double().eval()
+    if track:
+        twin.running_mean.copy_(to_torch(model[0].running_mean))
+        twin.running_var.copy_(to_torch(model[0].running_var))
+    xt = to_torch(x, requires_grad=True)
+    y_t = twin(xt)
+    y_t.backward(to_torch(upstream))
+    assert_twin_close(y.data, y_t, f"C4.3-batchnorm eval, track_running_stats={track}: forward")
+    assert_twin_close(xs.grad, xt.grad, f"C4.3-batchnorm eval, track_running_stats={track}: ∂E/∂x")
+    assert_twin_close(params["0.weight"].grad, twin.weight.grad, "C4.3-batchnorm eval: ∂E/∂γ")

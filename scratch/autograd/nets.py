@@ -54,9 +54,11 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
 
 
 def elu(x: Any, alpha: float = 1.0) -> Any:
-    """C3.1.1-elu: x where x > 0, else α(e^min(x, 0) − 1); clamping first keeps eˣ from overflowing in the
-    branch not taken (its gradient is 0 there anyway)."""
-    return x.where(x > 0, (x.clamp(max=0).exp() - 1) * alpha)
+    """C3.1.1-elu: x where x > 0, else α(eˣ − 1); the branch sees x only where x ≤ 0 (0 elsewhere), so eˣ
+    cannot overflow in the branch not taken, and at x = 0 the gradient is α e⁰ = α, as torch's (a clamp
+    at max=0 would block it there)."""
+    negative = x.where(x <= 0, x * 0)  # min(x, 0), with the gradient passing at x = 0
+    return x.where(x > 0, (negative.exp() - 1) * alpha)
 
 
 def prelu(x: Any, weight: Any) -> Any:

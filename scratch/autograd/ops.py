@@ -6,7 +6,7 @@ them; its ``_make`` records the op, its ``backward`` walks the record. The deriv
 
     exp′ = exp (the output)      log′(x) = 1/x        √′ = 1/(2√x)        tanh′ = 1 − tanh²
     σ′ = σ(1 − σ)                relu′ = [x > 0] (NaN passes g, as torch)   clamp′ = [min < x < max]
-    max(a, b)′ = [a > b] (½ each at a tie)            where: the gradient goes to the side picked
+    max(a, b)′ = [not a < b] (½ each at a tie; NaN passes g, as torch)   where: to the side picked
     Σ: copy g back over the summed dims; mean: the same, divided by n
     softmax: y ⊙ (g − Σⱼ gⱼyⱼ);  log_softmax: g − softmax · Σⱼ gⱼ
     reshape / transpose: the same move, undone;  indexing: g added back at the picked places
@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from scratch.autograd.plumbing import as_array, wrap_dim
+
 if TYPE_CHECKING:
     from scratch.autograd.tensor import Tensor
 
-
-def as_array(value: Any, dtype: Any = None) -> np.ndarray:
-    """The array of a ``Tensor``, or ``np.asarray(value)``."""
-    return np.asarray(value.data if isinstance(value, TensorOps) else value, dtype=dtype)
+__all__ = ["TensorOps", "as_array"]
 
 
 class TensorOps:
@@ -67,13 +66,14 @@ class TensorOps:
         return self._make(y, "Clamp", (self,), lambda g: (g * inside,))
 
     def maximum(self, other: Any) -> Tensor:
-        """Element-wise max; at a tie each side gets half the gradient (torch's convention)."""
+        """Element-wise max; at a tie each side gets half the gradient, and where a or b is NaN both get
+        all of it (torch's ``maximum`` backward: g, halved at a tie, masked only where that side is less)."""
         other = self._lift(other)
         a, b = self.data, other.data
         share = np.where(a == b, 0.5, 1.0)
 
         def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            return g * share * (a >= b), g * share * (b >= a)
+            return g * share * ~(a < b), g * share * ~(b < a)
 
         return self._make(np.maximum(a, b), "Maximum", (self, other), backward)
 
@@ -86,10 +86,6 @@ class TensorOps:
         return self._make(y, "Where", (self, other), lambda g: (g * c, g * ~c))
 
     # --------------------------------------------------------------------------------- reductions
-    def _axes(self, dim: int | tuple[int, ...] | None) -> tuple[int, ...]:
-        axes = tuple(range(self.ndim)) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
-        return tuple(a % max(self.ndim, 1) for a in axes)
-
     def sum(self, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
         """Σ over ``dim`` (every dim when None); each entry's local derivative is 1, so the backward
         copies g back over the summed dims."""
@@ -112,12 +108,14 @@ class TensorOps:
 
     def softmax(self, dim: int) -> Tensor:
         r"""yᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x) along ``dim``;  ∂E/∂x = y ⊙ (g − Σⱼ gⱼ yⱼ)."""
+        dim = wrap_dim(dim, self.ndim)  # an int in range, as torch (None: TypeError)
         e = np.exp(self.data - self.data.max(axis=dim, keepdims=True))  # subtract the max: no overflow
         y = e / e.sum(axis=dim, keepdims=True)
         return self._make(y, "Softmax", (self,), lambda g: (y * (g - (g * y).sum(axis=dim, keepdims=True)),))
 
     def log_softmax(self, dim: int) -> Tensor:
         r"""yᵢ = xᵢ − log Σⱼ e^(xⱼ) along ``dim``;  ∂E/∂x = g − softmax(x) · Σⱼ gⱼ."""
+        dim = wrap_dim(dim, self.ndim)
         shifted = self.data - self.data.max(axis=dim, keepdims=True)
         y = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         return self._make(

@@ -22,6 +22,11 @@ carries it for *any* expression, the way torch does:
 * **freed graph**: after a backward the local backwards (and the arrays they saved) are dropped, so a
   second backward through the same graph raises torch's error unless ``retain_graph=True``.
 
+What makes it behave as torch around the math (``no_grad``, shape properties, reflected operators,
+comparisons, ``detach``, torch's errors for misuse) is in ``plumbing``; the element-wise functions,
+reductions and shape ops, each with its backward beside it, are in ``ops``. This file is the core: the
+``Node``, the ``Tensor``, the walk, and the arithmetic.
+
 Differs from torch: CPU NumPy arrays only, no in-place ops and no version counter (an array changed in
 place after the forward silently changes its gradient); a second backward through a freed graph raises
 even where torch's op saved nothing; 0-d operands take part in type promotion as NumPy's do.
@@ -29,54 +34,21 @@ even where torch's op saved nothing; 0-d operands take part in type promotion as
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from scratch.autograd.ops import TensorOps, as_array
+from scratch.autograd.ops import TensorOps
+from scratch.autograd.plumbing import GradMode, TensorPlumbing, as_array, check_requires_grad, no_grad
+
+__all__ = ["Node", "Tensor", "no_grad", "sum_to_shape", "tensor", "where"]
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they "
     "have already been freed). Saved intermediate values of the graph are freed when you call .backward(). "
     "Specify retain_graph=True if you need to backward through the graph a second time."
 )
-_grad_enabled = True
-
-
-@contextlib.contextmanager
-def no_grad() -> Iterator[None]:
-    """Record nothing inside the block (torch's ``torch.no_grad()``): ops make plain tensors.
-
-    Example:
-        >>> w = Tensor([1.0, 2.0], requires_grad=True)
-        >>> with no_grad():
-        ...     y = w * 2
-        >>> y.requires_grad, y.grad_fn is None
-        (False, True)
-    """
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
-
-
-def sum_to_shape(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Undo broadcasting: sum ``grad`` over the dims that broadcasting added or stretched from 1.
-
-    Example:
-        >>> sum_to_shape(np.ones((4, 3)), (3,)).tolist()
-        [4.0, 4.0, 4.0]
-        >>> sum_to_shape(np.ones((4, 3)), (4, 1)).shape
-        (4, 1)
-    """
-    extra = grad.ndim - len(shape)
-    grad = grad.sum(axis=tuple(range(extra))) if extra else grad
-    stretched = tuple(d for d, n in enumerate(shape) if n == 1 and grad.shape[d] != 1)
-    return grad.sum(axis=stretched, keepdims=True) if stretched else grad
 
 
 class Node:
@@ -104,7 +76,7 @@ class Node:
         return f"<{self.name}Backward>"
 
 
-class Tensor(TensorOps):
+class Tensor(TensorOps, TensorPlumbing):
     """C3.2-autograd: 역전파 (backpropagation), seed §3.2
 
     An array that remembers the op that made it, so ``backward`` can apply the chain rule (twin of
@@ -134,54 +106,16 @@ class Tensor(TensorOps):
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data = as_array(data, dtype)
-        if requires_grad and self.data.dtype.kind != "f":
-            raise RuntimeError(
-                f"only Tensors of floating point dtype can require gradients, got dtype={self.data.dtype}"
-            )
+        check_requires_grad(self.data, requires_grad)
         self.requires_grad = bool(requires_grad)
         self.grad: np.ndarray | None = None
         self.grad_fn: Node | None = None
         self._retains_grad = False
 
-    # ------------------------------------------------------------------------------------ plumbing
-    shape = property(lambda self: self.data.shape)
-    dtype = property(lambda self: self.data.dtype)
-    ndim = property(lambda self: self.data.ndim)
-    is_leaf = property(lambda self: self.grad_fn is None)
-
-    def __repr__(self) -> str:
-        made = f", grad_fn={self.grad_fn!r}" if self.grad_fn else ""
-        return f"Tensor({np.array2string(self.data, precision=4)}{made})"
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def item(self) -> float:
-        return self.data.item()
-
-    def numpy(self) -> np.ndarray:
-        return self.data
-
-    def detach(self) -> Tensor:
-        """The same data, cut from the graph."""
-        return Tensor(self.data)
-
-    def retain_grad(self) -> None:
-        """Keep ``.grad`` on this non-leaf tensor too (torch's ``retain_grad``)."""
-        self._retains_grad = True
-
-    def _lift(self, other: Any) -> Tensor:
-        """A constant operand as a tensor; a Python number takes this tensor's dtype, as in torch."""
-        if isinstance(other, Tensor):
-            return other
-        if isinstance(other, (bool, int, float)) and self.dtype.kind == "f":
-            return Tensor(other, dtype=self.dtype)
-        return Tensor(other)
-
     def _make(self, data: Any, name: str, inputs: tuple[Tensor, ...], backward: Callable) -> Tensor:
         """The op's output; records the op when gradients are on and an input needs one."""
         out = Tensor(data)
-        if _grad_enabled and any(t.requires_grad for t in inputs):
+        if GradMode.enabled and any(t.requires_grad for t in inputs):
             out.requires_grad = True
             out.grad_fn = Node(name, inputs, backward)
         return out
@@ -194,28 +128,16 @@ class Tensor(TensorOps):
             gradient: ∂E/∂self, of self's shape; None only for a scalar (then 1), as in torch.
             retain_graph: keep the local backwards for another backward (default False: free them).
         """
-        if not self.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            gradient = np.ones_like(self.data)
-        gradient = as_array(gradient)
-        if gradient.shape != self.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] has a "
-                f"shape of {self.shape}."
-            )
-        grads = {id(self): gradient.astype(self.dtype, copy=False)}
-        for t in reversed(self.topological_order()):
-            g = grads.pop(id(t), None)
+        grads = {id(self): self._root_gradient(gradient)}  # ∂E/∂self (checked in ``plumbing``)
+        for t in reversed(self.topological_order()):  # every consumer before what it consumed
+            g = grads.pop(id(t), None)  # ∂E/∂t, summed over all of t's consumers
             if g is None:
                 continue
             if t.grad_fn is None or t._retains_grad:
                 t.grad = g.copy() if t.grad is None else t.grad + g  # accumulate, as torch
             if t.grad_fn is None:
                 continue
-            for source, source_grad in zip(t.grad_fn.inputs, t.grad_fn(g), strict=True):
+            for source, source_grad in zip(t.grad_fn.inputs, t.grad_fn(g), strict=True):  # g · ∂t/∂source
                 if source_grad is None or not source.requires_grad:
                     continue
                 source_grad = sum_to_shape(as_array(source_grad), source.shape).astype(
@@ -276,24 +198,6 @@ class Tensor(TensorOps):
     def __neg__(self) -> Tensor:
         return self._make(-self.data, "Neg", (self,), lambda g: (-g,))
 
-    def __radd__(self, other: Any) -> Tensor:
-        return self._lift(other) + self
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return self._lift(other) - self
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return self._lift(other) * self
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return self._lift(other) / self
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return self._lift(other) @ self
-
-    def neg(self) -> Tensor:
-        return -self
-
     def __matmul__(self, other: Any) -> Tensor:
         r"""C = A B:  ∂E/∂A = G Bᵀ,  ∂E/∂B = Aᵀ G  (last two dims).
 
@@ -317,18 +221,20 @@ class Tensor(TensorOps):
 
         return self._make(a @ b, "MatMul", (self, other), backward)
 
-    # ------------------------------------------------------------------------------ comparisons
-    def __gt__(self, other: Any) -> Tensor:
-        return Tensor(self.data > as_array(other))
 
-    def __ge__(self, other: Any) -> Tensor:
-        return Tensor(self.data >= as_array(other))
+def sum_to_shape(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Undo broadcasting: sum ``grad`` over the dims that broadcasting added or stretched from 1.
 
-    def __lt__(self, other: Any) -> Tensor:
-        return Tensor(self.data < as_array(other))
-
-    def __le__(self, other: Any) -> Tensor:
-        return Tensor(self.data <= as_array(other))
+    Example:
+        >>> sum_to_shape(np.ones((4, 3)), (3,)).tolist()
+        [4.0, 4.0, 4.0]
+        >>> sum_to_shape(np.ones((4, 3)), (4, 1)).shape
+        (4, 1)
+    """
+    extra = grad.ndim - len(shape)
+    grad = grad.sum(axis=tuple(range(extra))) if extra else grad
+    stretched = tuple(d for d, n in enumerate(shape) if n == 1 and grad.shape[d] != 1)
+    return grad.sum(axis=stretched, keepdims=True) if stretched else grad
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
