@@ -5,9 +5,12 @@ The math (why the average of the shard gradients is the batch's gradient; what s
 all-reduces) is in ``scratch.distributed``. Here torch does it:
 
 * ``init_process_group``: ``torch.distributed`` over gloo on CPU, NCCL on CUDA (one GPU per rank).
-* ``wrap``: ``torch.nn.parallel.DistributedDataParallel``. Its reducer all-reduces the gradients in
-  buckets during ``backward()``, dividing each by K first (``allreduce_hook``: ``tensor.div_(size)``),
-  and broadcasts rank 0's buffers before each forward (``broadcast_buffers=True``).
+* ``wrap``: ``torch.nn.parallel.DistributedDataParallel`` with no communication hook. Its C++ reducer
+  scales each gradient by 1/K as it copies it into its bucket (``reducer.cpp``,
+  ``mark_variable_ready_dense``: ``at::mul_out(bucket_view, grad, 1. / div_factor_)``), all-reduces the
+  buckets' sums during ``backward()``, and broadcasts rank 0's buffers before each forward
+  (``broadcast_buffers=True``). ``allreduce_hook`` (``tensor.div_(size)``) is torch's reference hook
+  for the same result; ``wrap`` registers none.
 * ``convert_sync_batchnorm``: on CUDA, ``nn.SyncBatchNorm.convert_sync_batchnorm``. torch's
   ``nn.SyncBatchNorm`` runs only on GPUs: on a CPU tensor with a process group up its forward raises
   "SyncBatchNorm expected input tensor to be on GPU or XPU or privateuseone", and its kernels

@@ -23,9 +23,11 @@ When it is not the same:
              forward itself differs (``SyncBatchNorm`` all-reduces the statistics, C4.3-sync-batchnorm).
            * buffers (running statistics) are not averaged: rank 0's are the ones saved (torch's DDP
              broadcasts rank 0's buffers before each forward to the same effect).
-Order:     torch's DDP divides each gradient by K before the all-reduce (``tensor.div_(size)`` in
-           ``allreduce_hook``, "to avoid overflow"); so does ``average_gradients``. For K a power of
-           two the division is exact and the order does not matter.
+Order:     torch's DDP scales each gradient by 1/K before the all-reduce: with no communication hook
+           its C++ reducer multiplies by 1/K while copying the gradient into its bucket (``reducer.cpp``,
+           ``at::mul_out(bucket_view, grad, 1. / div_factor_)``; the reference ``allreduce_hook``'s
+           ``tensor.div_(size)`` is not registered). ``average_gradients`` divides by K first too; for K
+           a power of two 1/K is exact, so the two roundings and either order give the same sum.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def average_gradients(parameters: Iterable[Parameter], comm: Any) -> None:
     if size == 1 or not parameters:
         return
     flat = np.concatenate([p.grad.reshape(-1) for p in parameters])
-    flat /= flat.dtype.type(size)  # divide first, as DDP does
+    flat /= flat.dtype.type(size)  # scale first, as DDP's reducer does (it multiplies by 1/K)
     total = ring_allreduce(comm, flat)
     offset = 0
     for p in parameters:

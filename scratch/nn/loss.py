@@ -11,10 +11,13 @@ Calling convention (all losses):
     ``grad_output`` is ∂(whatever comes after)/∂value; None means 1 (ones for ``'none'``). The cache
     is released, so a second ``backward`` without a new forward raises.
 
-Differs from torch (stricter, never different values; listed in docs/differences-from-torch.md):
+Differs from torch (stricter checks, and one gradient; listed in docs/differences-from-torch.md):
     * MSE: torch broadcasts a target of another shape with a warning; here it raises ValueError (torch's
       BCE and BCE-with-logits raise ValueError too).
-    * a float32 target to a float64 input is promoted by torch's MSE and BCE-with-logits; here TypeError.
+    * a float32 target to a float64 input: torch's MSE and cross-entropy with probability targets promote
+      it (a float64 loss), its BCE-with-logits returns a float32 loss, its BCE raises; here TypeError.
+    * cross-entropy with 'mean' when every target's class weight is 0: the loss is NaN in both, the
+      gradient 0 here where torch's is NaN (0/0).
     * an index target of any integer width is accepted (torch: int64 or uint8 only).
     * torch raises RuntimeError where these raise ValueError, TypeError or IndexError (bad values, dtypes,
       class indices); a bad ``label_smoothing`` (NaN included) raises at construction here.

@@ -29,6 +29,8 @@ from scratch.nn.functional.cross_entropy_loss import (
     cross_entropy_backward,
     nll_loss,
     nll_loss_backward,
+    softmax_cross_entropy,
+    softmax_cross_entropy_backward,
 )
 from scratch.nn.functional.dropout import dropout, dropout_backward
 from scratch.nn.functional.linear import linear, linear_backward
@@ -88,6 +90,8 @@ __all__ = [
     "sigmoid_backward",
     "softmax",
     "softmax_backward",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_backward",
     "step",
     "step_backward",
     "tanh",

@@ -1,13 +1,16 @@
 r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (cross-entropy and NLL), seed §3.1.2
 
-The math of ``nll_loss`` and ``cross_entropy`` as functions, each beside its backward (the calling
-convention of ``scratch.nn.functional.loss``). Cross-entropy is composed as torch composes it:
-log-softmax, then NLL; label smoothing adds an ε/C term; probability targets have their own form.
+The textbook case first, on one screen: ``softmax_cross_entropy`` (softmax, the target's −log-probability,
+the mean) beside its backward, (ŷ − onehot(t)) / N. Then torch's ``nll_loss`` and ``cross_entropy`` with
+every option (class weights, ignore_index, label smoothing, probability targets, extra dims), built on it:
+with no option set ``cross_entropy`` *is* the textbook pair; with options it composes as torch does —
+log-softmax, then NLL, plus an ε/C term for label smoothing, or the probability-target form — and a test
+holds it equal to the textbook pair wherever both apply.
 
 Example:
     >>> import numpy as np
-    >>> value, cache = cross_entropy(np.array([[2.0, 0.0, 0.0]]), np.array([0]))
-    >>> round(float(value), 4), cross_entropy_backward(1.0, cache).round(4).tolist()  # ŷ − onehot(t)
+    >>> value, cache = softmax_cross_entropy(np.array([[2.0, 0.0, 0.0]]), np.array([0]))
+    >>> round(float(value), 4), softmax_cross_entropy_backward(1.0, cache).round(4).tolist()  # ŷ − onehot(t)
     (0.2395, [[-0.213, 0.1065, 0.1065]])
 """
 
@@ -22,6 +25,44 @@ from scratch.nn.functional.activation import log_softmax, log_softmax_backward
 from scratch.nn.functional.loss_checks import class_dim
 
 Array = np.ndarray  # for short signatures
+
+
+# ------------------------------------------------------------------------------- the textbook case
+class SoftmaxCrossEntropyCache(NamedTuple):
+    """What ``softmax_cross_entropy_backward`` needs: log ŷ (N, C) and the targets t (N,)."""
+
+    log_prob: np.ndarray
+    target: np.ndarray
+
+
+def softmax_cross_entropy(x: Array, target: Array) -> tuple[np.ndarray, SoftmaxCrossEntropyCache]:
+    r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (softmax and cross-entropy, the textbook case), seed §3.1.2
+
+    Math:      ŷ_n = softmax(x_n)                  (the scores of sample n turned into probabilities)
+               E = −(1/N) Σ_n log ŷ_{n, t_n}        (the seed's −Σ_k y_k log ŷ_k, y = onehot(t), averaged)
+    Backward:  ∂E/∂x_n = g · (ŷ_n − onehot(t_n)) / N
+    Shape:     x (N, C) raw scores, t (N,) class indices; ``cross_entropy`` checks and calls this.
+
+    Example:
+        >>> import numpy as np
+        >>> value, cache = softmax_cross_entropy(np.array([[0.0, 0.0]]), np.array([1]))
+        >>> round(float(value), 4), softmax_cross_entropy_backward(1.0, cache).tolist()
+        (0.6931, [[0.5, -0.5]])
+    """
+    log_prob = log_softmax(x, dim=1)  # log ŷ, computed in log space: stable for any scores
+    rows = np.arange(len(target))
+    value = -log_prob[rows, target].mean()  # −(1/N) Σ_n log ŷ_{n, t_n}
+    return np.asarray(value, dtype=x.dtype), SoftmaxCrossEntropyCache(log_prob, target)
+
+
+def softmax_cross_entropy_backward(
+    grad_output: np.ndarray | float, cache: SoftmaxCrossEntropyCache
+) -> np.ndarray:
+    """∂E/∂x = g · (ŷ − onehot(t)) / N."""
+    log_prob, target = cache
+    grad = np.exp(log_prob)  # ŷ
+    grad[np.arange(len(target)), target] -= 1  # ŷ − onehot(t)
+    return grad * np.asarray(grad_output / len(target), dtype=grad.dtype)
 
 
 # ---------------------------------------------------------------------------------------------- NLL
@@ -98,7 +139,8 @@ def nll_loss_backward(grad_output: np.ndarray | float, cache: NLLCache) -> np.nd
     """
     s = _per_sample(grad_output, cache.divisor, cache.keep).reshape(-1)
     grad = np.zeros((len(cache.target), cache.shape[class_dim(cache.shape)]), dtype=cache.weight.dtype)
-    grad[np.arange(len(cache.target)), cache.target] = np.where(cache.weight != 0, -cache.weight * s, 0)
+    with np.errstate(invalid="ignore"):  # 0 · inf when every target weighs 0: 0, not torch's NaN
+        grad[np.arange(len(cache.target)), cache.target] = np.where(cache.weight != 0, -cache.weight * s, 0)
     return _unrows(grad, cache.shape)
 
 
@@ -170,6 +212,7 @@ class CrossEntropyCache(NamedTuple):
     log_prob: np.ndarray  # log ŷ = log_softmax(x) along the class dimension
     nll: NLLCache | None  # the NLL part (class-index targets); None for probability targets
     smoothing: SmoothingCache | None  # the ε/C part, or the whole loss of probability targets
+    textbook: SoftmaxCrossEntropyCache | None = None  # set when no option is: the textbook pair's cache
 
 
 def cross_entropy(
@@ -206,6 +249,9 @@ def cross_entropy(
     )
     if probabilities:
         return _soft_cross_entropy(input, target, weight, reduction, eps)
+    if _is_textbook(input, target, weight, ignore_index, reduction, eps):
+        value, textbook = softmax_cross_entropy(input, target)
+        return value, CrossEntropyCache(textbook.log_prob, None, None, textbook)
     dim = class_dim(input.shape)
     log_prob = log_softmax(input, dim=dim)  # log ŷ
     value, nll = _nll_loss(log_prob, target, weight, ignore_index, reduction)  # −mean log ŷ_t
@@ -225,6 +271,8 @@ def cross_entropy_backward(grad_output: np.ndarray | float, cache: CrossEntropyC
         >>> cross_entropy_backward(1.0, cache).tolist()  # ŷ − onehot(t) per sample
         [[-0.5, 0.5], [0.5, -0.5]]
     """
+    if cache.textbook is not None:  # no option set: the textbook pair
+        return softmax_cross_entropy_backward(grad_output, cache.textbook)
     dim = class_dim(cache.log_prob.shape)
     if cache.nll is None:  # probability targets: the whole loss is the S-shaped term
         G = _smoothing_backward(grad_output, cache.smoothing)
@@ -234,6 +282,20 @@ def cross_entropy_backward(grad_output: np.ndarray | float, cache: CrossEntropyC
             eps, n_classes = cache.smoothing.label_smoothing, cache.log_prob.shape[dim]
             G = (1 - eps) * G + (eps / n_classes) * _smoothing_backward(grad_output, cache.smoothing)
     return log_softmax_backward(G, cache.log_prob, dim=dim)  # ∂E/∂x = G − ŷ · Σ_c G_c
+
+
+def _is_textbook(
+    x: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray | None,
+    ignore_index: int,
+    reduction: str,
+    eps: float,
+) -> bool:
+    """Whether no option changes the textbook case: (N, C) scores, N > 0 class indices none of them
+    ignored, no class weights, no smoothing, the mean."""
+    plain = x.ndim == 2 and weight is None and eps == 0 and reduction == "mean" and target.size > 0
+    return plain and not np.any(target == ignore_index)
 
 
 def _smoothing(
