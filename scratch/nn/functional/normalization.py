@@ -52,12 +52,8 @@ def batch_norm(
                training:  μ = (1/n) Σ x,   σ² = (1/n) Σ (x − μ)²         (biased: normalises the batch)
                eval:      μ, σ² = running_mean, running_var
                s = 1/√(σ² + eps),   x̂ = (x − μ) s,   y = γ x̂ + β
-    Computed:  y = x·(γs) + (β − μγs), the same y regrouped (γ(x − μ)s + β = x·γs + β − μ·γs) as
-               torch's CPU kernel computes it: one multiply-add per element, rounded as torch rounds.
-    State:     after the math, in training (when running statistics are given), in place as torch
-               (``_update_running_stats``):
-                          running_mean ← (1 − m) running_mean + m μ
-                          running_var  ← (1 − m) running_var  + m σ² n/(n − 1)   (unbiased)
+    State:     in training, when running statistics are given, they move toward the batch's (in place,
+               as torch; ``_update_running_stats``, after the backward below)
     Shape:     x (N, C) or (N, C, L);  weight γ, bias β, running_mean, running_var (C,)
 
     Example:
@@ -67,30 +63,18 @@ def batch_norm(
         [[-1.0], [1.0]]
     """
     axes, shape = _channel_axes(x)
-    n = x.size // x.shape[1]
     if training:
         mean = x.mean(axis=axes)  # μ, (C,)
-        squares = np.square(x - mean.reshape(shape)).sum(axis=axes)  # Σ (x − μ)², (C,)
-        var = squares / n
+        var = np.square(x - mean.reshape(shape)).mean(axis=axes)  # σ², biased
     else:
         mean, var = running_mean, running_var
-    inv_std = 1 / np.sqrt(var + eps)
-    alpha = inv_std if weight is None else inv_std * weight  # γ s
-    shift = -mean * alpha if bias is None else bias - mean * alpha  # β − μ γ s
-    y = x * alpha.reshape(shape) + shift.reshape(shape)
-    x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
+    inv_std = 1 / np.sqrt(var + eps)  # s
+    x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)  # x̂
+    y = _scale_and_shift(x, mean, inv_std, weight, bias)  # γ x̂ + β, rounded as torch's kernel rounds it
+    if training and running_mean is not None:
+        _update_running_stats(running_mean, running_var, mean, var, x.size // x.shape[1], momentum)
     gamma = None if weight is None else weight.reshape(shape)
-    if training and running_mean is not None:  # state, not math: the running averages
-        _update_running_stats(running_mean, running_var, mean, squares / (n - 1), momentum)
     return y, BatchNormCache(x_hat, inv_std.reshape(shape), gamma, training)
-
-
-def _update_running_stats(
-    running_mean: np.ndarray, running_var: np.ndarray, mean: np.ndarray, unbiased_var: np.ndarray, m: float
-) -> None:
-    """In place, as torch: running ← (1 − m) running + m · (the batch's μ, and its σ² n/(n − 1))."""
-    running_mean[...] = m * mean + (1 - m) * running_mean
-    running_var[...] = m * unbiased_var + (1 - m) * running_var
 
 
 def batch_norm_backward(
@@ -127,6 +111,26 @@ def batch_norm_backward(
     g_mean = grad_bias.reshape(inv_std.shape) / n  # ⟨g⟩
     gx_mean = grad_weight.reshape(inv_std.shape) / n  # ⟨g x̂⟩
     return scale * (g - g_mean - x_hat * gx_mean), grad_weight, grad_bias
+
+
+def _scale_and_shift(
+    x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray, weight: np.ndarray | None, bias: np.ndarray | None
+) -> np.ndarray:
+    """y = γ x̂ + β regrouped as torch's CPU kernel computes it, y = x·(γs) + (β − μγs): one multiply-add
+    per element, so the rounding is torch's (γ(x − μ)s + β = x·γs + β − μ·γs)."""
+    shape = _channel_axes(x)[1]
+    alpha = inv_std if weight is None else inv_std * weight  # γ s
+    shift = -mean * alpha if bias is None else bias - mean * alpha  # β − μ γ s
+    return x * alpha.reshape(shape) + shift.reshape(shape)
+
+
+def _update_running_stats(
+    running_mean: np.ndarray, running_var: np.ndarray, mean: np.ndarray, var: np.ndarray, n: int, m: float
+) -> None:
+    """In place, as torch: running ← (1 − m) running + m · (the batch's μ, and its σ² n/(n − 1)):
+    running_mean ← (1 − m) running_mean + m μ;  running_var ← (1 − m) running_var + m σ² n/(n − 1)."""
+    running_mean[...] = m * mean + (1 - m) * running_mean
+    running_var[...] = m * (var * n / (n - 1)) + (1 - m) * running_var
 
 
 class BatchNormGraph(NamedTuple):
