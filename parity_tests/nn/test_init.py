@@ -352,6 +352,30 @@ def test_bad_distribution_arguments_raise_as_in_torch(call, torch_call, match):
 
 
 @pytest.mark.parametrize(
+    ("call", "torch_call"),
+    [
+        pytest.param(
+            lambda w: sinit.uniform_(w, 0.25, 0.25),
+            lambda w: tinit.uniform_(w, 0.25, 0.25),
+            id="C4.1-init-uniform-a-equals-b",
+        ),
+        pytest.param(
+            lambda w: sinit.normal_(w, mean=-0.5, std=0.0),
+            lambda w: tinit.normal_(w, mean=-0.5, std=0.0),
+            id="C4.1-init-normal-std-zero",
+        ),
+    ],
+)
+def test_degenerate_distributions_are_valid_and_fill_the_one_value_as_torch(call, torch_call):
+    """The edges of the bounds checks: U(a, a) and N(μ, 0) are point masses, accepted by torch."""
+    w, w_t = np.ones(4), torch.ones(4, dtype=torch.float64)
+    assert call(w) is w
+    torch_call(w_t)
+    assert_twin_close(w, w_t, "C4.1: a point-mass init")
+    assert len(set(w.tolist())) == 1
+
+
+@pytest.mark.parametrize(
     "name",
     [
         pytest.param("normal_", id="C4.1-init-normal-int"),

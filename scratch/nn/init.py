@@ -73,27 +73,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     raise ValueError(f"calculate_gain: expected nonlinearity in {_NONLINEARITIES}, got {nonlinearity!r}")
 
 
-def _calculate_fan_in_and_fan_out(array: Array) -> tuple[int, int]:
-    if array.ndim < 2:
-        raise ValueError(
-            "Fan in and fan out can not be computed for an array with fewer than 2 dimensions: "
-            f"got shape {array.shape}"
-        )
-    receptive = int(np.prod(array.shape[2:])) if array.ndim > 2 else 1
-    return array.shape[1] * receptive, array.shape[0] * receptive
-
-
-def _rng(rng: np.random.Generator | None) -> np.random.Generator:
-    return np.random.default_rng() if rng is None else rng
-
-
-def _check_floating(where: str, array: Array) -> None:
-    """A random draw needs a floating array (torch: "normal_kernel_cpu" not implemented for 'Long')."""
-    if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
-        what = f"dtype={array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
-        raise TypeError(f"{where}: expected a floating-point numpy.ndarray, got {what}")
-
-
 def uniform_(array: Array, a: float = 0.0, b: float = 1.0, *, rng: Rng = None) -> Array:
     """Fill with draws from U(a, b), a ≤ b.
 
@@ -104,9 +83,9 @@ def uniform_(array: Array, a: float = 0.0, b: float = 1.0, *, rng: Rng = None) -
         True
     """
     _check_floating("uniform_", array)
-    if not (math.isfinite(a) and math.isfinite(b) and a <= b):
+    if not (math.isfinite(a) and math.isfinite(b) and a <= b):  # a = b is valid: every draw is a
         raise ValueError(f"uniform_: expected finite bounds a <= b, got a={a}, b={b}")
-    array[...] = _rng(rng).uniform(a, b, size=array.shape)
+    array[...] = _rng(rng).uniform(a, b, size=array.shape)  # U(a, b)
     return array
 
 
@@ -123,9 +102,9 @@ def normal_(array: Array, mean: float = 0.0, std: float = 1.0, *, rng: Rng = Non
         0.01
     """
     _check_floating("normal_", array)
-    if not std >= 0:  # also NaN, as torch: "normal expects std >= 0.0, but found std nan"
+    if not std >= 0:  # also NaN, as torch: "normal expects std >= 0.0, but found std nan"; 0 is valid
         raise ValueError(f"normal_: expected std >= 0, got std={std}")
-    array[...] = _rng(rng).normal(mean, std, size=array.shape)
+    array[...] = _rng(rng).normal(mean, std, size=array.shape)  # N(mean, std²)
     return array
 
 
@@ -176,9 +155,9 @@ def xavier_uniform_(array: Array, gain: float = 1.0, *, rng: Rng = None) -> Arra
         >>> bool(np.abs(w).max() <= (6 / 30) ** 0.5)
         True
     """
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    bound = math.sqrt(3.0) * std
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)  # n, m
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))  # σ = gain · √(2 / (n + m))
+    bound = math.sqrt(3.0) * std  # a = √3 σ = gain · √(6 / (n + m)): U(−a, a) has σ = a/√3
     return uniform_(array, -bound, bound, rng=rng)
 
 
@@ -193,8 +172,8 @@ def xavier_normal_(array: Array, gain: float = 1.0, *, rng: Rng = None) -> Array
         >>> round(float(w.std()) ** 2 * 1000, 2)                          # σ² = 2/1000
         2.0
     """
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)  # n, m
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))  # σ = gain · √(2 / (n + m))
     return normal_(array, 0.0, std, rng=rng)
 
 
@@ -213,24 +192,9 @@ def seed_xavier_normal_(array: Array, *, rng: Rng = None) -> Array:
         >>> bool(np.allclose(seed_w, 2**0.5 * glorot_w))                  # the same draws, √2 wider
         True
     """
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
-    return normal_(array, 0.0, 2.0 / math.sqrt(fan_in + fan_out), rng=rng)
-
-
-def _is_empty(array: Array) -> bool:
-    """torch's Kaiming init on an empty tensor: a warning and nothing to fill (its fan may be 0)."""
-    if array.size == 0:
-        warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
-        return True
-    return False
-
-
-def _kaiming_std(array: Array, a: float, mode: str, nonlinearity: str) -> float:
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"kaiming init: expected mode 'fan_in' or 'fan_out', got {mode!r}")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
-    fan = fan_in if mode == "fan_in" else fan_out
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)  # n, m
+    std = 2.0 / math.sqrt(fan_in + fan_out)  # σ = 2 / √(n + m), the seed's
+    return normal_(array, 0.0, std, rng=rng)
 
 
 def kaiming_uniform_(
@@ -247,9 +211,11 @@ def kaiming_uniform_(
         >>> bool(np.abs(w).max() <= 0.1)                                  # 1/√100
         True
     """
-    if _is_empty(array):
+    if _is_empty(array):  # torch: a warning, nothing to fill
         return array
-    bound = math.sqrt(3.0) * _kaiming_std(array, a, mode, nonlinearity)  # √3 σ: U(−b, b) has σ = b/√3
+    fan = _fan(array, mode)  # n = fan_in (default) or m = fan_out
+    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)  # σ = gain / √n
+    bound = math.sqrt(3.0) * std  # b = √3 σ = √3 · gain / √n: U(−b, b) has σ = b/√3
     return uniform_(array, -bound, bound, rng=rng)
 
 
@@ -266,6 +232,47 @@ def kaiming_normal_(
         >>> round(float(w.std()) ** 2 * 100, 1)                           # σ² = 2/200
         1.0
     """
-    if _is_empty(array):
+    if _is_empty(array):  # torch: a warning, nothing to fill
         return array
-    return normal_(array, 0.0, _kaiming_std(array, a, mode, nonlinearity), rng=rng)
+    fan = _fan(array, mode)  # n = fan_in (default) or m = fan_out
+    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)  # σ = gain / √n;  ReLU: gain √2, σ = √(2 / n)
+    return normal_(array, 0.0, std, rng=rng)
+
+
+# ------------------------------------------------------------------- plumbing, off the formulas' screen
+def _calculate_fan_in_and_fan_out(array: Array) -> tuple[int, int]:
+    if array.ndim < 2:
+        raise ValueError(
+            "Fan in and fan out can not be computed for an array with fewer than 2 dimensions: "
+            f"got shape {array.shape}"
+        )
+    receptive = int(np.prod(array.shape[2:])) if array.ndim > 2 else 1
+    return array.shape[1] * receptive, array.shape[0] * receptive
+
+
+def _rng(rng: np.random.Generator | None) -> np.random.Generator:
+    return np.random.default_rng() if rng is None else rng
+
+
+def _check_floating(where: str, array: Array) -> None:
+    """A random draw needs a floating array (torch: "normal_kernel_cpu" not implemented for 'Long')."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+        what = f"dtype={array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+        raise TypeError(f"{where}: expected a floating-point numpy.ndarray, got {what}")
+
+
+def _is_empty(array: Array) -> bool:
+    """torch's Kaiming init on an empty tensor: a warning and nothing to fill (its fan may be 0)."""
+    if array.size == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+        return True
+    return False
+
+
+def _fan(array: Array, mode: str) -> int:
+    """Kaiming's fan: fan_in n ('fan_in', keeps the forward's variance) or fan_out m ('fan_out', the
+    backward's)."""
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"kaiming init: expected mode 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(array)
+    return fan_in if mode == "fan_in" else fan_out
