@@ -29,7 +29,9 @@ reductions and shape ops, each with its backward beside it, are in ``ops``. This
 
 Differs from torch: CPU NumPy arrays only, no in-place ops and no version counter (an array changed in
 place after the forward silently changes its gradient); a second backward through a freed graph raises
-even where torch's op saved nothing; 0-d operands take part in type promotion as NumPy's do.
+even where torch's op saved nothing; 0-d operands take part in type promotion as NumPy's do;
+``backward`` also takes a NumPy array as the gradient (torch: a Tensor; a list or a number is a
+``TypeError`` in both).
 """
 
 from __future__ import annotations
