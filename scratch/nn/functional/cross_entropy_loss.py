@@ -225,16 +225,16 @@ def cross_entropy(
 ) -> tuple[np.ndarray, CrossEntropyCache]:
     r"""C3.1.2-cross-entropy: 교차 엔트로피 오차 (cross-entropy: log-softmax, then NLL), seed §3.1.2
 
-    Math:      the textbook case (class indices t, no options), on raw scores x:
-                   log ŷ = log_softmax(x) = x − max x − log Σ_c e^(x_c − max x)   (stable for ±1e4)
-                   E = mean_n −log ŷ_{n, t_n} = nll_loss(log ŷ, t)
-               which is the seed's E = −Σ_k y_k log ŷ_k with y one-hot; a −inf score gets ŷ = 0.
+    Math:      the textbook case (class indices t of (N, C) scores x, no option set) is
+               ``softmax_cross_entropy``, called as is: E = mean_n −log ŷ_{n, t_n}, ŷ = softmax(x);
+               the general form log ŷ = log_softmax(x), E = nll_loss(log ŷ, t) gives the same E.
                Options, as torch composes them: ``weight`` and ``ignore_index`` go to ``nll_loss``;
                label_smoothing ε over C classes adds a term S (``_smoothing``):
                    E = (1 − ε) · nll_loss(log ŷ, t) + (ε / C) · S
                probability targets q (floating, the input's shape): ``_soft_cross_entropy``.
     Backward:  G = ∂E/∂(log ŷ) from ``nll_loss_backward`` (and S's), then the log-softmax chain rule
-               ∂E/∂x = G − ŷ · Σ_c G_c;  for one unweighted sample, ŷ − onehot(t).
+               ∂E/∂x = G − ŷ · Σ_c G_c;  with G = −w_t s_n onehot(t): w_t s_n (ŷ − onehot(t)), the
+               textbook's backward weighted (tested equal to it where the options change nothing).
     Shape:     input (N, C), (C,) or (N, C, d1, …); target (N,), () or (N, d1, …) class indices, or
                probabilities of the input's shape; 'none' returns the input's shape without C.
 
