@@ -119,25 +119,26 @@ class Autoencoder(Module):
 
 def train_step(
     model: Autoencoder, loss_fn: Module, optimizer: Any, x: np.ndarray, y: np.ndarray
-) -> tuple[float, float]:
+) -> tuple[float, int]:
     """C1.1-autoencoder: one iteration on a batch, the input as the target; ``y`` (the labels) is not
-    used. Returns (E, NaN): a reconstruction has no accuracy (``metrics.json`` writes null)."""
+    used. Returns (E, 0): a reconstruction has no accuracy; the runner's correct count stays 0 and
+    its table shows only the losses."""
     optimizer.zero_grad()
     loss = loss_fn(model(x), x)
     model.backward(loss_fn.backward(), needs_input_grad=False)
     optimizer.step()
-    return float(loss), float("nan")
+    return float(loss), 0
 
 
 def evaluate(model: Autoencoder, loss_fn: Module, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """C1.1-autoencoder: the reconstruction loss on x in inference mode (mode restored); (E, NaN)."""
+    """C1.1-autoencoder: the reconstruction loss on x in inference mode (mode restored); (E, 0)."""
     was_training = model.training
     model.eval()
     try:
         loss = float(loss_fn(model(x), x))
     finally:
         model.train(was_training)
-    return loss, float("nan")
+    return loss, 0
 
 
 def encode(model: Autoencoder, x: np.ndarray) -> np.ndarray:

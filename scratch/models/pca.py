@@ -95,4 +95,4 @@ def principal_angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     qa, _ = np.linalg.qr(a)
     qb, _ = np.linalg.qr(b)
     cosines = np.linalg.svd(qa.T @ qb, compute_uv=False)
-    return np.arccos(np.clip(cosines, -1.0, 1.0))[::-1].copy()
+    return np.arccos(np.clip(cosines, -1.0, 1.0))  # the cosines descend, so the angles ascend

@@ -74,4 +74,4 @@ def principal_angles(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     qa, _ = torch.linalg.qr(a)
     qb, _ = torch.linalg.qr(b)
     cosines = torch.linalg.svdvals(qa.T @ qb)
-    return torch.arccos(cosines.clamp(-1.0, 1.0)).flip(0)
+    return torch.arccos(cosines.clamp(-1.0, 1.0))
