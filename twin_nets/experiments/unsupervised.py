@@ -99,8 +99,10 @@ class LinearVsPCA:
     gap: float
 
 
-def linear_vs_pca(seed: int, logdir: str | Path, config: TrainConfig = LINEAR) -> LinearVsPCA:
-    run = train(with_run(config, seed, logdir))
+def linear_vs_pca(
+    seed: int, logdir: str | Path, config: TrainConfig = LINEAR, impl: str = "both"
+) -> LinearVsPCA:
+    run = train(with_run(config, seed, logdir, impl=impl))
     x = run.data.x_train
     n, d = x.shape
     k = config.code
@@ -145,8 +147,10 @@ def _knn(train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.ndarray, y
     return float(KNeighborsClassifier(NEIGHBOURS).fit(train_codes, y_train).score(test_codes, y_test))
 
 
-def separation(seed: int, logdir: str | Path, config: TrainConfig = NONLINEAR) -> Separation:
-    run = train(with_run(config, seed, logdir))
+def separation(
+    seed: int, logdir: str | Path, config: TrainConfig = NONLINEAR, impl: str = "both"
+) -> Separation:
+    run = train(with_run(config, seed, logdir, impl=impl))
     data = run.data
     fitted = pca(data.x_train, config.code)
     codes = {"pca": fitted.transform(data.x_test)}
@@ -190,8 +194,8 @@ def normal_only(data: DatasetSplit, digits: tuple[int, ...] = NORMAL_DIGITS) -> 
     return dataclasses.replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
 
 
-def anomaly(seed: int, logdir: str | Path, config: TrainConfig = NONLINEAR) -> Anomaly:
-    config = with_run(config, seed, logdir, f"C1.1-anomaly_seed{seed}")
+def anomaly(seed: int, logdir: str | Path, config: TrainConfig = NONLINEAR, impl: str = "both") -> Anomaly:
+    config = with_run(config, seed, logdir, f"C1.1-anomaly_seed{seed}", impl)
     full = load_dataset(config.dataset, rng=generator(seed, "data"), test_size=config.test_size)
     data = normal_only(full)
     run = train(config, data)
