@@ -74,9 +74,10 @@ def train(config: TrainConfig, data: DatasetSplit | None = None) -> PairedRun:
 
 
 def with_run(
-    config: TrainConfig, seed: int, logdir: str | Path, experiment: str | None = None
+    config: TrainConfig, seed: int, logdir: str | Path, experiment: str | None = None, impl: str = "both"
 ) -> TrainConfig:
-    return dataclasses.replace(config, seed=seed, logdir=str(logdir), experiment=experiment)
+    """``config`` for one run: its seed, where it logs, its experiment folder and twins."""
+    return dataclasses.replace(config, seed=seed, logdir=str(logdir), experiment=experiment, impl=impl)
 
 
 # ------------------------------------------------------------------------- linear autoencoder = PCA

@@ -82,7 +82,7 @@ def _scatter_digits(ax, codes: np.ndarray, labels: np.ndarray) -> None:
     ax.scatter(codes[:, 0], codes[:, 1], c=[DIGIT_COLORS(int(k)) for k in labels], s=8, alpha=0.6)
     for digit in range(10):
         centre = np.median(codes[labels == digit], axis=0)
-        ax.text(*centre, str(digit), fontsize=15, weight="bold", ha="center", va="center",
+        ax.text(*centre, str(digit), fontsize=15, ha="center", va="center",
                 color=DIGIT_COLORS(digit), bbox={"facecolor": "white", "alpha": 0.7, "pad": 1})  # fmt: skip
 
 
