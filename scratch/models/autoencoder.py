@@ -1,4 +1,4 @@
-r"""C1.1-autoencoder: 비지도학습 (autoencoder), seed §1.1, §1.3
+r"""C1.1-autoencoder: 비지도학습: 오토인코더 (autoencoder), seed §1.1
 
 A network that learns without labels (seed §1.3: deep learning serves the unsupervised tasks of §1.1
 too): an encoder squeezes x into a short code z, a decoder rebuilds x̂ from z, and the loss is the
@@ -66,7 +66,7 @@ class AutoencoderSpec:
 
 
 class Autoencoder(Module):
-    r"""C1.1-autoencoder: 비지도학습 (autoencoder), seed §1.1, §1.3
+    r"""C1.1-autoencoder: 비지도학습: 오토인코더 (autoencoder), seed §1.1
 
     Math:      z = enc(x)   (the code, k numbers),   x̂ = dec(z),   E = mean (x̂ − x)²   (``MSELoss``: the mean
                over all N·D entries). No label appears: the input is the target.
@@ -120,9 +120,12 @@ class Autoencoder(Module):
 def train_step(
     model: Autoencoder, loss_fn: Module, optimizer: Any, x: np.ndarray, y: np.ndarray
 ) -> tuple[float, int]:
-    """C1.1-autoencoder: one iteration on a batch, the input as the target; ``y`` (the labels) is not
-    used. Returns (E, 0): a reconstruction has no accuracy; the runner's correct count stays 0 and
-    its table shows only the losses."""
+    """C1.1-autoencoder: 비지도학습: 오토인코더 (reconstruction training step), seed §1.1
+
+    One iteration on a batch, the input as the target; ``y`` (the labels) is not used.
+    Returns (E, 0): a reconstruction has no accuracy; the runner's correct count stays 0 and its table
+    shows only the losses.
+    """
     optimizer.zero_grad()
     loss = loss_fn(model(x), x)
     model.backward(loss_fn.backward(), needs_input_grad=False)

@@ -1,4 +1,4 @@
-"""C1.1-autoencoder: 비지도학습 (autoencoder, torch twin), seed §1.1, §1.3
+"""C1.1-autoencoder: 비지도학습: 오토인코더 (autoencoder, torch twin), seed §1.1
 
 The torch twin of ``scratch.models.autoencoder``: encoder and decoder are ``build_mlp``'s
 ``nn.Sequential`` under the names ``encoder`` and ``decoder`` (the same state-dict keys), trained on
@@ -16,7 +16,7 @@ from torch_impl.models.mlp import build_mlp
 
 
 class Autoencoder(nn.Module):
-    """C1.1-autoencoder: 비지도학습 (autoencoder), seed §1.1, §1.3
+    """C1.1-autoencoder: 비지도학습: 오토인코더 (autoencoder), seed §1.1
 
     x̂ = decoder(encoder(x)), (N, D) -> (N, D); ``encode``: (N, D) -> (N, k). Twin of
     ``scratch.models.autoencoder.Autoencoder`` (same ``AutoencoderSpec``, same state-dict keys).

@@ -61,7 +61,12 @@ def _kmeans_figure(outdir: Path, board: FigureBoard) -> Path:
     ax.scatter(*ours.centres.T, marker="o", s=150, color="black", label="최종 중심 (scratch)")
     ax.scatter(*twin.centres.numpy().T, marker="+", s=220, color="tab:orange", label="최종 중심 (torch)")
     ax.scatter(
-        *reference.cluster_centers_.T, marker="x", s=120, color="white", label="최종 중심 (scikit-learn)"
+        *reference.cluster_centers_.T,
+        marker="x",
+        s=120,
+        color="tab:red",
+        linewidths=2,
+        label="최종 중심 (scikit-learn)",
     )
     same = np.array_equal(ours.labels, reference.labels_) and np.array_equal(ours.labels, twin.labels.numpy())
     ax.set(
