@@ -378,10 +378,10 @@ class PairedRun:
 
     def _log_codes(self) -> None:
         """C1.1-autoencoder: each twin's codes of the test inputs to its Projector tab, labelled by class;
-        square images (the digits' 8×8) drawn as thumbnails."""
+        square images of at least 8×8 pixels (the digits, MNIST) drawn as thumbnails."""
         x, y = self.data.x_test, self.data.y_test
         side = math.isqrt(x.shape[1])
-        images = x.reshape(-1, 1, side, side).clip(0, 1) if side * side == x.shape[1] else None
+        images = x.reshape(-1, 1, side, side).clip(0, 1) if side * side == x.shape[1] and side >= 8 else None
         for impl, twin in self.twins.items():
             self.boards[impl].log_embedding(self.progress.global_step, twin.codes(), y, images)
 
