@@ -5,7 +5,8 @@ iterations in the scratch twin, the torch twin and ``sklearn.cluster.KMeans(init
 tol=0, algorithm="lloyd")`` end with the same labels (exactly), the same number of iterations, and centres
 and inertia within the float64 contract (rtol 1e-10, atol 1e-12): scikit-learn computes in float64 too,
 on the data minus its mean (added back to the centres) and in another summation order, so the three
-differ only by round-off (measured: ≤ 1e-14 relative). The seeding's D² law is checked statistically.
+differ only by round-off (measured: centres within 2.4e-15 absolute, inertia within 2.3e-16 relative,
+on both sets). The seeding's D² law is checked statistically.
 """
 
 from __future__ import annotations
