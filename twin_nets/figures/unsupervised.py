@@ -77,7 +77,7 @@ def _kmeans_figure(outdir: Path, board: FigureBoard) -> Path:
     ax.legend(fontsize=8, loc="best")
     ax_inertia.plot(range(1, ours.n_iter + 1), inertia, marker="o")
     ax_inertia.axhline(reference.inertia_, color="tab:red", linestyle=":", label="scikit-learn의 최종 관성")
-    ax_inertia.set(title="Lloyd 반복: 관성(inertia) Σ‖x − c‖²은 줄기만 한다", xlabel="반복", ylabel="관성")
+    ax_inertia.set(title="Lloyd 반복: 관성(inertia) Σ‖x − c‖²은 늘지 않는다", xlabel="반복", ylabel="관성")
     ax_inertia.legend(fontsize=8)
     title = "C1.1-kmeans: 군집화 — 가장 가까운 중심에 배정하고, 중심을 평균으로 옮기기를 반복"
     return save_figure(fig, "C1.1-kmeans-clusters", outdir, board, title=title)
