@@ -24,6 +24,8 @@ IRIS = ["--dataset", "iris", "--hidden", "8", "--batch-size", "16", "--epochs", 
 BAD_FLAGS = [
     pytest.param(["--dataset", "cifar10"], "--dataset: invalid choice", id="unknown-dataset"),
     pytest.param(["--optimizer", "lion"], "--optimizer: invalid choice", id="unknown-optimizer"),
+    pytest.param(["--task", "gan"], "--task: invalid choice", id="C1.1-autoencoder-unknown-task"),
+    pytest.param(["--code", "0"], "--code: expected an integer >= 1, got 0", id="C1.1-autoencoder-code-zero"),
     pytest.param(["--lr", "0"], "--lr: expected a learning rate > 0, got 0.0", id="lr-zero"),
     pytest.param(["--lr", "-0.1"], "--lr: expected a learning rate > 0", id="lr-negative"),
     pytest.param(["--lr", "nan"], "--lr: expected a learning rate > 0", id="lr-nan"),

@@ -9,6 +9,7 @@ atomically, and the same image in TensorBoard). The scripts in ``scripts/`` are 
 seed §   module                figures
 =======  ====================  =======================================================================
 1.1 1.3  ``machine_learning``  logistic and linear regression as one neuron; features on circles
+1.1 1.3  ``unsupervised``      k-means, PCA of the digits, autoencoder codes, anomaly error histograms
 2.1      ``gates``             the logic gates' lines, Rosenblatt's rule, why XOR defeats one line
 2.2      ``xor``               the seed's XOR network, XOR by backpropagation, the 8 → 10 → 3 MLP
 3.1      ``forward``           activations and their derivatives, softmax, −log ŷ, MSE vs cross-entropy
@@ -62,6 +63,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "initialization": ("initialization", "init_figures"),  # C4.1-init-*
     "dropout": ("overfitting", "dropout_figures"),  # C4.2-dropout
     "batchnorm": ("normalizing", "normalization_figures"),  # C4.3-batchnorm, C4.3-layernorm
+    "unsupervised": ("unsupervised", "unsupervised_figures"),  # C1.1-kmeans, -pca, -autoencoder, -anomaly
     "distributed": ("distributed", "sync_batchnorm_figures"),  # C4.3-sync-batchnorm (mpiexec)
 }
 

@@ -10,6 +10,10 @@ alphabetical order, so ``parity``, ``test`` and ``train`` come first:
 * ``train/loss`` (every step), ``train/accuracy`` and ``train/lr`` (every epoch);
 * ``weights/grad_norm/<layer>``: each parameter's gradient norm, every epoch.
 
+``--task autoencoder`` adds the test inputs' codes to the Projector tab at the last epoch (tag
+``C1.1-autoencoder``, digit thumbnails as sprites); its accuracy scalars are 0 (a reconstruction has
+none).
+
 Histograms ``weights/<layer>`` and ``gradients/<layer>`` every ``--histogram-every`` epochs (by default
 at most ``MAX_HISTOGRAM_LOGS`` per run, with at most ``HISTOGRAM_BUCKETS`` buckets each: a long run's log
 stays small). ``<layer>`` names the layer by its kind and rank, ``linear1.weight``, ``batchnorm1.bias``,
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 from torch.utils.tensorboard import SummaryWriter
 from torch.utils.tensorboard.summary import hparams
 
@@ -65,6 +70,9 @@ def layer_names(model: Any) -> dict[str, str]:
     counts: dict[str, int] = {}
     names = {}
     for index, child in model.named_children():
+        if type(child).__name__ == "Sequential":  # an autoencoder's encoder and decoder keep their names
+            names[index] = index
+            continue
         kind = type(child).__name__.lower().removesuffix("1d")
         counts[kind] = counts.get(kind, 0) + 1
         names[index] = f"{kind}{counts[kind]}"
@@ -140,6 +148,20 @@ class TwinBoard:
         writer = self.writer.file_writer
         for summary in (experiment, session_start, session_end):
             writer.add_summary(summary)
+
+    def log_embedding(
+        self, step: int, codes: np.ndarray, labels: np.ndarray, images: np.ndarray | None
+    ) -> None:
+        """``--task autoencoder`` (C1.1-autoencoder): the test inputs' codes in TensorBoard's embedding
+        projector (the Projector tab), each point labelled with its class and, for image data, drawn as
+        its thumbnail (``images`` (N, 1, H, W) in [0, 1], the sprite)."""
+        label_img = (
+            None if images is None else torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32))
+        )
+        self.writer.add_embedding(
+            codes, metadata=[str(int(label)) for label in labels], label_img=label_img, global_step=step,
+            tag="C1.1-autoencoder",
+        )  # fmt: skip
 
     def close(self) -> None:
         self.writer.close()

@@ -31,6 +31,9 @@ OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
 HYPERPARAMETERS = ("momentum", "dampening", "nesterov", "weight_decay", "betas", "eps", "alpha", "centered",
                    "amsgrad", "lr_decay")  # fmt: skip
 DTYPES = ("float32", "float64")
+# --task: what the network learns. "autoencoder" (C1.1-autoencoder): an encoder-decoder MLP trained to
+# rebuild its input (MSE, the labels unused), --hidden the encoder's widths, --code the code's width.
+TASKS = ("classify", "autoencoder")
 DEVICES = ("auto", "cpu", "cuda")
 # fields that do not change the trajectory, so a --resume may change them
 RESUMABLE_CHANGES = (
@@ -113,6 +116,8 @@ class TrainConfig:
     histogram_every: int | None = None  # epochs between histograms; None: at most 100 per run
     distributed: bool = False  # data-parallel over torchrun's or mpiexec's ranks (twin_nets.distributed)
     sync_bn: bool = False
+    task: str = "classify"
+    code: int = 2  # --task autoencoder: the code's width
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -126,6 +131,7 @@ class TrainConfig:
             ("optimizer", tuple(OPTIMIZERS)),
             ("dtype", DTYPES),
             ("device", DEVICES),
+            ("task", TASKS),
         ):
             if getattr(self, name) not in choices:
                 raise ValueError(
@@ -162,6 +168,7 @@ class TrainConfig:
         require(
             "histogram_every", every is None or 0 <= every <= MAX_EPOCHS, f"an integer in [0, {MAX_EPOCHS}]"
         )
+        require("code", self.code >= 1, "an integer >= 1")
         require("seed", 0 <= self.seed <= MAX_SEED, f"an integer in [0, {MAX_SEED}] (2³² − 1)")
         require("hidden", all(h >= 1 for h in self.hidden), "widths >= 1")
         require("hidden", len(self.hidden) <= MAX_HIDDEN_LAYERS, f"at most {MAX_HIDDEN_LAYERS} widths")
@@ -194,7 +201,8 @@ class TrainConfig:
         if self.experiment is not None:
             return self.experiment
         hidden = "-".join(map(str, self.hidden)) or "none"
-        parts = [self.dataset, self.optimizer, f"lr{self.lr:g}", f"h{hidden}", self.activation]
+        task = [f"ae{self.code}"] if self.task == "autoencoder" else []
+        parts = [self.dataset, *task, self.optimizer, f"lr{self.lr:g}", f"h{hidden}", self.activation]
         if self.norm:
             parts.append(f"{self.norm}norm")
         if self.dropout:
@@ -297,8 +305,11 @@ _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("data", "--dataset", {"choices": DATASETS, "help": "what to learn"}),
     ("data", "--data-dir", {"type": _FOLDER, "help": "where MNIST's files are (or go)"}),
     ("data", "--test-size", {"type": float, "help": "the test part's share (the gates: none)"}),
+    ("model", "--task", {"choices": TASKS, "help": "classify: labels; autoencoder: rebuild the input "
+                                                   "(C1.1-autoencoder)"}),
+    ("model", "--code", {"type": int, "help": "--task autoencoder: the code's width"}),
     ("model", "--hidden", {"type": int, "nargs": "*", "default": list(TrainConfig.hidden),
-                           "help": "hidden widths"}),
+                           "help": "hidden widths (autoencoder: the encoder's; the decoder mirrors them)"}),
     ("model", "--activation", {"choices": tuple(ACTIVATIONS), "help": "after each hidden layer"}),
     ("model", "--init", {"choices": tuple(INIT_SCHEMES), "help": "weight initialisation"}),
     ("model", "--dropout", {"type": float, "help": "drop probability after activations"}),

@@ -28,17 +28,28 @@ _COLUMNS = (
 )
 
 
-def epoch_table(history: dict[str, list[dict[str, Any]]], parity: list[dict[str, Any]]) -> str:
+def _columns(config: Any) -> tuple[tuple[str, str, str], ...]:
+    """The table's columns: ``--task autoencoder`` has no accuracy (its history records 0), only losses."""
+    if getattr(config, "task", "classify") == "autoencoder":
+        return tuple(column for column in _COLUMNS if not column[0].endswith("accuracy"))
+    return _COLUMNS
+
+
+def epoch_table(
+    history: dict[str, list[dict[str, Any]]],
+    parity: list[dict[str, Any]],
+    columns: tuple[tuple[str, str, str], ...] = _COLUMNS,
+) -> str:
     """One row per epoch: each metric for every twin ("scratch | torch"), then the parity columns."""
     impls = list(history)
     rows = zip(*(history[impl] for impl in impls), strict=True)
-    header = ["epoch", *(f"{title} ({' | '.join(impls)})" for _, title, _ in _COLUMNS)]
+    header = ["epoch", *(f"{title} ({' | '.join(impls)})" for _, title, _ in columns)]
     if parity:
         header += ["max |Δw|", "max |ΔE|"]
     lines = [header]
     for index, records in enumerate(rows):
         cells = [str(records[0]["epoch"])]
-        for key, _, fmt in _COLUMNS:
+        for key, _, fmt in columns:
             cells.append(" | ".join(fmt.format(record[key]) for record in records))
         if parity:
             cells += [f"{parity[index]['max_weight_diff']:.2e}", f"{parity[index]['max_loss_diff']:.2e}"]
@@ -58,7 +69,11 @@ def start_summary(run: Any) -> str:
         f"{config.norm} norm" if config.norm else "",
         f"dropout {config.dropout:g}" if config.dropout else "",
     ]
-    model = ", ".join(filter(None, [f"MLP {sizes} ({config.activation}, {config.init} init)", *extras]))
+    if config.task == "autoencoder":  # C1.1-autoencoder: the encoder's widths, the code, the decoder's
+        widths = (data.num_features, *config.hidden, config.code, *reversed(config.hidden), data.num_features)
+        sizes = "-".join(map(str, widths))
+    kind = "autoencoder" if config.task == "autoencoder" else "MLP"
+    model = ", ".join(filter(None, [f"{kind} {sizes} ({config.activation}, {config.init} init)", *extras]))
     return (
         f"train.py: {twins}; {config.dataset}: {len(data.y_train)} training and {len(data.y_test)} test "
         f"samples, {data.num_features} features, {data.num_classes} classes; {model}; {config.optimizer} "
@@ -72,7 +87,8 @@ def epoch_line(run: Any) -> str:
     p = run.progress
     records = [p.history[impl][-1] for impl in run.twins]
     cells = [
-        f"{title} {' | '.join(fmt.format(record[key]) for record in records)}" for key, title, fmt in _COLUMNS
+        f"{title} {' | '.join(fmt.format(record[key]) for record in records)}"
+        for key, title, fmt in _columns(run.config)
     ]
     if run.paired and p.parity:
         cells.append(f"max |Δw| {p.parity[-1]['max_weight_diff']:.2e}")
@@ -84,7 +100,7 @@ def final_report(run: Any, exit_code: int, out: TextIO) -> int:
     p = run.progress
     if not p.epoch:
         return exit_code
-    print(epoch_table(p.history, p.parity if run.paired else []), file=out)
+    print(epoch_table(p.history, p.parity if run.paired else [], _columns(run.config)), file=out)
     if run.paired:
         diffs = [row["max_weight_diff"] for row in p.parity]
         passed, sentence = parity.verdict(run.config.dtype, diffs, p.divergence)

@@ -369,10 +369,21 @@ class PairedRun:
             p.epoch_parity = {}
             bar.set_postfix_str(f"max|Δw| {diff:.1e}")
         p.step_in_epoch = 0
+        if self.config.task == "autoencoder" and p.epoch == self.config.epochs:
+            self._log_codes()
         if p.epoch % self.config.checkpoint_interval == 0 or p.epoch == self.config.epochs:
             self.save_checkpoints()
             self._write_metrics()
         print(epoch_line(self), file=sys.stdout if self.out is None else self.out, flush=True)
+
+    def _log_codes(self) -> None:
+        """C1.1-autoencoder: each twin's codes of the test inputs to its Projector tab, labelled by class;
+        square images of at least 8×8 pixels (the digits, MNIST) drawn as thumbnails."""
+        x, y = self.data.x_test, self.data.y_test
+        side = math.isqrt(x.shape[1])
+        images = x.reshape(-1, 1, side, side).clip(0, 1) if side * side == x.shape[1] and side >= 8 else None
+        for impl, twin in self.twins.items():
+            self.boards[impl].log_embedding(self.progress.global_step, twin.codes(), y, images)
 
     def _histograms_now(self) -> bool:
         every, epoch = histogram_every(self.config), self.progress.epoch

@@ -18,13 +18,16 @@ from typing import Any
 import numpy as np
 import torch
 
+import scratch.models.autoencoder
 import scratch.nn
 import scratch.optim
 import scratch.train
+import torch_impl.models.autoencoder
 import torch_impl.optim
 import torch_impl.train
 from scratch.data.datasets import DatasetSplit
 from scratch.data.loader import DataLoader, TensorDataset
+from scratch.models.autoencoder import AutoencoderSpec
 from scratch.models.mlp import MLPSpec, build_mlp
 from torch_impl.data.datasets import tensor_dataset
 from torch_impl.data.loader import DataLoader as TorchDataLoader
@@ -137,6 +140,10 @@ class Twin:
         """NumPy arrays as this twin's own inputs (the scratch twin takes them as they are)."""
         return x, y
 
+    def codes(self) -> np.ndarray:
+        """``--task autoencoder``: the test inputs' codes (C1.1-autoencoder's encoder), as NumPy."""
+        return np.asarray(self.library.encode(self.model, self.test[0]))
+
     def weights(self) -> dict[str, np.ndarray]:
         raise NotImplementedError
 
@@ -181,6 +188,9 @@ class TorchTwin(Twin):
     def _own(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
         return torch.from_numpy(x).to(self.device), torch.from_numpy(y).to(self.device)
 
+    def codes(self) -> np.ndarray:
+        return self.library.encode(self.model, self.test[0]).cpu().numpy()
+
     def weights(self) -> dict[str, np.ndarray]:
         return {name: t.detach().cpu().numpy() for name, t in self.model.state_dict().items()}
 
@@ -208,20 +218,47 @@ def mlp_spec(config: TrainConfig, data: DatasetSplit) -> MLPSpec:
     )
 
 
+def autoencoder_spec(config: TrainConfig, data: DatasetSplit) -> AutoencoderSpec:
+    """``--task autoencoder``: the encoder's widths are ``--hidden``, the code ``--code`` wide."""
+    return AutoencoderSpec(
+        data.num_features,
+        config.hidden,
+        config.code,
+        config.activation,
+        config.init,
+        config.dropout,
+        config.norm,
+    )
+
+
+# --task -> (the scratch twin's and the torch twin's step library, the loss class in both ``nn``)
+TASK_LIBRARIES: dict[str, tuple[ModuleType, ModuleType, str]] = {
+    "classify": (scratch.train, torch_impl.train, "CrossEntropyLoss"),
+    "autoencoder": (scratch.models.autoencoder, torch_impl.models.autoencoder, "MSELoss"),
+}
+
+
 def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -> dict[str, Twin]:
     """The twins ``config.impl`` asks for, with the same initial weights, batch order and dropout masks.
 
     Raises ValueError (from an optimizer or a layer) for a hyper-parameter the optimizer rejects.
     """
-    spec = mlp_spec(config, data)
     np_dtype = np.dtype(config.dtype)
     optimizer_name = OPTIMIZERS[config.optimizer][0]
     kwargs = config.optimizer_kwargs()
+    scratch_library, torch_library, loss_name = TASK_LIBRARIES[config.task]
     # The weights are drawn once, here, by the scratch init; the torch twin loads them.
     scratch_dropout_rng = generator(config.seed, "dropout")
-    scratch_model = build_mlp(
-        spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=scratch_dropout_rng
-    )
+    if config.task == "autoencoder":
+        spec: Any = autoencoder_spec(config, data)
+        scratch_model = scratch.models.autoencoder.Autoencoder(
+            spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=scratch_dropout_rng
+        )
+    else:
+        spec = mlp_spec(config, data)
+        scratch_model = build_mlp(
+            spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=scratch_dropout_rng
+        )
     twins: dict[str, Twin] = {}
     if "scratch" in config.impls:
         loader = DataLoader(
@@ -235,16 +272,18 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
         test = (data.x_test, data.y_test)
         twins["scratch"] = ScratchTwin(
             scratch_model,
-            scratch.nn.CrossEntropyLoss(),
+            getattr(scratch.nn, loss_name)(),
             optimizer,
             loader,
             loader.rng,
             scratch_dropout_rng,
             test,
         )
+        twins["scratch"].library = scratch_library
     if "torch" in config.impls:
         dropout_rng = generator(config.seed, "dropout")
-        torch_model = build_torch_mlp(
+        build = torch_impl.models.autoencoder.Autoencoder if config.task == "autoencoder" else build_torch_mlp
+        torch_model = build(
             spec,
             dtype=getattr(torch, config.dtype),
             device=device,
@@ -262,7 +301,7 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
         test = tuple(torch.from_numpy(a).to(device) for a in (data.x_test, data.y_test))
         twins["torch"] = TorchTwin(
             torch_model,
-            torch.nn.CrossEntropyLoss(),
+            getattr(torch.nn, loss_name)(),
             optimizer,
             loader,
             loader.sampler.rng,
@@ -270,4 +309,5 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
             test,
             device,
         )
+        twins["torch"].library = torch_library
     return twins
