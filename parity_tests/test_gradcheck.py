@@ -15,6 +15,7 @@ from scratch.gradcheck import (
     numerical_gradient,
     relative_error,
 )
+from scratch.nn.module import Module
 
 
 class _WrongTanh(snn.Tanh):
@@ -57,6 +58,19 @@ class _OneEntryOffLinear(snn.Linear):
         grad_input = super().backward(grad_output, needs_input_grad)
         self.weight.grad[0, 0] += 1e-4 * (self.weight.grad[0, 0] - before[0, 0])
         return grad_input
+
+
+class _OneIn10000OffScale(Module):
+    """y = 3x, whose ∂E/∂x = 3g is off by 1e-6 of itself at its largest entry only (a cheap module: the
+    finite differences take 20,000 forwards)."""
+
+    def forward(self, x):
+        return 3.0 * x
+
+    def backward(self, grad_output):
+        grad = 3.0 * grad_output
+        grad.flat[np.argmax(np.abs(grad))] *= 1 + 1e-6
+        return grad
 
 
 class _IgnoresUpstreamMSE(snn.MSELoss):
@@ -107,6 +121,33 @@ def test_elementwise_measure_sees_one_wrong_entry_that_the_norm_dilutes(rng):
     weight = errors["weight"]
     assert weight.elementwise > 5e-5 > weight.norm, weight
     assert max(errors["input"]) < FINITE_DIFFERENCE_RTOL and max(errors["bias"]) < FINITE_DIFFERENCE_RTOL
+
+
+def test_gradcheck_reports_the_larger_measure_so_one_wrong_entry_in_10000_fails():
+    """C3.2-backprop: ``gradcheck`` is the max of the two measures. Over 10,000 entries the norm ratio
+    dilutes a 1e-6 error in one of them below the 1e-7 contract (computed here against the exact 3g);
+    the element-wise measure keeps it, so the check fails (the min of the two would pass it)."""
+    upstream = np.random.default_rng(1).standard_normal((100, 100))  # gradcheck's draw from this seed
+    module = _OneIn10000OffScale()
+    assert relative_error(module.backward(upstream), 3.0 * upstream) < FINITE_DIFFERENCE_RTOL
+    x = np.random.default_rng(2).standard_normal((100, 100))
+    error = gradcheck(module, x, rng=np.random.default_rng(1))["input"]
+    assert error == pytest.approx(1e-6, rel=1e-2)
+
+
+# The element-wise measure's floor, 1e-2 of the largest entry: a small entry's gap is judged against it,
+# and the measure does not change with the gradient's scale (the floor is relative, not absolute).
+FLOORED = [
+    pytest.param([1.0, 1e-5], [1.0, 1e-5 + 1e-8], 1e-6, id="C3.2-backprop-floor-1e-2"),
+    pytest.param([1e3, 1e-1], [1e3, 1e-1 + 1e-4], 1e-5, id="C3.2-backprop-floor-of-a-large-gradient"),
+    pytest.param([1e-3, 1e-7], [1e-3, 1e-7 + 1e-10], 1e-5, id="C3.2-backprop-floor-of-a-small-gradient"),
+]
+
+
+@pytest.mark.parametrize(("analytic", "numeric", "expected"), FLOORED)
+def test_elementwise_floor_is_1e_2_of_the_largest_entry(analytic, numeric, expected):
+    error = elementwise_relative_error(np.array(analytic), np.array(numeric))
+    assert error == pytest.approx(expected, rel=1e-6)
 
 
 def test_gradcheck_passes_a_correct_backward(rng):

@@ -33,7 +33,7 @@ def launch(command: list[str], timeout: int = TIMEOUT_S):
     try:
         return jobs.run(command, timeout=timeout)
     except jobs.JobError as error:
-        pytest.fail(str(error))
+        pytest.fail(f"{error}\n{error.stderr[-3000:]}")
 
 
 def run_proof(launcher: list[str], cases: list[Case], folder: Path) -> dict[str, np.ndarray]:

@@ -47,9 +47,10 @@ def test_ring_allreduce_of_integers_is_exact_and_leaves_the_input(size, rng):
     arrays = [rng.integers(-(2**20), 2**20, (7, 5)).astype(np.float64) for _ in range(size)]
     copies = [a.copy() for a in arrays]
     results = run_ranks(size, lambda comm: ring_allreduce(comm, arrays[comm.rank]))
-    for result in results:
+    for rank, result in enumerate(results):
         assert result.shape == (7, 5)
         np.testing.assert_array_equal(result, np.sum(arrays, axis=0))
+        assert not np.shares_memory(result, arrays[rank]), f"rank {rank} returned its input array"
     for array, copy in zip(arrays, copies, strict=True):
         np.testing.assert_array_equal(array, copy)
 
@@ -95,6 +96,12 @@ def test_shard_rows_refuses_uneven_shards():
         shard_rows(10, 0, 4)
 
 
+@pytest.mark.parametrize(("rank", "size"), [(4, 4), (5, 4), (-1, 4), (0, 0)])
+def test_shard_rows_refuses_a_rank_outside_the_job(rank, size):
+    with pytest.raises(ValueError, match=f"expected 0 <= rank < size, got rank={rank}, size={size}"):
+        shard_rows(8, rank, size)
+
+
 @pytest.mark.parametrize("size", [1, 2, 4], ids=[f"C3.2.1-data-parallel-K{k}" for k in (1, 2, 4)])
 def test_global_mask_rows_are_the_single_process_draw(size):
     whole = np.random.default_rng(3).random((8, 5))
@@ -135,6 +142,60 @@ def test_sync_batchnorm_on_shards_is_batchnorm_on_the_batch(size, shape, rng):
     for rank, result in enumerate(results):
         assert_twin_close(result[4], reference.running_mean, f"{what}: running_mean on rank {rank}")
         assert_twin_close(result[5], reference.running_var, f"{what}: running_var on rank {rank}")
+
+
+@pytest.mark.parametrize("momentum", [0.1, 0.3, None], ids=["C4.3-sync-batchnorm-momentum0.1",
+                                                           "C4.3-sync-batchnorm-momentum0.3",
+                                                           "C4.3-sync-batchnorm-cumulative"])  # fmt: skip
+def test_sync_batchnorm_over_steps_accumulates_like_batchnorm(momentum, rng):
+    """Three steps on 2 ranks without ``zero_grad``: the running statistics (``momentum=None``: the
+    cumulative average, 1/batches seen) and the accumulated ∂E/∂γ, ∂E/∂β equal one ``nn.BatchNorm1d``'s
+    on the whole batches."""
+    steps, size = 3, 2
+    xs = [rng.normal(1.5, 2.0, (8, 3)) for _ in range(steps)]
+    gs = [rng.normal(size=(8, 3)) for _ in range(steps)]
+    gamma = rng.normal(size=3)
+
+    def work(comm):
+        layer = SyncBatchNorm(3, comm=comm, momentum=momentum)
+        layer.weight.data[...] = gamma
+        rows = slice(comm.rank * 4, (comm.rank + 1) * 4)
+        for x, g in zip(xs, gs, strict=True):
+            layer(x[rows])
+            layer.backward(g[rows])
+        return (
+            layer.weight.grad,
+            layer.bias.grad,
+            layer.running_mean,
+            layer.running_var,
+            layer.num_batches_tracked,
+        )
+
+    results = run_ranks(size, work)
+    reference = torch.nn.BatchNorm1d(3, momentum=momentum, dtype=torch.float64)
+    with torch.no_grad():
+        reference.weight.copy_(torch.from_numpy(gamma))
+    for x, g in zip(xs, gs, strict=True):
+        reference(to_torch(x)).backward(to_torch(g))
+    what = f"C4.3-sync-batchnorm, momentum={momentum}, after {steps} steps"
+    assert_twin_close(results[0][0] + results[1][0], reference.weight.grad, f"{what}: ∂E/∂γ")
+    assert_twin_close(results[0][1] + results[1][1], reference.bias.grad, f"{what}: ∂E/∂β")
+    for rank, result in enumerate(results):
+        assert_twin_close(result[2], reference.running_mean, f"{what}: running_mean on rank {rank}")
+        assert_twin_close(result[3], reference.running_var, f"{what}: running_var on rank {rank}")
+        assert int(result[4]) == int(reference.num_batches_tracked) == steps
+
+
+@pytest.mark.parametrize(
+    "training", [True, False], ids=["C4.3-sync-batchnorm-train", "C4.3-sync-batchnorm-eval"]
+)
+def test_convert_sync_batchnorm_keeps_the_mode(training):
+    """As ``torch.nn.SyncBatchNorm.convert_sync_batchnorm``: the converted layer is in its original's mode."""
+    model = scratch.nn.Sequential(scratch.nn.Linear(2, 3), scratch.nn.BatchNorm1d(3)).train(training)
+    sync = convert_sync_batchnorm(model, comm=None)[1]
+    assert isinstance(sync, SyncBatchNorm) and sync.training is training
+    reference = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3)).train(training)
+    assert torch.nn.SyncBatchNorm.convert_sync_batchnorm(reference)[1].training is training
 
 
 def test_sync_batchnorm_in_eval_exchanges_nothing_and_is_batchnorm(rng):

@@ -12,11 +12,14 @@ compared with MPI's own ``Allreduce``.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
 from parity_tests.distributed.launching import max_difference, mpi_launcher, run_proof
 from parity_tests.parity import PAIRED_TRAINING_ATOL, tolerance
+from twin_nets.distributed import jobs
 from twin_nets.distributed.proof import Case, train_case
 
 # The per-rank batch is 16/K: 16, 8, 4 for K = 1, 2, 4.
@@ -26,7 +29,7 @@ CASES = [
     Case("plain-bn", norm="batch"),  # C4.3-sync-batchnorm: the difference plain batch norm makes
 ]
 EQUAL = ("plain", "sync-bn")
-RANKS = [1, 2, pytest.param(4, marks=pytest.mark.slow)]  # 4 ranks on 2 cores: the longest job
+RANKS = [pytest.param(k, marks=pytest.mark.slow) for k in (1, 2, 4)]  # each an mpiexec launch
 IDS = [f"C3.2.1-data-parallel-mpiexec-K{k}" for k in (1, 2, 4)]
 
 
@@ -93,3 +96,26 @@ def test_ring_allreduce_equals_mpi_allreduce(mpi_job):
             np.testing.assert_array_equal(ring, mpi, err_msg=f"{prefix}, K={size}")
         else:
             np.testing.assert_allclose(ring, mpi, **tolerance(np.float64), err_msg=f"{prefix}, K={size}")
+
+
+def test_a_failed_launch_says_why_in_one_line():
+    """A rank that aborts (as a C++ ``std::terminate`` does): the error is one line with the exit status
+    and the rank's last stderr line; the whole stderr stays on the error."""
+    abort = "import os; os.write(2, b'terminate called without an active exception\\n'); os.abort()"
+    with pytest.raises(jobs.JobError) as caught:
+        jobs.run([sys.executable, "-c", abort], timeout=60)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.endswith("exited -6: terminate called without an active exception"), message
+    assert "terminate called" in caught.value.stderr
+
+
+@pytest.mark.slow  # a Python that imports torch
+def test_a_rank_ends_with_its_status_and_its_output_flushed():
+    """``engines.end_rank``: stdout flushed, the status kept, no interpreter shutdown (no atexit)."""
+    ends = (
+        "import atexit; from twin_nets.distributed import engines; "
+        "atexit.register(lambda: print('shutdown ran')); print('trained', end=''); engines.end_rank(3)"
+    )
+    result = jobs.run([sys.executable, "-c", ends], timeout=120, check=False)
+    assert (result.returncode, result.stdout) == (3, "trained"), result.stderr

@@ -100,6 +100,27 @@ def test_gradient_at_exact_zero_follows_torch(gradient_at_zero, make):
     np.testing.assert_array_equal(module.backward(np.ones(2)), [gradient_at_zero, gradient_at_zero])
 
 
+# PReLU on inputs of more than two dims: the channel is dim 1 (torch's), never the last dim.
+PRELU_SHAPES = [
+    pytest.param(3, (2, 3, 5), id="C3.1.1-prelu-per-channel-3d"),
+    pytest.param(3, (2, 3, 4, 2), id="C3.1.1-prelu-per-channel-4d"),
+    pytest.param(1, (2, 3, 5), id="C3.1.1-prelu-shared-3d"),
+]
+
+
+@pytest.mark.parametrize(("channels", "shape"), PRELU_SHAPES)
+def test_prelu_slopes_run_along_dim_1(channels, shape, rng, request):
+    scratch_prelu = snn.PReLU(channels)
+    scratch_prelu.weight.data[...] = rng.uniform(0.1, 0.9, channels)  # a slope of its own per channel
+    check_module_parity(
+        request.node.callspec.id,
+        scratch_prelu,
+        tnn.PReLU(channels, dtype=torch.float64),
+        rng.standard_normal(shape),
+        rng,
+    )
+
+
 def test_prelu_slope_gradient_is_zero_at_zero_and_sums_over_channels():
     """C3.1.1-prelu: ∂E/∂a = Σ g·x over x ≤ 0, per channel (dim 1)."""
     prelu = snn.PReLU(2)

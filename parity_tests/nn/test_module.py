@@ -116,6 +116,27 @@ def test_bad_state_dict_names_the_entry_and_changes_nothing(edit, message):
         np.testing.assert_array_equal(value, before[key])
 
 
+@pytest.mark.parametrize(
+    "draw",
+    [
+        pytest.param(lambda rng, shape: torch.from_numpy(rng.standard_normal(shape) > 0), id="bool"),
+        pytest.param(lambda rng, shape: torch.from_numpy(rng.integers(-5, 5, shape)), id="int64"),
+        pytest.param(lambda rng, shape: torch.from_numpy(rng.random(shape, np.float32)), id="float32"),
+    ],
+)
+def test_a_state_dict_of_another_real_dtype_is_cast_as_torch_copies_it(draw, rng):
+    """torch's ``load_state_dict`` copies with ``param.copy_(value)``: a bool, integer or float32 tensor
+    is cast to the parameter's float64 (True → 1.0). The scratch twin loads it the same, value for value."""
+    scratch, reference = scratch_net(), torch_net()
+    state = {key: draw(rng, value.shape) for key, value in reference.state_dict().items()}
+    scratch.load_state_dict(state)
+    reference.load_state_dict(state)
+    for key, tensor in reference.state_dict().items():
+        value = scratch.state_dict()[key]
+        assert value.dtype == np.float64, f"{key}: dtype {value.dtype}"
+        np.testing.assert_array_equal(value, tensor.numpy(), err_msg=key)
+
+
 def test_non_strict_load_reports_keys_like_torch():
     net = scratch_net()
     state = net.state_dict()

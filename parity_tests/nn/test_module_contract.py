@@ -5,7 +5,8 @@ the contract (``scratch/nn/module.py``), checked on every row:
 
 * ``backward`` before ``forward`` raises, and so does a second ``backward`` after one ``forward``;
 * an integer input, a misshaped upstream gradient and an upstream gradient of another dtype raise;
-* nothing is mutated: the input, the target, the upstream gradient, the parameters;
+* nothing is mutated: the input, the target, the upstream gradient, the parameters; and ∂E/∂x is an
+  array of its own, never the upstream gradient itself (the caller may add into it);
 * float32 stays float32: the output, ∂E/∂x and every ∂E/∂p;
 * the state dict round-trips both ways with the torch twin (same keys, shapes, dtypes and values);
 * two backward calls without ``zero_grad`` give exactly twice the gradient of every parameter.
@@ -235,7 +236,8 @@ def test_nothing_is_mutated(row, rng):
     state = module.state_dict()
     _, g = run(module, inputs, rng)
     g_before = g.copy()
-    module.backward(g)
+    grad_input = module.backward(g)
+    assert not np.shares_memory(grad_input, g), "∂E/∂x aliases the upstream gradient"
     for array, copy in zip(inputs, before, strict=True):
         np.testing.assert_array_equal(array, copy)
     np.testing.assert_array_equal(g, g_before)

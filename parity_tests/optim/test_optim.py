@@ -28,7 +28,7 @@ import torch
 
 import scratch.optim as sopt
 import torch_impl.optim as topt
-from parity_tests.parity import DTYPES, assert_twin_close, to_torch
+from parity_tests.parity import DTYPES, TORCH_DTYPE, assert_twin_close, to_torch
 from scratch.nn.module import Parameter
 from torch_impl.optim import state_dict_to_torch
 
@@ -298,6 +298,47 @@ def test_param_groups_match_torch(name, kwargs, overrides, dtype, device, rng, r
     assert [g["lr"] for g in scratch_opt.param_groups] == [overrides["lr"], kwargs["lr"]]
     run_twins(what, scratch_opt, torch_opt, s_params, t_params, problem)
     assert_states_match(what, scratch_opt.state_dict(), torch_opt.state_dict())
+
+
+# torch takes lr and betas as 1-element tensors too (with foreach=False) and keeps them as tensors in its
+# state dict; loaded into a scratch optimizer as they are, each step turns them into Python numbers.
+TENSOR_HYPERPARAMETERS = [
+    pytest.param("Adam", {"lr": 0.05, "betas": (0.8, 0.99)}, id="C3.2.1-adam-tensor-lr-betas"),
+    pytest.param(
+        "AdamW", {"lr": 0.05, "betas": (0.5, 0.9), "weight_decay": 0.2}, id="C3.2.1-adamw-tensor-lr-betas"
+    ),
+    pytest.param("SGD", {"lr": 0.05, "momentum": 0.9}, id="C3.2.1-momentum-tensor-lr"),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float64", "float32"])
+@pytest.mark.parametrize(("name", "kwargs"), TENSOR_HYPERPARAMETERS)
+def test_torch_state_with_tensor_hyperparameters_continues_in_scratch(
+    name, kwargs, dtype, device, rng, request
+):
+    """The tensors are of the parameters' dtype: torch computes with a tensor hyper-parameter in its
+    dtype (β₁ᵗ of a float32 β₁ in float32), so only then is the float64 contract torch's own arithmetic."""
+    what = request.node.callspec.id
+
+    def tensor(value: float) -> torch.Tensor:
+        return torch.tensor(value, dtype=TORCH_DTYPE[dtype])
+
+    as_tensors = {"lr": tensor(kwargs["lr"])}
+    if "betas" in kwargs:
+        as_tensors["betas"] = tuple(tensor(beta) for beta in kwargs["betas"])
+    problem = make_problem(rng, dtype)
+    t_params = torch_params(problem.init, device)
+    torch_opt = getattr(topt, name)(t_params, **{**kwargs, **as_tensors}, foreach=False)
+    for t in range(K_INJECT):
+        torch_step(torch_opt, t_params, problem, t)
+    saved = torch_opt.state_dict()
+    assert isinstance(saved["param_groups"][0]["lr"], torch.Tensor), f"{what}: torch kept no tensor"
+    s_params = scratch_params(tp.detach().cpu().numpy() for tp in t_params)
+    scratch_opt = getattr(sopt, name)(s_params, **kwargs)
+    scratch_opt.load_state_dict(saved)
+    run_twins(what, scratch_opt, torch_opt, s_params, t_params, problem, start=K_INJECT)
+    for p in s_params:
+        assert p.data.dtype == np.dtype(dtype), f"{what}: a parameter became {p.data.dtype}"
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["float64", "float32"])

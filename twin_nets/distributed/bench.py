@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             result = worker(rounds, steps, args.dtype, args.device)
         if detect().is_main:
             atomic_write(Path(args.out), lambda h: h.write(json.dumps(result, indent=2).encode()))
-        return 0
+        engines.end_rank(0)  # its Python comm hook runs on gloo's threads: no interpreter shutdown
     command = [*jobs.mpi_command(2), "-m", "twin_nets.distributed.bench", "--worker"]
     try:
         jobs.run([*command, *(sys.argv[1:] if argv is None else argv)], timeout=1800)

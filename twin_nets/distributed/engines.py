@@ -7,8 +7,11 @@ picks a free TCP port and broadcasts it over MPI, so both twins can run in one l
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
-from typing import Any
+import sys
+from typing import Any, NoReturn
 
 import torch
 
@@ -87,6 +90,32 @@ def _all_local(comm: Any) -> bool:
 
 
 def close(launch: Launch | None) -> None:
-    """Leave the process group (MPI finalises itself at exit)."""
+    """Leave the process group (``end_rank`` then ends the process)."""
     if launch is not None and torch.distributed.is_initialized():
         torch.distributed.destroy_process_group()
+
+
+def end_rank(status: int) -> NoReturn:
+    """End a launched rank's process with ``status``: the process group destroyed, stdout and stderr
+    flushed, MPI finalised, then ``os._exit`` — without the interpreter's shutdown.
+
+    Why: ``DistributedDataParallel`` keeps references to its process group that outlive the model, so
+    gloo's threads (two ``pt_gloo_runloop`` workers, ``gloo_tcp_loop``, and rank 0's TCPStore server
+    ``pt_tcpstore_uv``) are still running after ``destroy_process_group`` (seen in /proc/self/task) and
+    while Python finalises. A torch thread that needs the GIL then (to free a tensor's Python object, or
+    to run a Python comm hook) is stopped by the finalising interpreter (``pthread_exit``), and that
+    unwinding through C++ ends in ``std::terminate``: "terminate called without an active exception",
+    SIGABRT, now and then, after the rank's work was done and written. Everything a rank writes is
+    written (atomically) and closed before this; nothing is left for the shutdown to do.
+    """
+    if torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing can reach it
+            stream.flush()
+    if "mpi4py.MPI" in sys.modules:
+        from mpi4py import MPI
+
+        if MPI.Is_initialized() and not MPI.Is_finalized():
+            MPI.Finalize()
+    os._exit(status)

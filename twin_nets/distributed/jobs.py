@@ -16,7 +16,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class JobError(RuntimeError):
-    """A launched job that failed (the message ends with its stderr's last lines)."""
+    """A launched job that failed: one line (the launcher, its exit status and the last line its ranks
+    wrote on stderr, which says why); the whole stderr is in ``stderr``."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
+def why_it_failed(command: list[str], returncode: int, stderr: str) -> str:
+    """One line: the command (file names without their folders), its exit status, and the last line its
+    ranks wrote on stderr (a Python error's last line, or e.g. a C++ abort's message).
+
+    Example:
+        >>> error = "Traceback ...\\nterminate called without an active exception\\n"
+        >>> why_it_failed(["/venv/bin/mpiexec", "-n", "2", "/venv/bin/python", "-m", "job"], 6, error)
+        'mpiexec -n 2 python -m job exited 6: terminate called without an active exception'
+    """
+    lines = [" ".join(line.split()) for line in stderr.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("=")]  # not MPICH's banner
+    launched = " ".join(Path(part).name if os.sep in part else part for part in command)
+    return f"{launched} exited {returncode}: {lines[-1] if lines else 'nothing on stderr'}"
 
 
 def mpiexec() -> str | None:
@@ -59,5 +79,5 @@ def run(command: list[str], timeout: float = 600, check: bool = True) -> subproc
         command, cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=timeout
     )
     if check and result.returncode:
-        raise JobError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()[-3000:]}")
+        raise JobError(why_it_failed(command, result.returncode, result.stderr), result.stderr)
     return result

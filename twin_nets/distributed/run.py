@@ -89,6 +89,17 @@ class DistributedRun(PairedRun):
     world: World
 
     def run(self, out: TextIO = sys.stdout) -> int:
+        """This rank's part of the run; then the process ends here (``engines.end_rank``: gloo's threads
+        outlive the process group, and the interpreter's shutdown could abort the rank)."""
+        try:
+            status = self._run_rank(out)
+        except SystemExit as stop:  # a rank whose rank 0 could not start: exit status 2
+            if not isinstance(stop.code, int):
+                raise
+            status = stop.code
+        engines.end_rank(status)
+
+    def _run_rank(self, out: TextIO) -> int:
         self.started = False
         if self.finished:  # a --resume with nothing to train: every rank ends at once, rank 0 says so
             return super().run(out if self.launch.is_main else io.StringIO())
