@@ -80,7 +80,7 @@ print(f"학습 데이터 정확도 {accuracy:.1%}: 반달은 직선 하나로 �
 # %%
 assert_twin_close(s_fit.losses, t_fit.losses, "C1.1-supervised: loss per step", kind="trajectory")
 t_logistic.zero_grad()  # the last training step left its gradients (scratch: check_module_parity clears them)
-check_module_parity("C1.1-supervised: LogisticRegression", s_logistic, t_logistic, x[:8], rng)
+diffs = check_module_parity("C1.1-supervised: LogisticRegression", s_logistic, t_logistic, x[:8], rng)
 print("두 쌍둥이의 결과가 허용 오차 안에서 같습니다")
 
 # %%

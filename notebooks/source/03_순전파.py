@@ -101,7 +101,7 @@ show(snn.Step, F.step, F.step_backward)
 
 # %%
 table(snn.Step())
-check_module_parity("C3.1.1-step", snn.Step(), tnn.Step(), x_act, rng)
+diffs = check_module_parity("C3.1.1-step", snn.Step(), tnn.Step(), x_act, rng)
 
 # %%
 figure("C3.1.1-step")
@@ -127,7 +127,7 @@ show(snn.Sigmoid, F.sigmoid, F.sigmoid_backward)
 
 # %%
 table(snn.Sigmoid())
-check_module_parity("C3.1.1-sigmoid", snn.Sigmoid(), tnn.Sigmoid(), x_act, rng)
+diffs = check_module_parity("C3.1.1-sigmoid", snn.Sigmoid(), tnn.Sigmoid(), x_act, rng)
 
 # %%
 figure("C3.1.1-sigmoid")
@@ -158,7 +158,7 @@ show(snn.Tanh, F.tanh, F.tanh_backward)
 
 # %%
 table(snn.Tanh())
-check_module_parity("C3.1.1-tanh", snn.Tanh(), tnn.Tanh(), x_act, rng)
+diffs = check_module_parity("C3.1.1-tanh", snn.Tanh(), tnn.Tanh(), x_act, rng)
 
 # %%
 figure("C3.1.1-tanh")
@@ -194,7 +194,7 @@ show(snn.ReLU, F.relu, F.relu_backward)
 
 # %%
 table(snn.ReLU())
-check_module_parity("C3.1.1-relu", snn.ReLU(), tnn.ReLU(), x_act, rng)
+diffs = check_module_parity("C3.1.1-relu", snn.ReLU(), tnn.ReLU(), x_act, rng)
 
 # %%
 dying = snn.Sequential(
@@ -235,7 +235,7 @@ show(snn.LeakyReLU, F.leaky_relu, F.leaky_relu_backward)
 
 # %%
 table(snn.LeakyReLU())
-check_module_parity("C3.1.1-leaky-relu", snn.LeakyReLU(), tnn.LeakyReLU(), x_act, rng)
+diffs = check_module_parity("C3.1.1-leaky-relu", snn.LeakyReLU(), tnn.LeakyReLU(), x_act, rng)
 
 # %%
 x_circles, y_circles = make_2d("circles", 200, rng=np.random.default_rng(0))
@@ -298,7 +298,7 @@ show(snn.ELU, F.elu, F.elu_backward)
 
 # %%
 table(snn.ELU())
-check_module_parity("C3.1.1-elu", snn.ELU(), tnn.ELU(), x_act, rng)
+diffs = check_module_parity("C3.1.1-elu", snn.ELU(), tnn.ELU(), x_act, rng)
 
 # %%
 figure("C3.1.1-elu")
@@ -328,7 +328,7 @@ exp_scores = np.exp(scores)
 s_softmax, t_softmax = snn.Softmax(dim=1), tnn.Softmax(dim=1)
 probabilities = s_softmax(scores)
 assert_twin_close(probabilities, t_softmax(to_torch(scores)), "C3.1.1-softmax: the notes' example")
-check_module_parity(
+diffs = check_module_parity(
     "C3.1.1-softmax: random rows", snn.Softmax(dim=1), tnn.Softmax(dim=1), rng.standard_normal((4, 3)), rng
 )
 for label, s, e, p in zip(

@@ -239,7 +239,7 @@ show(snn.Dropout, F.dropout, F.dropout_backward)
 x_drop = rng.standard_normal((4, 6))
 s_drop = snn.Dropout(0.5, rng=np.random.default_rng(3))
 t_drop = tnn.SharedMaskDropout(0.5, rng=np.random.default_rng(3))
-check_module_parity("C4.2-dropout: train mode, same mask", s_drop, t_drop, x_drop, rng)
+diffs = check_module_parity("C4.2-dropout: train mode, same mask", s_drop, t_drop, x_drop, rng)
 print("입력 x:")
 print(x_drop.round(3))
 print("학습 모드의 출력:")
@@ -313,7 +313,9 @@ show(snn.LayerNorm)
 
 # %%
 x_ln = rng.standard_normal((4, 5)) * 2 + 1
-check_module_parity("C4.3-layernorm", snn.LayerNorm(5), tnn.LayerNorm(5, dtype=torch.float64), x_ln, rng)
+diffs = check_module_parity(
+    "C4.3-layernorm", snn.LayerNorm(5), tnn.LayerNorm(5, dtype=torch.float64), x_ln, rng
+)
 
 # %%
 figure("C4.3-layernorm-batch-size")

@@ -17,11 +17,12 @@ An exercise cell in a notebook holds only the blank and the check (nbgrader's co
   teaches no concept of its own.
 
 ``check`` never raises on a learner's answer (Run All goes on past an unanswered exercise): it prints
-one Korean line and returns ``True`` only for a right answer.
+one Korean line. ``judge`` (what ``check`` prints) also returns whether the answer is right.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
@@ -77,6 +78,12 @@ ANSWER_KINDS = {
 }
 
 
+@functools.cache
+def expected(exercise_id: str) -> Any:
+    """The twins' answer to ``exercise_id``, computed once per process (every answer is deterministic)."""
+    return registry()[exercise_id].expected()
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "bool"
@@ -110,31 +117,35 @@ def verdict(answer: Any, expected: Any, atol: float = 1e-9, rtol: float = 1e-6) 
     return "값이 다릅니다"
 
 
-def check(answer: Any, exercise_id: str, hint: str | None = None) -> bool:
-    """Check a learner's ``답`` against the twins' answer to ``exercise_id``; print one Korean line and
-    return whether it is right. ``...`` (the blank) is "not answered yet", never an error."""
+def judge(answer: Any, exercise_id: str, hint: str | None = None) -> tuple[bool, str]:
+    """Whether ``answer`` is the twins' answer to ``exercise_id``, and the one Korean line that says so
+    (for ``...``, the blank: "not answered yet"; for a wrong answer: why, and the hint)."""
     exercises = registry()
     if exercise_id not in exercises:
         raise KeyError(f"check: no exercise {exercise_id!r} in twin_nets/notebooks/answers/")
     if answer is Ellipsis:
-        print(
+        return False, (
             f"[{exercise_id}] 아직 답이 없습니다: `답 = ...`의 `...` 자리에 답을 쓰고 "
             "이 셀을 다시 실행하세요."
         )
-        return False
     item = exercises[exercise_id]
-    why = verdict(answer, item.expected(), item.atol, item.rtol)
+    why = verdict(answer, expected(exercise_id), item.atol, item.rtol)
     if why is None:
-        print(f"[{exercise_id}] 정답입니다.")
-        return True
-    print(f"[{exercise_id}] 아직 아닙니다: {why}." + (f" 힌트: {hint}" if hint else ""))
-    return False
+        return True, f"[{exercise_id}] 정답입니다."
+    return False, f"[{exercise_id}] 아직 아닙니다: {why}." + (f" 힌트: {hint}" if hint else "")
+
+
+def check(answer: Any, exercise_id: str, hint: str | None = None) -> None:
+    """The learner's check: print ``judge``'s one Korean line. Returns nothing, so a cell that ends with
+    it shows only that line, and never raises on an answer (Run All goes on past a blank)."""
+    print(judge(answer, exercise_id, hint)[1])
 
 
 # --- the solutions (``notebooks/solutions/<stem>.py``) and the exercise cells, for the suite -------------
 
 SOLUTION_CELL = re.compile(r"^# %% (\S+)\s*$", re.MULTILINE)
-EXERCISE_CALL = re.compile(r"""\bcheck\(답, "([^"]+)"(?:, hint="[^"]+")?\)""")
+# ``check(답, "<ID>", hint="…")``, on one line or as ruff format splits it
+EXERCISE_CALL = re.compile(r"""\bcheck\(\s*답,\s*"([^"]+)"(?:,\s*hint="[^"]+")?,?\s*\)""")
 BLANK = re.compile(r"^답 = \.\.\.(?:  # .*)?$")
 
 
@@ -160,8 +171,8 @@ def run_solution(header: str, code: str) -> Any:
 
 def exercise_cell_problem(source: str) -> str | None:
     """Why a code cell that calls ``check`` is not an exercise cell of the convention (None when it is):
-    exactly two lines, the blank ``답 = ...`` (a comment may follow) and ``check(답, "<ID>", hint="…")``."""
-    lines = source.strip().splitlines()
-    if len(lines) != 2 or not BLANK.match(lines[0]) or not EXERCISE_CALL.fullmatch(lines[1]):
+    the blank ``답 = ...`` (a comment may follow) and then only ``check(답, "<ID>", hint="…")``."""
+    first, _, rest = source.strip().partition("\n")
+    if not BLANK.match(first) or not EXERCISE_CALL.fullmatch(rest):
         return f"expected the two lines '답 = ...  # …' and 'check(답, \"<ID>\", hint=\"…\")', got {source!r}"
     return None
