@@ -196,10 +196,10 @@ check(답, "C4.1-init-xavier/1", hint="두 식의 분모 √(n+m)은 같습니�
 # %% [markdown]
 # ## C4.1-init-he — He 초기화 (노트 §4.1)
 #
-# He 초기화는 표준편차 σ = √(2/n)인 정규분포로 초기화합니다. ReLU는 음수를 모두 0으로 만들어 분산을 절반으로
-# 줄이므로, Xavier 초기화로는 층이 깊어질수록 활성화값이 0 쪽으로 몰리고 기울기 소실이 생길 수 있습니다.
-# 그래서 활성화 함수가 ReLU일 때는 분산을 2배로 잡는 He 초기화를 많이 씁니다(torch: `kaiming_normal_`,
-# `nonlinearity="relu"`).
+# He 초기화는 표준편차 σ = √(2/n)인 정규분포로 초기화합니다. ReLU는 입력 중 음수인 절반을 0으로 만들어
+# 출력의 제곱 평균을 입력의 절반으로 줄입니다. 그래서 Xavier 초기화(n = m이면 σ² = 1/n)로는 층이 깊어질수록
+# 활성화값이 0 쪽으로 몰리고 기울기 소실이 생길 수 있습니다. 활성화 함수가 ReLU일 때는 분산을 그 두 배인
+# 2/n으로 잡는 He 초기화를 많이 씁니다(torch: `kaiming_normal_`, `nonlinearity="relu"`).
 
 # %%
 show(init.kaiming_normal_)
