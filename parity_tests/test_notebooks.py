@@ -369,3 +369,14 @@ def test_the_command_refuses_an_unknown_notebook_in_one_line_as_a_user_runs_it()
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "99_없음" in result.stderr, result.stderr
+
+
+def test_a_figure_shows_at_its_own_pixel_size_not_shrunk_to_the_page():
+    """The 2153-pixel computation graph shown at 720 pixels had unreadable text: a committed figure is
+    shown at its own size and scrolls sideways instead of shrinking."""
+    from twin_nets.notebooks import figure, png_size
+
+    shown = figure("C3.2-backprop-graph")
+    width, height = png_size(ROOT / "docs" / "figures" / "C3.2-backprop-graph.png")
+    assert (shown.width, shown.height, shown.unconfined) == (width, height, True)
+    assert width > 1000, "the test needs a figure wider than a notebook's page"

@@ -55,8 +55,8 @@ print(
 )
 
 # %% [markdown]
-# 두 쌍둥이를 함께 2 rank로 학습하려면 `scripts/train.py --distributed`를 launcher로 실행합니다. 두 쌍둥이를
-# 함께 돌릴 때는 `mpiexec`을, torch 쌍둥이만 돌릴 때는 `torchrun`을 씁니다(`torchrun`은 모델을
+# 두 쌍둥이를 함께 2 rank로 학습하려면 `scripts/train.py --distributed`를 실행기(launcher)로 실행합니다. 두
+# 쌍둥이를 함께 돌릴 때는 `mpiexec`을, torch 쌍둥이만 돌릴 때는 `torchrun`을 씁니다(`torchrun`은 모델을
 # `DistributedDataParallel`로 감쌉니다, `torch_impl/distributed.py`). rank마다 같은 배치의 자기 몫을 맡으므로
 # 배치 크기와 마지막 배치가 K로 나누어떨어져야 합니다. digits의 학습 데이터 1437개를 배치 64로 나누면 마지막
 # 배치가 29개라서 `--drop-last`로 버립니다:
@@ -66,7 +66,7 @@ print(
 # .venv/bin/torchrun --nproc-per-node 2 scripts/train.py --impl torch --distributed --drop-last
 # ```
 #
-# K = 1, 2, 4에서 두 launcher가 같은 결과를 내는지는 `parity_tests/distributed/`가 확인합니다.
+# K = 1, 2, 4에서 두 실행기가 같은 결과를 내는지는 `parity_tests/distributed/`가 확인합니다.
 
 # %% [markdown]
 # **연습.** 배치 64를 K = 2 rank가 앞에서부터 똑같이 나누면, rank 1(두 번째 rank)은 몇 번째부터 몇 번째
