@@ -116,6 +116,7 @@ def execute(stem: str) -> Executed:
         timeout=CELL_TIMEOUT_S,
         kernel_name=KERNEL["name"],
         record_timing=False,  # no timestamps in the committed files: a re-run changes only what changed
+        coalesce_streams=True,  # one stream output per cell, however the kernel's flushes split it
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},  # the kernel's working folder
     )
     began, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
