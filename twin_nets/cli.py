@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 EXIT_USAGE = 2  # a bad flag or input the user can fix (argparse's and the shell's convention)
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, the shell's convention
 
 
 # argparse takes "-1e-3" for a flag (its own pattern knows only "-1" and "-.5"), so ``--lr -1e-3`` read
@@ -81,6 +82,13 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
+
+
+def interrupted(prog: str, what: str) -> int:
+    """After Ctrl-C (``KeyboardInterrupt``): one line on stderr saying what was kept, no traceback, and
+    the exit status for ``main`` to return."""
+    print(f"{prog}: interrupted (Ctrl-C); {what}", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 # The twins, by the names every flag, folder and TensorBoard run uses; ``--impl both`` runs the two.

@@ -44,7 +44,7 @@ CONCEPTS: tuple[Concept, ...] = _load(Path(__file__).with_name("concepts.json"))
 def markdown_table() -> str:
     """The README's concept table."""
     rows = [
-        "| seed § | title (Korean) | title (English) | concept ID | scratch twin | torch twin | tests |",
+        "| notes § | title (Korean) | title (English) | concept ID | scratch twin | torch twin | tests |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for c in CONCEPTS:

@@ -1,8 +1,8 @@
 """The parity contract of ``shared/CONCEPTS.md`` as one table: every tolerance the project uses.
 
-The test suite (``parity_tests/parity.py``), the paired training run's verdict
-(``twin_nets.training.parity``) and the experiments all read these numbers from here; nothing else
-defines a tolerance.
+The parity helpers (``twin_nets/parity.py``, which the tests and the notebooks use), the paired training
+run's verdict (``twin_nets.training.parity``) and the experiments all read these numbers from here;
+nothing else defines a tolerance.
 """
 
 from __future__ import annotations

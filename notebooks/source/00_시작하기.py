@@ -1,16 +1,23 @@
 # %% [markdown]
 # # 00. 시작하기 — 두 쌍둥이를 나란히 학습하기
 #
-# 이 프로젝트(twin-nets)는 1 주차 노트(`딥러닝팀 1 주차 클린업`)의 내용을 **두 번** 구현합니다.
+# 이 프로젝트(twin-nets)는 스터디의 1 주차 노트 「딥러닝팀 1 주차 클린업」(앞으로 그냥 **노트**라고
+# 부릅니다)의 내용을 **두 번** 구현합니다.
 #
-# - `scratch/` — NumPy만으로 손으로 쓴 구현. 모든 미분(backward)이 순전파(forward) 바로 옆에 있고,
-#   docstring에 노트의 기호(x, w, b, ŷ, E, α …)로 수식이 적혀 있습니다. 이 폴더가 교과서입니다.
-# - `torch_impl/` — 같은 것을 `torch.nn`, `torch.optim`으로. PyTorch에 클래스가 있으면 그것을 그대로 씁니다.
-# - `parity_tests/` — 두 쌍둥이가 float64에서 `rtol=1e-10, atol=1e-12` 안에서 같다는 것을 증명하는 테스트.
+# - `scratch/` — NumPy만으로 손으로 쓴 구현입니다. 모든 역전파(backward) 코드가 순전파(forward) 코드 바로
+#   옆에 있고, docstring에 노트의 기호(x, w, b, ŷ, E, α …)로 수식을 적었습니다. 이 폴더가 교과서입니다.
+# - `torch_impl/` — 같은 내용을 `torch.nn`과 `torch.optim`으로 구현합니다. PyTorch에 있는 클래스는 그대로
+#   씁니다.
+# - `parity_tests/` — 두 쌍둥이의 결과가 float64에서 허용 오차(`rtol=1e-10, atol=1e-12`) 안에서 같음을
+#   보이는 테스트입니다.
 #
-# 이 노트북에서는 두 쌍둥이를 **같은 초기 가중치, 같은 batch 순서**로 나란히 학습시키고
-# (`scripts/train.py`), 그 기록을 TensorBoard로 여는 방법을 봅니다. 다음 노트북부터는 노트의 장 순서대로
-# 개념 하나하나를 코드, 실행, 일치 증명, 그림, 연습문제로 살펴봅니다.
+# 이 노트북에서는 두 쌍둥이를 **같은 초기 가중치와 같은 배치 순서**로 나란히 학습시키고(`scripts/train.py`),
+# 그 기록을 TensorBoard로 여는 방법을 익힙니다. 다음 노트북부터는 노트의 장 순서대로 개념을 하나씩
+# 설명 → 코드 → 두 쌍둥이가 같다는 확인 → 그림 → 연습문제 순으로 살펴봅니다.
+#
+# **연습문제 푸는 법.** 연습문제 셀에는 `답 = ...`이라는 빈칸이 있습니다. `...`를 여러분의 답으로 바꾸고
+# 셀을 실행하면 `check`가 맞았는지 알려 주고, 틀렸으면 힌트를 줍니다. 풀이는 `notebooks/solutions/`에
+# 있으니 먼저 풀어 본 뒤에 보세요.
 
 # %%
 import json
@@ -23,44 +30,44 @@ import numpy as np
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from parity_tests.parity import PAIRED_TRAINING_ATOL, assert_twin_close
 from twin_nets.notebooks import check, start
+from twin_nets.parity import PAIRED_TRAINING_ATOL, assert_twin_close
 
 ROOT = start()
 RUNS = ROOT / "notebooks" / "runs"
 EXPERIMENT = "getting-started"
 
 # %% [markdown]
-# ## 1. 짧은 쌍 학습 (paired training)
+# ## 1. 두 쌍둥이를 함께 짧게 학습하기
 #
 # scikit-learn에 들어 있는 손글씨 숫자(digits, 8×8 = 64 픽셀, 10 클래스)로 64 → 64 → 10 ReLU 다층
-# 퍼셉트론을 Adam으로 5 에폭 학습합니다. 기본 실행(`python scripts/train.py`, 512 은닉 유닛, 40 에폭)의
-# 작은 판입니다. 같은 명령을 터미널에서 그대로 실행할 수 있습니다.
+# 퍼셉트론을 Adam으로 5 에폭 학습합니다. 기본 실행(`python scripts/train.py`, 은닉 유닛 512개, 40 에폭)을
+# 작게 줄인 것입니다. 저장소 루트의 터미널에서 같은 명령을 그대로 실행할 수 있습니다.
 #
 # ```bash
 # python scripts/train.py --hidden 64 --epochs 5 --logdir notebooks/runs --experiment getting-started
 # ```
 #
-# 매 스텝 뒤에 두 쌍둥이의 가중치 차이의 최댓값(`max |Δw|`)과 손실 차이(`max |ΔE|`)가 기록되고,
-# 마지막 줄에 일치 판정(parity verdict)이 나옵니다.
+# 스텝마다 두 쌍둥이의 가중치 차이의 최댓값(`max |Δw|`)과 손실 차이(`max |ΔE|`)를 기록하고, 마지막 줄에
+# 두 쌍둥이가 같았는지 판정(parity)을 출력합니다.
 
 # %%
 for old in RUNS.glob(f"{EXPERIMENT}*"):  # this notebook's earlier runs (train.py would keep them)
     shutil.rmtree(old)
-command = [sys.executable, "scripts/train.py", "--hidden", "64", "--epochs", "5"]
-command += ["--logdir", str(RUNS), "--experiment", EXPERIMENT]
-run = subprocess.run(command, capture_output=True, text=True, check=False)
+command = [sys.executable, str(ROOT / "scripts" / "train.py"), "--hidden", "64", "--epochs", "5"]
+command += ["--logdir", "notebooks/runs", "--experiment", EXPERIMENT]  # relative to ROOT, the cwd
+run = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
 assert run.returncode == 0, run.stderr
 print(run.stdout[run.stdout.index("\nepoch ") + 1 :])
 assert "parity: PASS" in run.stdout
 
 # %% [markdown]
-# ## 2. 두 쌍둥이가 같은 길을 걸었는가
+# ## 2. 두 쌍둥이의 학습 결과가 같은가
 #
 # 학습이 끝나면 각 쌍둥이의 폴더(`notebooks/runs/getting-started/scratch`, `.../torch`)에 TensorBoard 이벤트
-# 파일과 `metrics.json`이 있습니다. 두 쌍둥이의 에폭별 손실과 정확도를 비교하고, 매 스텝 기록된 가중치
-# 차이(`parity/max_weight_diff`)를 쌍 학습의 계약(parity contract) "가중치 차이의 최댓값 < 1e-8
-# (float64)"과 비교합니다. TensorBoard 이벤트 파일은 TensorBoard가 읽는 그 파일을 파이썬에서 직접 읽습니다.
+# 파일과 `metrics.json`이 생깁니다. 두 쌍둥이의 에폭별 손실과 정확도를 비교하고, 스텝마다 기록한 가중치
+# 차이(`parity/max_weight_diff`)가 함께 학습할 때의 허용 오차(가중치 차이의 최댓값 < 1e-8, float64)보다
+# 작은지 확인합니다.
 
 # %%
 scratch_dir, torch_dir = RUNS / EXPERIMENT / "scratch", RUNS / EXPERIMENT / "torch"
@@ -82,7 +89,7 @@ for key in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
     print(f"{key:15s} scratch {ours[-1]:.6f} | torch {theirs[-1]:.6f}")
 weight_gap = scalars(scratch_dir, "parity/max_weight_diff")[:, 1].max()
 assert weight_gap < PAIRED_TRAINING_ATOL, f"twins parted: {weight_gap:.2e} >= {PAIRED_TRAINING_ATOL}"
-print(f"계약 통과: 모든 스텝에서 max |Δw| ≤ {weight_gap:.2e} < {PAIRED_TRAINING_ATOL}")
+print(f"허용 오차 안: 모든 스텝에서 max |Δw| ≤ {weight_gap:.2e} < {PAIRED_TRAINING_ATOL}")
 
 # %% [markdown]
 # ## 3. TensorBoard 기록 읽기
@@ -91,14 +98,7 @@ print(f"계약 통과: 모든 스텝에서 max |Δw| ≤ {weight_gap:.2e} < {PAI
 # TensorBoard에서 겹쳐 보입니다. 여기서는 TensorBoard가 읽는 이벤트 파일을 파이썬에서 직접 읽어
 # 스텝마다의 학습 손실을 그려 봅니다. 두 선이 완전히 겹칩니다.
 
-
 # %%
-def scalars(folder, tag):
-    events = EventAccumulator(str(folder))
-    events.Reload()
-    return np.array([(event.step, event.value) for event in events.Scalars(tag)])
-
-
 scratch_loss, torch_loss = scalars(scratch_dir, "train/loss"), scalars(torch_dir, "train/loss")
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(scratch_loss[:, 0], scratch_loss[:, 1], lw=3, alpha=0.5, label="scratch (NumPy)")
@@ -118,23 +118,23 @@ plt.show()
 #
 # 그리고 브라우저에서 **http://localhost:6006** 을 엽니다. `SCALARS` 탭에서 `train/loss`를 보면
 # `getting-started/scratch`와 `getting-started/torch` 두 선이 겹쳐 있고, `parity/max_weight_diff`는
-# 1e-16 근처에 머뭅니다. `HISTOGRAMS` 탭에는 층별 가중치와 gradient의 분포가 있습니다.
+# 1e-16 근처에 머뭅니다. `HISTOGRAMS` 탭에는 층별 가중치와 기울기의 분포가 있습니다.
 # JupyterLab 안에서 보려면 셀에 `%load_ext tensorboard`와 `%tensorboard --logdir notebooks/runs`를
 # 입력합니다. 기본 실행(`python scripts/train.py`)의 기록은 `runs/`에 쌓이므로 `tensorboard --logdir runs`.
 
 # %% [markdown]
 # ## 연습문제
 #
-# **1.** 학습 데이터는 1437개, batch 크기는 64입니다(`--batch-size`의 기본값). 한 에폭은 몇 번의
-# 스텝(iteration)일까요? (마지막 batch는 64보다 작아도 한 번의 스텝입니다.)
+# **1.** 학습 데이터는 1437개, 배치 크기는 64입니다(`--batch-size`의 기본값). 한 에폭은 몇 스텝일까요?
+# (한 스텝은 배치 하나로 가중치를 한 번 갱신하는 것입니다. 마지막 배치는 64개보다 적어도 한 스텝입니다.)
 
 # %%
-답 = int(np.ceil(1437 / 64))  # 여러분의 답으로 바꿔 보세요
-check(답, int(history(scratch_dir, "step")[0]), "한 에폭의 스텝 수")
+답 = ...  # 한 에폭의 스텝 수
+check(답, "00_시작하기/1", hint="1437을 64로 나누고, 나머지가 있으면 한 스텝을 더합니다")
 
 # %% [markdown]
-# **2.** 5 에폭 학습이 끝났을 때 TensorBoard의 `train/loss`에는 점이 몇 개 있을까요?
+# **2.** `train/loss`에는 스텝마다 점이 하나 찍힙니다. 5 에폭 학습이 끝나면 점은 몇 개일까요?
 
 # %%
-답 = 5 * 23
-check(답, len(torch_loss), "train/loss 의 점 개수")
+답 = ...  # train/loss의 점 개수
+check(답, "00_시작하기/2", hint="연습문제 1의 답에 에폭 수를 곱합니다")

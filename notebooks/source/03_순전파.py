@@ -1,24 +1,30 @@
 # %% [markdown]
-# # 03. 순전파 (seed §3.1–3.1.2)
+# # 03. 순전파 (노트 §3.1–3.1.2)
 #
-# 노트는 신경망(Neural Network)을 다층 퍼셉트론과 같은 개념으로 보고, 둘의 가장 큰 차이를
-# 순전파(Feedforward Propagation)와 역전파(Back Propagation)에서 찾습니다. 순전파는 입력이 순방향으로 모델을
-# 통과해 출력에 도달하는 과정, 즉 입력에 가중치가 곱해지고 모두 더해져 활성화 함수를 거치는 과정 전체입니다.
-# 이 장은 그 부품들입니다: 선형 층(Linear), 활성화 함수(Activation Function), 손실 함수(Loss Function).
+# 노트는 신경망(neural network)을 다층 퍼셉트론과 같은 개념으로 보고, 둘의 가장 큰 차이를 순전파(feedforward
+# propagation)와 역전파(back propagation)에서 찾습니다. 순전파는 입력이 순방향으로 모델을 통과해 출력에
+# 도달하는 과정, 곧 입력에 가중치를 곱해 모두 더하고 활성화 함수를 통과시키는 과정 전체입니다. 이 장에서는
+# 순전파의 부품을 하나씩 봅니다: 선형 층(`Linear`), 활성화 함수(activation function), 손실 함수(loss
+# function).
 #
-# 각 모듈의 parity 검사(`check_module_parity`)는 순전파 출력, 무작위 upstream gradient에 대한 입력의
-# gradient, 모든 파라미터의 gradient를 float64 계약(`rtol=1e-10, atol=1e-12`)으로 비교합니다.
+# 절마다 두 쌍둥이를 한 번 비교합니다(`check_module_parity`): 순전파 출력, 무작위 상류 기울기(upstream
+# gradient, 출력 쪽에서 흘러 들어오는 ∂E/∂y)에 대한 입력의 기울기, 모든 파라미터의 기울기가 float64 허용
+# 오차(`rtol=1e-10, atol=1e-12`) 안에서 같아야 합니다.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from parity_tests.parity import assert_twin_close, check_module_parity, to_torch
 from scratch import nn as snn
+from scratch import optim as soptim
+from scratch.data.datasets import make_2d
+from scratch.models import mlp as smlp
+from scratch.models import supervised as ss
 from scratch.nn import functional as F
 from torch_impl import nn as tnn
 from twin_nets.notebooks import check, figure, show, start
+from twin_nets.parity import assert_twin_close, check_module_parity, to_torch
 
 ROOT = start()
 rng = np.random.default_rng(0)
@@ -34,11 +40,11 @@ def table(module, x=x_act):
 
 
 # %% [markdown]
-# ## C3.1-forward — 순전파 (seed §3.1)
+# ## C3.1-forward — 순전파 (노트 §3.1)
 #
-# 층 하나의 순전파는 y = x Wᵀ + b입니다. x는 (N, 입력 수) 행렬로 한 행이 샘플 하나, W는 torch와 같은
-# (출력 수, 입력 수) 배치입니다. `Sequential`은 층들을 차례로 통과시키고, 역전파 때는 거꾸로 각 층의
-# `backward`를 부릅니다.
+# 층 하나의 순전파는 y = x Wᵀ + b입니다. x는 (N, 입력 수) 행렬로 한 행이 샘플 하나이고, W는 torch와 같이
+# (출력 수, 입력 수) 모양입니다. `Sequential`은 순전파 때 층들을 차례로 통과시키고, 역전파 때는 거꾸로 각
+# 층의 `backward`를 부릅니다. 아래는 `Linear` 층과, 그 순전파·역전파 수식을 담은 두 함수입니다.
 
 # %%
 show(snn.Linear, F.linear, F.linear_backward)
@@ -51,7 +57,7 @@ diffs = check_module_parity("C3.1-forward: Linear(3, 2)", s_linear, t_linear, x3
 s_model = snn.Sequential(snn.Linear(3, 5, rng=rng), snn.ReLU(), snn.Linear(5, 2, rng=rng))
 t_model = tnn.Sequential(tnn.Linear(3, 5), tnn.ReLU(), tnn.Linear(5, 2)).double()
 diffs |= check_module_parity("C3.1-forward: Sequential 3-5-2", s_model, t_model, x3, rng)
-print("가장 큰 차이:", f"{max(diffs.values()):.1e}")
+print("두 쌍둥이의 가장 큰 차이:", f"{max(diffs.values()):.1e}")
 
 # %%
 y3 = s_linear(x3)
@@ -76,145 +82,190 @@ plt.show()
 # %% [markdown]
 # ### 연습문제
 #
-# **1.** `Linear(3, 2)`에 x = (1, 2, 3) 한 행을 넣습니다.
-# W = [[1, 0, −1], [0.5, 0.5, 0.5]], b = (0, 1)이면 y는?
+# **1.** `Linear(3, 2)`에 x = (1, 2, 3) 한 행을 넣습니다. W = [[1, 0, −1], [0.5, 0.5, 0.5]], b = (0, 1)이면
+# y는? (모양 (1, 2)의 배열로 답하세요. 예: `np.array([[0.0, 0.0]])`)
 
 # %%
-답 = np.array([[1 - 3, 0.5 * (1 + 2 + 3) + 1]])  # 여러분의 답으로 바꿔 보세요
-s_linear.load_state_dict(
-    {"weight": np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5]]), "bias": np.array([0.0, 1.0])}
-)
-check(답, s_linear(np.array([[1.0, 2.0, 3.0]])), "y = xWᵀ + b")
+답 = ...  # y = xWᵀ + b
+check(답, "C3.1-forward/1", hint="y의 k번째 값은 W의 k번째 행과 x의 내적에 b의 k번째 값을 더한 것입니다")
 
 # %% [markdown]
-# ## C3.1.1-step — 활성화 함수: 계단 함수 (seed §3.1.1)
+# ## C3.1.1-step — 활성화 함수: 계단 함수 (노트 §3.1.1)
 #
-# 활성화 함수는 입력과 가중치의 선형결합에 비선형성을 부여하는 장본인입니다. §2의 퍼셉트론은 계단 함수를
-# 썼습니다: 0보다 크면 1, 아니면 0. 미분은 (정의된 곳에서) 0이므로 gradient가 전달되지 않습니다.
+# 활성화 함수는 입력과 가중치의 선형결합에 비선형성을 더해 주는 부품입니다. §2의 퍼셉트론은 계단 함수를
+# 썼습니다: 0보다 크면 1, 아니면 0. 미분은 (정의된 곳에서) 0이므로 역전파 때 기울기가 전달되지 않습니다.
+# 아래 표는 일곱 입력 x에 대한 출력 y와 미분 ∂y/∂x입니다.
 
 # %%
 show(snn.Step, F.step, F.step_backward)
 
 # %%
 table(snn.Step())
-check_module_parity("C3.1.1-step", snn.Step(), tnn.Step(), x_act, rng)
+diffs = check_module_parity("C3.1.1-step", snn.Step(), tnn.Step(), x_act, rng)
 
 # %%
-figure("C3.1.1-step", width=520)
+figure("C3.1.1-step")
 
 # %% [markdown]
-# **연습.** 이 프로젝트의 계단 함수는 x = 0에서 무엇을 낼까요? (경계 위에서는 0, §2.1)
+# **연습.** 계단 함수 층에 입력 x = (0.3, −2, 5)를 넣고, 역전파 때 상류 기울기 g = (4, −1, 7)이 들어왔습니다.
+# 계단 함수 층이 돌려보내는 ∂E/∂x의 세 값의 합은?
 
 # %%
-답 = 0.0
-check(답, float(snn.Step()(np.zeros((1, 1)))[0, 0]), "step(0)")
+답 = ...  # ∂E/∂x의 합
+check(답, "C3.1.1-step/1", hint="∂E/∂x = g · (∂y/∂x)입니다. 위 표의 ∂y/∂x 줄을 보세요")
 
 # %% [markdown]
-# ## C3.1.1-sigmoid — 시그모이드 함수 (seed §3.1.1)
+# ## C3.1.1-sigmoid — 시그모이드 함수 (노트 §3.1.1)
 #
-# 0과 1 사이의 값을 가지므로 이진 분류의 기본 활성화 함수였고, 미분이 가능해 역전파가 됩니다. 단점: 출력이
-# 0 또는 1 근처에 몰리는 영역이 넓고, 입력이 조금만 커져도 미분값(그림의 보라색)이 0으로 수렴하며, 중앙값이
-# 0.5이고, 지수함수 때문에 연산량이 많습니다.
+# σ(x) = 1 / (1 + e⁻ˣ)는 0과 1 사이의 값을 내므로 이진 분류의 기본 활성화 함수였고, 미분할 수 있어서
+# 역전파에 쓸 수 있습니다. 미분은 σ′(x) = σ(x)(1 − σ(x))입니다. 노트가 꼽는 단점은 네 가지입니다. 출력이
+# 0이나 1 근처에 몰리는 구간이 넓고, 입력의 절댓값이 조금만 커져도 미분값이 0에 가까워지며, 출력의 중앙값이
+# 0이 아니라 0.5이고, 지수함수 때문에 계산이 많습니다.
 
 # %%
 show(snn.Sigmoid, F.sigmoid, F.sigmoid_backward)
 
 # %%
 table(snn.Sigmoid())
-check_module_parity("C3.1.1-sigmoid", snn.Sigmoid(), tnn.Sigmoid(), x_act, rng)
+diffs = check_module_parity("C3.1.1-sigmoid", snn.Sigmoid(), tnn.Sigmoid(), x_act, rng)
 
 # %%
-figure("C3.1.1-sigmoid", width=520)
+figure("C3.1.1-sigmoid")
 
 # %% [markdown]
-# **연습.** 시그모이드의 미분 σ′(x) = σ(x)(1 − σ(x))의 최댓값은? (§3.2.3의 기울기 소실의 뿌리입니다)
+# **연습.** 시그모이드 층의 입력이 z = 0이고, 역전파 때 상류 기울기 2가 들어왔습니다. 시그모이드 층이
+# 돌려보내는 ∂E/∂z는?
 
 # %%
-답 = 0.25
-sigmoid = snn.Sigmoid()
-sigmoid(np.linspace(-10, 10, 2001)[None, :])
-check(답, float(sigmoid.backward(np.ones((1, 2001))).max()), "σ′의 최댓값")
+답 = ...  # z = 0에서 상류 기울기가 2일 때 ∂E/∂z
+check(답, "C3.1.1-sigmoid/1", hint="∂E/∂z = (상류 기울기) × σ(z)(1 − σ(z))이고 σ(0) = 0.5입니다")
 
 # %% [markdown]
-# ## C3.1.1-tanh — 하이퍼볼릭 탄젠트 함수 (seed §3.1.1)
+# ## C3.1.1-tanh — 하이퍼볼릭 탄젠트 함수 (노트 §3.1.1)
 #
-# 시그모이드와 닮았지만 중앙값이 0이어서 음수를 낼 수 있고, 출력 범위가 (−1, 1)로 더 넓어 학습이 더
-# 효율적입니다. 입력이 커지면 미분값이 0에 수렴하는 것과 지수함수의 연산량은 그대로입니다.
+# tanh는 시그모이드와 모양이 같습니다: tanh(x) = 2σ(2x) − 1, 곧 시그모이드를 가로로 절반, 세로로 두 배 늘려
+# 가운데를 0으로 옮긴 것입니다. 그래서 출력의 중앙값이 0이고 음수도 냅니다. 입력의 절댓값이 커지면 미분값이
+# 0에 가까워지는 것과 지수함수의 계산량은 시그모이드와 같습니다.
+#
+# > **노트 바로잡기.** 노트는 tanh가 "출력값의 범위가 더 크기 때문에" 학습이 더 효율적이라고 합니다. 범위의
+# > 폭 자체는 이유가 아닙니다(tanh는 시그모이드를 늘리고 옮긴 것일 뿐입니다). 이유는 두 가지입니다. 출력의
+# > 평균이 0 근처라서 다음 층 가중치의 기울기 부호가 한쪽으로 쏠리지 않고, 미분의 최댓값이 tanh′(0) = 1로
+# > σ′(0) = 0.25의 네 배라서 층을 지날 때 기울기가 덜 줄어듭니다. 아래 표의 ∂y/∂x 줄(x = 0에서 1)과 위
+# > 시그모이드 표(x = 0에서 0.25)가 그 숫자입니다.
 
 # %%
 show(snn.Tanh, F.tanh, F.tanh_backward)
 
 # %%
 table(snn.Tanh())
-check_module_parity("C3.1.1-tanh", snn.Tanh(), tnn.Tanh(), x_act, rng)
+diffs = check_module_parity("C3.1.1-tanh", snn.Tanh(), tnn.Tanh(), x_act, rng)
 
 # %%
-figure("C3.1.1-tanh", width=520)
+figure("C3.1.1-tanh")
 
 # %% [markdown]
-# **연습.** tanh′(0)은? (시그모이드의 0.25보다 얼마나 큰가요?)
+# **연습.** 시그모이드 층 10개를 지나는 기울기는 많아야 0.25¹⁰배가 되고, tanh 층 10개는 많아야 1¹⁰배가
+# 됩니다(가중치의 영향은 빼고). 앞의 값은 뒤의 값의 몇 분의 1일까요? 곧 4¹⁰은? (정수로)
 
 # %%
-답 = 1.0
-tanh = snn.Tanh()
-tanh(np.zeros((1, 1)))
-check(답, float(tanh.backward(np.ones((1, 1)))[0, 0]), "tanh′(0)")
+답 = ...  # 4¹⁰
+check(답, "C3.1.1-tanh/1", hint="tanh′(0) = 1을 σ′(0) = 0.25로 나누면 4입니다. 그것을 열 번 곱합니다")
 
 # %% [markdown]
-# ## C3.1.1-relu — ReLU 함수 (seed §3.1.1)
+# ## C3.1.1-relu — ReLU 함수 (노트 §3.1.1)
 #
-# 음수면 0, 양수면 자기 자신. 출력이 특정 수로 수렴하지 않아 기울기 소실 문제를 크게 줄였고, 계산이 쉬워
-# 은닉층에 자주 쓰입니다. 단점은 Knock out 문제: 미분이 0 또는 1이므로, 한 층의 모든 노드의 미분이 0이면
-# 그 뒤로는 학습이 이루어지지 않습니다. (x = 0에서의 미분은 torch와 같이 0입니다.)
+# ReLU는 음수면 0, 양수면 자기 자신을 냅니다. 계산이 쉬워서 은닉층에 자주 쓰입니다. 미분은 x > 0에서 1,
+# x < 0에서 0입니다(x = 0에서는 torch와 같이 0으로 정했습니다). 양수 쪽 미분이 1이므로 여러 층을 지나도
+# 활성화 함수 때문에 기울기가 줄지 않습니다. 그래서 기울기 소실 문제(§3.2.3)를 크게 줄였습니다.
+#
+# 단점은 노트가 "Knock out 문제"라고 부르는 것으로, 보통 **죽은 ReLU**(dying ReLU)라고 합니다. 한 층의 모든
+# 노드가 모든 입력에 대해 음수를 받으면 그 층의 미분은 전부 0이 되어, 기울기가 그 층을 지나가지 못합니다.
+#
+# > **노트 바로잡기.** (1) 노트는 ReLU가 기울기 소실을 줄인 이유를 "출력 값의 범위가 아주 넓지만 특정 수로
+# > 수렴하지 않기 때문"이라고 합니다. 이유는 출력이 아니라 **미분**입니다: x > 0에서 미분이 정확히 1이라
+# > 곱해져도 기울기가 줄지 않습니다(아래 표의 ∂y/∂x 줄). (2) 노트는 한 층의 미분이 모두 0이면 "이후의
+# > 레이어에서" 학습이 이루어지지 않는다고 합니다. 역전파는 출력에서 입력 쪽으로 가므로, 죽은 층을 지나지
+# > 못한 기울기는 그 층과 그 **앞쪽**(입력 쪽) 층들에 닿지 않습니다. 뒤쪽(출력 쪽) 층에는 기울기가 옵니다.
+# > 다만 죽은 층의 출력이 모두 0이라 바로 뒤 층의 가중치 기울기(gᵀh)는 0이고, 그 층의 편향만 기울기를
+# > 받습니다. 아래 두 번째 셀이 그 증거입니다. 가운데 층(`2.*`)의 출력을 모두 음수로 만들면 그 층과 앞쪽
+# > 층(`0.*`)의 기울기는 0이고, 출력층의 편향(`4.bias`)은 기울기를 받습니다.
 
 # %%
 show(snn.ReLU, F.relu, F.relu_backward)
 
 # %%
 table(snn.ReLU())
-check_module_parity("C3.1.1-relu", snn.ReLU(), tnn.ReLU(), x_act, rng)
+diffs = check_module_parity("C3.1.1-relu", snn.ReLU(), tnn.ReLU(), x_act, rng)
 
 # %%
-figure("C3.1.1-relu", width=520)
-
-# %% [markdown]
-# **연습.** 한 층의 입력이 모두 음수라면, 그 층을 지난 gradient ∂E/∂x의 합은? (Knock out)
+dying = snn.Sequential(
+    snn.Linear(3, 4, rng=rng), snn.ReLU(), snn.Linear(4, 4, rng=rng), snn.ReLU(), snn.Linear(4, 2, rng=rng)
+)
+dying[2].bias.data[:] = -100.0  # the middle ReLU gets only negative inputs: every node of it is dead
+dying_loss = snn.CrossEntropyLoss()
+dying_loss(dying(rng.standard_normal((8, 3))), rng.integers(0, 2, 8))
+dying.backward(dying_loss.backward())
+for name, parameter in dying.named_parameters():
+    print(f"{name:9s} 기울기의 절댓값 합 {np.abs(parameter.grad).sum():.6f}")
 
 # %%
-답 = 0.0
-relu = snn.ReLU()
-relu(-np.abs(rng.standard_normal((4, 5))))
-check(답, float(relu.backward(rng.standard_normal((4, 5))).sum()), "모두 음수일 때 ReLU를 지난 gradient의 합")
+figure("C3.1.1-relu")
 
 # %% [markdown]
-# ## C3.1.1-leaky-relu — Leaky ReLU 함수 (seed §3.1.1)
+# **연습.** 위의 셀에서 가운데 층(`2.weight`, `2.bias`)의 편향을 −100 대신 +100으로 바꾸면, 그 뒤의 ReLU가
+# 받는 입력은 모두 양수가 됩니다. 그때 그 ReLU의 미분값 ∂y/∂x는 모두 얼마일까요?
+
+# %%
+답 = ...  # 모든 입력이 양수일 때 ReLU의 미분
+check(답, "C3.1.1-relu/1", hint="ReLU의 미분은 x > 0에서 얼마인가요?")
+
+# %% [markdown]
+# ## C3.1.1-leaky-relu — Leaky ReLU 함수 (노트 §3.1.1)
 #
-# 음수를 모두 0으로 만드는 ReLU의 한계를 풀려고, 음수를 0.01배 합니다(`negative_slope=0.01`, torch의
-# 기본값). 그러나 음수 쪽이 선형이어서 복잡한 분류에는 한계가 있다고 노트는 말합니다.
+# 음수를 모두 0으로 만드는 ReLU의 한계를 풀려고, Leaky ReLU는 음수에 0.01을 곱합니다(`negative_slope=0.01`,
+# torch의 기본값). 음수 쪽 미분이 0이 아니라 0.01이므로 죽은 ReLU가 생기지 않습니다.
+#
+# > **노트 바로잡기.** 노트는 Leaky ReLU가 "음수에서 선형성이 생기게 되고, 그로 인해 복잡한 분류에서 사용할
+# > 수 없다"고 하고, ELU는 "음에서도 비선형적이기 때문에 복잡한 분류에서 사용할 수 있다"고 합니다. 비선형성은
+# > 함수 **전체**의 성질입니다. Leaky ReLU는 x = 0에서 꺾이므로 ReLU처럼 비선형이고, 층을 쌓으면 복잡한
+# > 경계를 만듭니다. 아래 셀은 같은 2-16-2 다층 퍼셉트론을 동심원 데이터에 Adam으로 200 스텝 학습시켜,
+# > 활성화 함수만 바꿔 정확도를 비교합니다.
 
 # %%
 show(snn.LeakyReLU, F.leaky_relu, F.leaky_relu_backward)
 
 # %%
 table(snn.LeakyReLU())
-check_module_parity("C3.1.1-leaky-relu", snn.LeakyReLU(), tnn.LeakyReLU(), x_act, rng)
+diffs = check_module_parity("C3.1.1-leaky-relu", snn.LeakyReLU(), tnn.LeakyReLU(), x_act, rng)
 
 # %%
-figure("C3.1.1-leaky-relu", width=520)
+x_circles, y_circles = make_2d("circles", 200, rng=np.random.default_rng(0))
+for activation in ("relu", "leaky_relu", "prelu", "elu"):
+    net = smlp.build_mlp(smlp.MLPSpec((2, 16, 2), activation=activation), np.random.default_rng(2))
+    optimizer = soptim.Adam(net.parameters(), lr=0.05)
+    ss.fit_full_batch(net, snn.CrossEntropyLoss(), optimizer, x_circles, y_circles, 200)
+    accuracy = np.mean(net(x_circles).argmax(axis=1) == y_circles)
+    print(f"{activation:10s} 동심원 학습 데이터 정확도 {accuracy:.1%}")
+
+# %%
+figure("C3.1.1-leaky-relu")
 
 # %% [markdown]
 # **연습.** LeakyReLU(−2)는?
 
 # %%
-답 = -0.02
-check(답, float(snn.LeakyReLU()(np.array([[-2.0]]))[0, 0]), "LeakyReLU(−2)")
+답 = ...  # LeakyReLU(−2)
+check(답, "C3.1.1-leaky-relu/1", hint="음수에는 negative_slope = 0.01을 곱합니다")
 
 # %% [markdown]
-# ## C3.1.1-prelu — PReLU (seed §3.1.1)
+# ## C3.1.1-prelu — PReLU (노트 §3.1.1)
 #
-# Leaky ReLU의 고정된 0.01을 α로 바꾼 것입니다. 노트는 α를 "내가 원하는 값을 주는 하이퍼 파라미터"로
-# 설명하지만, torch의 PReLU(와 이 프로젝트의 것)는 α를 가중치처럼 **학습**합니다(초기값 0.25). 손으로 고정한
-# α는 `LeakyReLU(negative_slope=α)`입니다. 그래서 parity 검사는 α의 gradient도 비교합니다.
+# PReLU는 Leaky ReLU의 고정된 0.01을 α로 바꾼 것입니다: x > 0이면 x, 아니면 αx.
+#
+# > **노트 바로잡기.** 노트는 α를 "하이퍼 파라미터로써 내가 원하는 값을 줄 수 있도록" 한 것이라고 합니다.
+# > PReLU를 제안한 논문(He et al., 2015)과 torch의 `nn.PReLU`, 그리고 이 프로젝트의 PReLU는 α를 가중치처럼
+# > **학습**합니다(초기값 0.25). 아래 셀이 출력하는 비교 목록에 `weight.grad`(α의 기울기)가 있는 것이 그
+# > 증거입니다. α를 손으로 고정하고 싶다면 `LeakyReLU(negative_slope=α)`를 씁니다.
 
 # %%
 show(snn.PReLU, F.prelu, F.prelu_backward)
@@ -225,49 +276,49 @@ diffs = check_module_parity("C3.1.1-prelu", snn.PReLU(), tnn.PReLU(dtype=torch.f
 print("비교한 텐서:", list(diffs))
 
 # %%
-figure("C3.1.1-prelu", width=520)
+figure("C3.1.1-prelu")
 
 # %% [markdown]
-# **연습.** x = (−4, 2)에 upstream gradient 1을 주면 α의 gradient ∂E/∂α = Σ g·x (x ≤ 0인 곳)는?
+# **연습.** PReLU에 x = (−4, 2)를 넣고 상류 기울기 g = (1, 1)을 주면, α의 기울기 ∂E/∂α = Σ g·x (x ≤ 0인
+# 곳만)는?
 
 # %%
-답 = -4.0
-prelu = snn.PReLU()
-prelu(np.array([[-4.0, 2.0]]))
-prelu.backward(np.ones((1, 2)))
-check(답, float(prelu.weight.grad[0]), "∂E/∂α")
+답 = ...  # ∂E/∂α
+check(답, "C3.1.1-prelu/1", hint="x ≤ 0인 원소는 −4 하나뿐입니다")
 
 # %% [markdown]
-# ## C3.1.1-elu — ELU 함수 (seed §3.1.1)
+# ## C3.1.1-elu — ELU 함수 (노트 §3.1.1)
 #
-# ReLU의 Knock out 문제를 풀면서, 0보다 작은 쪽에 지수함수 α(eˣ − 1)를 써서 그래프를 부드럽게 만들었습니다.
-# 음수 쪽도 비선형이라 복잡한 분류에 쓸 수 있지만, ReLU보다 크게 나아지지 않고 연산량이 늘어납니다. 노트는
-# CS231N의 권고대로 ReLU를 먼저, 그다음 Leaky ReLU 또는 ELU를 권합니다.
+# ELU는 죽은 ReLU 문제를 풀면서, 0보다 작은 쪽에 지수함수 α(eˣ − 1)를 써서 x = 0에서 꺾이지 않고 부드럽게
+# 이어지게 만들었습니다. 대신 ReLU보다 성능이 크게 나아지지 않고 지수함수 때문에 계산이 늘어납니다. 노트는
+# CS231n의 권고대로 ReLU를 먼저 쓰고, 그다음 Leaky ReLU나 ELU를 써 보라고 권합니다. (음수 쪽의 비선형성이
+# 복잡한 분류의 조건이 아니라는 것은 위 Leaky ReLU 절의 "노트 바로잡기"에서 확인했습니다.)
 
 # %%
 show(snn.ELU, F.elu, F.elu_backward)
 
 # %%
 table(snn.ELU())
-check_module_parity("C3.1.1-elu", snn.ELU(), tnn.ELU(), x_act, rng)
+diffs = check_module_parity("C3.1.1-elu", snn.ELU(), tnn.ELU(), x_act, rng)
 
 # %%
-figure("C3.1.1-elu", width=520)
+figure("C3.1.1-elu")
 
 # %% [markdown]
-# **연습.** x가 −∞로 갈 때 ELU(α = 1)는 어디로 수렴할까요? (x = −50에서 확인합니다)
+# **연습.** x가 −∞로 갈 때 ELU(α = 1)는 어떤 값에 가까워질까요?
 
 # %%
-답 = -1.0
-check(답, float(snn.ELU()(np.array([[-50.0]]))[0, 0]), "ELU(−50)")
+답 = ...  # x → −∞일 때 ELU(x)의 극한
+check(답, "C3.1.1-elu/1", hint="x → −∞이면 eˣ → 0입니다. α(eˣ − 1)은?")
 
 # %% [markdown]
-# ## C3.1.1-softmax — 소프트맥스 함수 (seed §3.1.1)
+# ## C3.1.1-softmax — 소프트맥스 함수 (노트 §3.1.1)
 #
-# 출력층에서 다중 분류에 쓰는 활성화 함수입니다. 노트의 예: 세 라벨 고양이, 차, 개구리에 대해 출력층이
-# 3.2, 5.1, −1.7을 냈습니다. 학습 데이터의 라벨은 정답에 1, 나머지에 0인 형태이므로, 소프트맥스는 두
-# 단계로 출력을 라벨과 비교 가능한 형태로 바꿉니다: **지수함수 통과**(실수 전체 → 양수)와 **정규화**(합이
-# 1이 되도록 나누기, [0, 1] 범위). 구현은 각 행의 최댓값을 먼저 빼서 지수함수가 넘치지 않게 합니다(값은 같음).
+# 소프트맥스는 출력층에서 다중 분류에 쓰는 활성화 함수입니다. 노트의 예에서 출력층은 세 라벨 고양이, 차,
+# 개구리에 3.2, 5.1, −1.7을 냈습니다. 학습 데이터의 라벨은 정답에 1, 나머지에 0을 둔 형태이므로,
+# 소프트맥스는 두 단계를 거쳐 출력을 라벨과 비교할 수 있는 형태로 바꿉니다. 먼저 **지수함수를 통과**시켜
+# 모든 값을 양수로 만들고, 다음으로 합이 1이 되도록 나누어 **정규화**합니다. 구현은 각 행에서 최댓값을
+# 먼저 뺍니다. 분자와 분모에 같은 수 e⁻ᵐᵃˣ가 곱해지므로 결과는 같고, 지수함수가 넘치지 않습니다.
 
 # %%
 show(snn.Softmax, F.softmax, F.softmax_backward)
@@ -277,9 +328,8 @@ scores = np.array([[3.2, 5.1, -1.7]])  # 고양이, 차, 개구리
 exp_scores = np.exp(scores)
 s_softmax, t_softmax = snn.Softmax(dim=1), tnn.Softmax(dim=1)
 probabilities = s_softmax(scores)
-assert_twin_close(probabilities, t_softmax(to_torch(scores)), "C3.1.1-softmax: the seed's example")
-s_softmax.backward(np.ones_like(probabilities))
-check_module_parity(
+assert_twin_close(probabilities, t_softmax(to_torch(scores)), "C3.1.1-softmax: the notes' example")
+diffs = check_module_parity(
     "C3.1.1-softmax: random rows", snn.Softmax(dim=1), tnn.Softmax(dim=1), rng.standard_normal((4, 3)), rng
 )
 for label, s, e, p in zip(
@@ -291,19 +341,23 @@ for label, s, e, p in zip(
 figure("C3.1.1-softmax-example")
 
 # %% [markdown]
-# **연습.** 차의 확률을 소수 둘째 자리까지 구하면? (노트의 그림은 0.87)
+# **연습.** 세 점수에 모두 10을 더해 (13.2, 15.1, 8.3)을 넣으면, 차의 확률은? (소수 넷째 자리까지)
 
 # %%
-답 = 0.87
-check(답, round(float(probabilities[0, 1]), 2), "P(차)")
+답 = ...  # 점수에 10을 더했을 때 P(차)
+check(답, "C3.1.1-softmax/1", hint="모든 점수에 같은 수를 더하면 분자와 분모에 같은 e¹⁰이 곱해집니다")
 
 # %% [markdown]
-# ## C3.1.2-mse — 평균 제곱 오차 (seed §3.1.2)
+# ## C3.1.2-mse — 평균 제곱 오차 (노트 §3.1.2)
 #
 # 학습은 모델의 출력과 정답의 차이를 줄이도록 가중치를 바꾸는 과정이고, 그 차이를 계산하는 것이 손실
-# 함수입니다. 노트의 평균 제곱 오차는 E = ½ Σₖ (ŷₖ − yₖ)²로, 회귀 문제에 주로 쓰입니다. ½은 미분을 깔끔하게
-# (∂E/∂ŷ = ŷ − y) 만듭니다. torch의 `nn.MSELoss`는 ½ 없이 **모든 원소의 평균**입니다. 이 프로젝트는 torch를
-# 따르고(`MSELoss`), 노트의 형태를 `HalfSquaredErrorLoss`로 옆에 둡니다.
+# 함수입니다. 노트의 평균 제곱 오차는 E = ½ Σₖ (ŷₖ − yₖ)²이고, 주로 회귀 문제에 씁니다. ½은 미분을
+# ∂E/∂ŷ = ŷ − y로 깔끔하게 만듭니다.
+#
+# > **노트 바로잡기.** 노트의 식 ½ Σₖ (ŷₖ − yₖ)²에는 평균이 없습니다. 이름은 평균 제곱 오차(MSE)지만, 식은
+# > 제곱 오차의 합의 절반입니다. torch의 `nn.MSELoss`는 이름 그대로 ½ 없이 **모든 원소의 평균**입니다. 이
+# > 프로젝트는 torch를 따르고(`MSELoss`), 노트의 식은 `HalfSquaredErrorLoss`라는 이름으로 따로 둡니다. 아래
+# > 셀이 두 값을 나란히 출력합니다(모양 (4, 3)의 예측이므로 원소는 12개입니다).
 
 # %%
 show(snn.MSELoss, snn.HalfSquaredErrorLoss)
@@ -322,19 +376,21 @@ for name in ("MSELoss", "HalfSquaredErrorLoss"):
     print(f"{name:22s} E = {float(E):.6f} (scratch) | {E_t.item():.6f} (torch)")
 
 # %% [markdown]
-# **연습.** ŷ = (1, 2, 3), y = (0, 0, 0)일 때 노트의 E = ½ Σ (ŷ − y)²는? (`MSELoss`는 14/3)
+# **연습.** ŷ = (1, 2, 3), y = (0, 0, 0)일 때 노트의 E = ½ Σ (ŷ − y)²는? (`MSELoss`는 평균이라 14/3입니다)
 
 # %%
-답 = 7.0
-check(답, float(snn.HalfSquaredErrorLoss()(np.array([1.0, 2.0, 3.0]), np.zeros(3))), "½ Σ (ŷ − y)²")
+답 = ...  # ½ Σ (ŷ − y)²
+check(답, "C3.1.2-mse/1", hint="제곱의 합 1 + 4 + 9의 절반입니다")
 
 # %% [markdown]
-# ## C3.1.2-cross-entropy — 교차 엔트로피 오차 (seed §3.1.2)
+# ## C3.1.2-cross-entropy — 교차 엔트로피 오차 (노트 §3.1.2)
 #
-# 분류에서 정답은 0 또는 1이고, 소프트맥스를 통과한 예측은 [0, 1]의 실수입니다. 교차 엔트로피는
-# E = −Σₖ yₖ log ŷₖ로, 정답 라벨의 −log ŷ만 남습니다. −log ŷ는 ŷ가 0에 가까울수록 커지고 1에 가까울수록 0에
-# 수렴하므로, 정답과 예측의 차이가 클수록 오차가 커집니다. torch의 `CrossEntropyLoss`는 소프트맥스를 안에
-# 포함해 **점수(logits)**를 받습니다(log-softmax로 계산해 안정적). 이진 분류는 `BCELoss`.
+# 분류에서 정답은 0 또는 1이고, 소프트맥스를 통과한 예측은 [0, 1] 사이의 실수입니다. 교차 엔트로피 오차는
+# E = −Σₖ yₖ log ŷₖ이고, 정답 라벨 하나의 −log ŷ만 남습니다. −log ŷ는 ŷ가 0에 가까울수록 커지고 1에
+# 가까울수록 0에 가까워지므로, 정답과 예측의 차이가 클수록 오차가 커집니다. torch의 `CrossEntropyLoss`는
+# 소프트맥스를 안에 포함하므로 확률이 아니라 **점수**(logits)를 받습니다(log-softmax로 계산해 수치적으로
+# 안정적입니다). 점수에 대한 기울기는 ŷ − y(y는 정답의 원-핫 벡터)이고, 배치 평균을 내면 N으로 나눈
+# (ŷ − y)/N입니다. 이진 분류에는 `BCELoss`를 씁니다.
 
 # %%
 show(snn.CrossEntropyLoss)
@@ -347,12 +403,11 @@ grad = s_ce.backward()
 scores_t = to_torch(scores, requires_grad=True)
 E_t = t_ce(scores_t, torch.from_numpy(label_car))
 E_t.backward()
-assert_twin_close(E, E_t, "C3.1.2-cross-entropy: the seed's example")
-assert_twin_close(grad, scores_t.grad, "C3.1.2-cross-entropy: gradient of the scores")
+assert_twin_close(grad, scores_t.grad, "C3.1.2-cross-entropy: the notes' example, gradient of the scores")
 print(f"E = −log P(차) = {float(E):.4f};  ∂E/∂점수 = ŷ − y = {grad[0].round(4)}")
 
 # %%
-figure("C3.1.2-cross-entropy-neg-log", width=520)
+figure("C3.1.2-cross-entropy-neg-log")
 
 # %%
 figure("C3.1.2-mse-vs-cross-entropy-gradient")
@@ -361,5 +416,9 @@ figure("C3.1.2-mse-vs-cross-entropy-gradient")
 # **연습.** 정답이 고양이였다면 E = −log P(고양이)는? (소수 넷째 자리까지)
 
 # %%
-답 = round(float(-np.log(probabilities[0, 0])), 4)
-check(답, round(float(snn.CrossEntropyLoss()(scores, np.array([0]))), 4), "−log P(고양이)")
+답 = ...  # −log P(고양이)
+check(
+    답,
+    "C3.1.2-cross-entropy/1",
+    hint="P(고양이) = e³·² / (e³·² + e⁵·¹ + e⁻¹·⁷)입니다. `np.exp`와 `np.log`를 쓰세요",
+)

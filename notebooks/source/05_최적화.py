@@ -1,15 +1,16 @@
 # %% [markdown]
-# # 05. 최적화 (seed §3.2.1–3.2.3)
+# # 05. 최적화 (노트 §3.2.1–3.2.3)
 #
-# 역전파(§3.2, 04_역전파)가 손실 E의 gradient를 모든 가중치에 전달하면, 가중치와 편향을 손실 함수에 대해
-# 최적화(optimization)하는 방법이 필요합니다. 노트는 그 방법들을 통틀어 **Optimizer**라고 부릅니다. 이
-# 장에서는 경사 하강법(Gradient Descent)부터 SGD, Momentum, 노트의 비교 그림 속 optimizer들(Nesterov,
-# AdaGrad, RMSprop, Adam, AdamW)을 보고, 그들이 부딪치는 Local Minima와 Saddle Point, 그리고 기울기 소실
-# 문제를 봅니다.
+# 역전파(§3.2, 04_역전파)로 손실 E의 기울기를 모든 가중치에 대해 구했으면, 이제 그 기울기로 가중치와 편향을
+# 손실 함수에 대해 최적화(optimization)할 차례입니다. 노트는 이런 방법들을 통틀어
+# **옵티마이저**(optimizer)라고 부르고, 글로는 경사 하강법(gradient descent), 확률적 경사 하강법(SGD),
+# 모멘텀(momentum), Adam 네 가지를 설명합니다. 이 노트북은 그 넷에, Adam을 이해하는 데 필요한 AdaGrad와
+# RMSprop, 그리고 Nesterov 모멘텀과 AdamW를 덧붙입니다(이 넷은 노트 밖의 내용입니다). 그다음 옵티마이저가
+# 부딪치는 지역 최솟값(local minimum)과 안장점(saddle point), 그리고 기울기 소실 문제를 봅니다.
 #
-# optimizer 쌍둥이의 계약은 궤적(trajectory)입니다: 같은 출발점과 같은 gradient에서 20 스텝 이상의 경로가
-# float64에서 `rtol=1e-10` 안에서 같아야 합니다. scratch 쌍둥이의 곡면은 손으로 쓴 gradient를, torch
-# 쌍둥이는 autograd를 씁니다.
+# 옵티마이저는 여러 스텝에 걸쳐 두 쌍둥이를 비교합니다. 같은 출발점에서 20 스텝 이상 간 경로 전체가
+# float64에서 `rtol=1e-10` 안에서 같아야 합니다. 곡면 위를 움직일 때 scratch 쌍둥이는 손으로 쓴 기울기를,
+# torch 쌍둥이는 autograd가 구한 기울기를 씁니다.
 
 # %%
 import inspect
@@ -18,13 +19,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from parity_tests.parity import assert_twin_close, to_torch
 from scratch import nn as snn
 from scratch import optim as soptim
 from scratch.data.datasets import make_2d
 from scratch.data.loader import DataLoader as ScratchLoader
 from scratch.data.loader import TensorDataset
-from scratch.distributed import average_gradients, ring_allreduce, shard_rows
 from scratch.models import diagnostics as sdiag
 from scratch.models import mlp as smlp
 from scratch.models import surfaces as ssurf
@@ -38,7 +37,7 @@ from torch_impl.models import surfaces as tsurf
 from torch_impl.nn.state import load_numpy_state_dict
 from torch_impl.train import train_step as torch_step
 from twin_nets.notebooks import check, figure, show, start
-from twin_nets.notebooks.ranks import DATA_PARALLEL_SPEC, run_job
+from twin_nets.parity import assert_twin_close, to_torch
 
 ROOT = start()
 
@@ -82,15 +81,22 @@ def draw(surface, runs, title, xlim=(-8, 8), ylim=(-3, 3)):
 
 
 # %% [markdown]
-# ## C3.2.1-gd — 경사 하강법 (seed §3.2.1)
+# ## C3.2.1-gd — 경사 하강법 (노트 §3.2.1)
 #
-# 경사 하강법(Gradient Descent)의 gradient는 고차원 벡터의 편미분 값, descent는 하강입니다. 미분계수 부호의
-# 반대 방향으로 반복해 이동하며 최솟값을 찾습니다. 시작점에서 멀면 미분계수가 크고, 이동할수록 0에
-# 수렴합니다. 움직일 거리는 미분계수에 학습률(learning rate, α)을 곱해 정합니다: w ← w − α ∂E/∂w. 여러 층의
-# 가중치는 미분의 연쇄법칙으로(§3.2) 얻은 편미분으로 층별로 갱신합니다. torch의 `SGD`에 전체 데이터를
-# 한 번에 주면 경사 하강법입니다.
+# 경사 하강법(gradient descent)에서 gradient, 곧 기울기는 손실을 각 가중치로 편미분한 값을 모은 벡터이고,
+# descent는 하강입니다. 미분계수의 부호와 반대 방향으로 거듭 이동하며 최솟값을 찾습니다. 최솟값에서 멀리
+# 떨어진 시작점에서는 미분계수가 크고, 이동할수록 0에 가까워집니다. 한 번에 움직일 거리는 미분계수에
+# 학습률(learning rate, α)을 곱해 정합니다: w ← w − α ∂E/∂w. 여러 층의 가중치는 연쇄법칙(§3.2)으로 얻은
+# 편미분으로 층마다 갱신합니다. torch의 `SGD`에 매번 전체 데이터를 주면 경사 하강법입니다.
 #
-# 곡면은 노트의 optimizer 비교 그림의 것, f(x, y) = x²/20 + y²입니다(출발점 (−7, 2)).
+# > **노트 바로잡기.** 노트는 경사 하강법이 "기울기를 작게 만드는 방향으로 나아가는" 방법이라고 합니다.
+# > 경사 하강법이 작게 만드는 것은 **손실**입니다. −∇E 방향은 손실이 가장 빨리 줄어드는 방향이고, 기울기가
+# > 0에 가까워지는 것은 최솟값에 다가간 결과입니다. 아래 셀이 출력하는 f의 값이 스텝마다 줄어드는 것이
+# > 증거입니다.
+#
+# 곡면은 f(x, y) = x²/20 + y²이고 출발점은 (−7, 2)입니다. 노트는 옵티마이저를 비교하는 그림을 싣지만 그
+# 곡면의 식은 적지 않았습니다. 이 곡면은 『밑바닥부터 시작하는 딥러닝』 6.1절이 옵티마이저를 비교할 때 쓴
+# 것입니다(`scratch/models/surfaces.py`). x 방향의 곡률이 y 방향보다 20배 작은 길쭉한 그릇입니다.
 
 # %%
 show(soptim.SGD, rule(soptim.SGD))
@@ -98,23 +104,30 @@ show(soptim.SGD, rule(soptim.SGD))
 # %%
 gd = paths("Bowl", "SGD", {"lr": 0.1})
 assert_twin_close(gd[0], gd[1], "C3.2.1-gd: path on the bowl", kind="trajectory")
+f_values = ssurf.Bowl.function(gd[0][:, 0], gd[0][:, 1])
+assert np.all(np.diff(f_values) < 0), "gradient descent raised the loss"
+print("스텝 0, 1, 2, 5, 10, 30의 f:", f_values[[0, 1, 2, 5, 10, 30]].round(4))
 draw("Bowl", {"GD (α=0.1)": gd}, "경사 하강법: f = x²/20 + y²")
 
 # %% [markdown]
-# **연습.** α = 0.1로 (−7, 2)에서 한 스텝. ∇f = (x/10, 2y)이면 다음 점은?
+# **연습.** α = 0.1로 (−7, 2)에서 한 스텝을 갑니다. ∇f = (x/10, 2y)이면 다음 점 (x, y)는?
+# (`np.array([x, y])`로 답하세요)
 
 # %%
-답 = np.array([-7 - 0.1 * (-7 / 10), 2 - 0.1 * (2 * 2)])  # 여러분의 답으로 바꿔 보세요
-check(답, gd[0][1], "한 스텝 뒤의 점")
+답 = ...  # 한 스텝 뒤의 점
+check(답, "C3.2.1-gd/1", hint="(x, y) − α ∇f(x, y)이고, ∇f(−7, 2) = (−0.7, 4)입니다")
 
 # %% [markdown]
-# ## C3.2.1-sgd — 확률적 경사 하강법 (seed §3.2.1)
+# ## C3.2.1-sgd — 확률적 경사 하강법 (노트 §3.2.1)
 #
-# 학습 데이터는 크고 많으므로, 모든 데이터로 한 번씩 경사 하강을 하면 효율이 떨어집니다. SGD(Stochastic
-# Gradient Descent)는 일정 수의 데이터(batch)만 써서 한 스텝을 갑니다. 모든 데이터를 쓸 때보다 변동이
-# 심하지만 효율과 속도에서 훨씬 뛰어납니다. 노트의 말대로 Adam과 함께 가장 자주 쓰이는 optimizer입니다.
+# 학습 데이터는 크고 많으므로, 스텝마다 모든 데이터로 기울기를 구하면 효율이 떨어집니다. 확률적 경사
+# 하강법(stochastic gradient descent, SGD)은 데이터 일부(배치, batch)만으로 기울기를 구해 한 스텝을 갑니다.
+# 모든 데이터를 쓸 때보다 손실이 더 출렁이지만, 같은 계산량으로 훨씬 많은 스텝을 갈 수 있습니다. 노트의
+# 말대로 Adam과 함께 가장 자주 쓰이는 옵티마이저입니다.
 #
-# 두 쌍둥이는 같은 NumPy 생성기에서 뽑은 같은 batch 순서로 학습합니다(`DataLoader(..., rng=...)`).
+# 배치 하나로 가중치를 한 번 갱신하는 것을 한 **스텝**(iteration)이라고 하고, 데이터 전체를 한 번 다 쓰는
+# 것을 한 **에폭**(epoch)이라고 합니다. 데이터가 N개, 배치 크기가 B이면 한 에폭은 ⌈N/B⌉ 스텝입니다. 두
+# 쌍둥이는 같은 NumPy 난수 생성기로 뽑은 같은 배치 순서로 학습합니다(`DataLoader(..., rng=...)`).
 
 # %%
 show(ScratchLoader)
@@ -141,13 +154,12 @@ def train(batch_size, epochs, lr):
     return np.array(s_losses), torch.tensor(t_losses, dtype=torch.float64), len(s_loader)
 
 
-full = train(batch_size=200, epochs=20, lr=0.5)  # 경사 하강법: 에폭당 1 스텝
-mini = train(batch_size=20, epochs=20, lr=0.5)  # SGD: 에폭당 10 스텝
-assert_twin_close(full[0], full[1], "C3.2.1-gd: full-batch loss per step", kind="trajectory")
+full = train(batch_size=200, epochs=20, lr=0.5)  # gradient descent: 1 step per epoch
+mini = train(batch_size=20, epochs=20, lr=0.5)  # SGD: 10 steps per epoch
 assert_twin_close(mini[0], mini[1], "C3.2.1-sgd: mini-batch loss per step", kind="trajectory")
 fig, ax = plt.subplots(figsize=(6.5, 3))
-ax.plot(np.arange(1, 21), full[0], "o-", label="경사 하강법 (batch 200, 에폭당 1 스텝)")
-ax.plot(np.arange(1, 201) / 10, mini[0], lw=1, label="SGD (batch 20, 에폭당 10 스텝)")
+ax.plot(np.arange(1, 21), full[0], "o-", label="경사 하강법 (배치 200, 에폭당 1 스텝)")
+ax.plot(np.arange(1, 201) / 10, mini[0], lw=1, label="SGD (배치 20, 에폭당 10 스텝)")
 ax.set(xlabel="에폭", ylabel="학습 손실 E", title="같은 모델, 같은 시작점: 에폭당 손실")
 ax.legend()
 plt.show()
@@ -156,21 +168,26 @@ plt.show()
 figure("C3.2.1-gd-vs-sgd-loss")
 
 # %% [markdown]
-# **연습.** 데이터 1000개, batch 크기 100이면 한 에폭은 몇 번의 iteration일까요? (§4.3의 예)
+# **연습.** 데이터가 1050개, 배치 크기가 100이면 한 에폭은 몇 스텝일까요? (마지막 배치는 50개입니다)
 
 # %%
-답 = 10
-check(
-    답, len(ScratchLoader(TensorDataset(np.zeros((1000, 1)), np.zeros(1000)), batch_size=100)), "iteration 수"
-)
+답 = ...  # 한 에폭의 스텝 수
+check(답, "C3.2.1-sgd/1", hint="⌈N/B⌉: 100개짜리 배치 10개와 50개짜리 배치 1개입니다")
 
 # %% [markdown]
-# ## C3.2.1-momentum — Momentum (seed §3.2.1)
+# ## C3.2.1-momentum — 모멘텀 (노트 §3.2.1)
 #
-# Momentum은 관성입니다: 진행하던 방향으로 계속 가려는 성질. 미분값이 클 때 일종의 가속도를 붙여 더 큰
-# 보폭으로 움직이고, local minima 문제(§3.2.2)를 푸는 데 도움이 됩니다. 교과서의 식은 v ← μv − αg,
-# w ← w + v이고(`TextbookMomentum`), torch는 b ← μb + g, w ← w − αb로 씁니다(`SGD(momentum=μ)`, 첫 b는 첫
-# gradient). 학습률이 일정하면 두 식의 경로는 같습니다 — 아래에서 확인합니다.
+# 모멘텀(momentum)은 관성, 곧 진행하던 방향으로 계속 가려는 성질입니다. 지나온 기울기를 속도 v에 쌓아 두고
+# 그 속도로 움직입니다. 교과서의 식은 v ← μv − αg, w ← w + v이고(`TextbookMomentum`), torch는 b ← μb + g,
+# w ← w − αb로 씁니다(`SGD(momentum=μ)`, 첫 b는 첫 기울기). 학습률이 일정하면 두 식은 같은 경로를
+# 만듭니다. 아래에서 확인합니다.
+#
+# > **노트 바로잡기.** 노트는 모멘텀이 "미분값이 클 경우" 가속도를 붙여 더 큰 보폭으로 움직인다고 합니다.
+# > 모멘텀의 보폭을 키우는 것은 미분값의 크기가 아니라 **부호가 같은 기울기가 이어지는 것**입니다. 같은
+# > 방향의 기울기가 계속 쌓이면 보폭은 최대 1/(1 − μ)배(μ = 0.9이면 10배)까지 커지고, 부호가 번갈아 바뀌는
+# > 방향에서는 쌓인 값이 서로 상쇄되어 진동이 줄어듭니다. 아래 셀이 증거입니다. 그릇의 x 방향 기울기는
+# > 출발점에서 0.7로 y 방향(4)보다 훨씬 작은데도, 10 스텝 동안 모멘텀은 x 방향으로 경사 하강법보다 훨씬
+# > 멀리 갑니다. x 방향 기울기의 부호가 스텝마다 같기 때문입니다.
 
 # %%
 show(soptim.TextbookMomentum, rule(soptim.TextbookMomentum))
@@ -181,38 +198,43 @@ textbook = paths("Bowl", "TextbookMomentum", {"lr": 0.1, "momentum": 0.9})
 assert_twin_close(momentum[0], momentum[1], "C3.2.1-momentum: SGD(momentum) path", kind="trajectory")
 assert_twin_close(textbook[0], textbook[1], "C3.2.1-momentum: TextbookMomentum path", kind="trajectory")
 assert_twin_close(textbook[0], momentum[1], "C3.2.1-momentum: textbook form = torch form", kind="trajectory")
-draw("Bowl", {"GD (α=0.1)": gd, "Momentum (α=0.1, μ=0.9)": momentum}, "Momentum: 관성으로 더 멀리")
+print(f"10 스텝 뒤 x: 경사 하강법 {gd[0][10, 0]:.2f}, 모멘텀 {momentum[0][10, 0]:.2f} (출발 −7, 최솟값 0)")
+x_gradients = momentum[0][:10, 0] / 10  # ∂f/∂x = x/10 at each point the momentum path visited
+print("모멘텀이 지난 점들의 ∂f/∂x 부호:", np.sign(x_gradients).astype(int))
+draw("Bowl", {"GD (α=0.1)": gd, "모멘텀 (α=0.1, μ=0.9)": momentum}, "모멘텀: 같은 방향의 기울기가 쌓입니다")
 
 # %% [markdown]
-# **연습.** 첫 스텝에서 Momentum(μ = 0.9)의 이동은 GD의 이동과 같을까요? (`True`/`False`; torch의 b₁ = g₁)
+# **연습.** 기울기가 매 스텝 g = 1로 같다면, 모멘텀(torch의 식, μ = 0.9)의 b는 b₁ = 1, b₂ = 0.9·1 + 1, …로
+# 쌓입니다. 세 번째 스텝의 b₃는?
 
 # %%
-답 = True
-check(답, bool(np.allclose(momentum[0][1], gd[0][1])), "첫 스텝이 같다")
+답 = ...  # b₃
+check(답, "C3.2.1-momentum/1", hint="b₃ = μ b₂ + g이고 b₂ = 1.9입니다")
 
 # %% [markdown]
-# ## C3.2.1-nesterov — Nesterov momentum (seed §3.2.1, 비교 그림)
+# ## C3.2.1-nesterov — Nesterov 모멘텀 (노트 밖, §3.2.1의 심화)
 #
-# 노트의 비교 그림에 있는 optimizer입니다(노트는 "모두 기억할 필요는 없고 Adam만 기억하라"고 합니다).
-# Nesterov는 관성으로 갈 곳을 먼저 보고 그곳의 기울기로 고칩니다: torch의 식으로 갱신 방향이 g + μb.
+# 노트는 여러 옵티마이저를 그림으로 보여 주며 "모두 기억할 필요는 없고 Adam만 기억하라"고 합니다.
+# Nesterov 모멘텀은 관성으로 갈 곳을 먼저 내다보고 그곳의 기울기로 방향을 고칩니다. torch의 식에서는 갱신
+# 방향이 b 대신 g + μb입니다.
 
 # %%
 nesterov = paths("Bowl", "SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True})
 assert_twin_close(nesterov[0], nesterov[1], "C3.2.1-nesterov: path", kind="trajectory")
-draw("Bowl", {"Momentum": momentum, "Nesterov": nesterov}, "Nesterov: 덜 넘어갑니다")
+draw("Bowl", {"모멘텀": momentum, "Nesterov": nesterov}, "Nesterov: 덜 넘어갑니다")
 
 # %% [markdown]
-# **연습.** 30 스텝 뒤 최솟값 (0, 0)까지의 거리는 Nesterov가 Momentum보다 짧을까요?
+# **연습.** 기울기가 매 스텝 g = 1로 같고 b₁ = 1일 때, Nesterov의 첫 갱신 방향 g + μb₁(μ = 0.9)은?
 
 # %%
-답 = True
-check(답, bool(np.linalg.norm(nesterov[0][-1]) < np.linalg.norm(momentum[0][-1])), "Nesterov가 더 가깝다")
+답 = ...  # g + μ b₁
+check(답, "C3.2.1-nesterov/1", hint="1 + 0.9 × 1입니다")
 
 # %% [markdown]
-# ## C3.2.1-adagrad — AdaGrad (seed §3.2.1, 비교 그림)
+# ## C3.2.1-adagrad — AdaGrad (노트 밖, §3.2.1의 심화)
 #
-# 좌표마다 지금까지의 gradient 제곱합 G로 학습률을 나눕니다: w ← w − α g / (√G + ε). 많이 움직인 좌표는
-# 보폭이 줄어듭니다.
+# AdaGrad는 좌표마다 지금까지 받은 기울기의 제곱합 G로 학습률을 나눕니다: w ← w − α g / (√G + ε). 기울기를
+# 많이 받은 좌표일수록 보폭이 줄어듭니다.
 
 # %%
 show(soptim.Adagrad, rule(soptim.Adagrad))
@@ -223,18 +245,18 @@ assert_twin_close(adagrad[0], adagrad[1], "C3.2.1-adagrad: path", kind="trajecto
 draw("Bowl", {"AdaGrad (α=1.5)": adagrad}, "AdaGrad")
 
 # %% [markdown]
-# **연습.** 첫 스텝에서 G = g²이므로 각 좌표의 이동은 α·sign(g)입니다.
-# α = 1.5로 (−7, 2)에서 한 스텝 뒤의 점은?
+# **연습.** 첫 스텝에서는 G = g²이므로 각 좌표의 이동은 α·sign(g)입니다(ε은 무시합니다). α = 1.5로
+# (−7, 2)에서 한 스텝 뒤의 점은? (`np.array([x, y])`로 답하세요)
 
 # %%
-답 = np.array([-7 + 1.5, 2 - 1.5])
-check(답, adagrad[0][1], "AdaGrad 첫 스텝")
+답 = ...  # AdaGrad 한 스텝 뒤의 점
+check(답, "C3.2.1-adagrad/1", hint="∇f(−7, 2) = (−0.7, 4)의 부호는 (−, +)입니다. 부호와 반대로 α만큼 갑니다")
 
 # %% [markdown]
-# ## C3.2.1-rmsprop — RMSprop (seed §3.2.1, 비교 그림)
+# ## C3.2.1-rmsprop — RMSprop (노트 밖, §3.2.1의 심화)
 #
-# AdaGrad의 합 대신 지수 이동 평균 v ← αv + (1 − α)g²(torch의 α = 0.99)로 나눕니다:
-# 오래된 gradient는 잊힙니다.
+# RMSprop은 AdaGrad의 합 대신 지수 이동 평균 v ← αv + (1 − α)g²(torch의 기본값 α = 0.99)으로 나눕니다.
+# 그래서 오래전의 기울기는 점점 잊힙니다.
 
 # %%
 show(soptim.RMSprop, rule(soptim.RMSprop))
@@ -245,19 +267,19 @@ assert_twin_close(rmsprop[0], rmsprop[1], "C3.2.1-rmsprop: path", kind="trajecto
 draw("Bowl", {"RMSprop (lr=0.1)": rmsprop}, "RMSprop")
 
 # %% [markdown]
-# **연습.** 첫 스텝의 v = 0.01 g²이므로 이동은 lr · g / √(0.01 g²) = 10 · lr · sign(g)입니다.
-# 한 스텝 뒤의 점은?
+# **연습.** 첫 스텝에서는 v = 0.01 g²이므로 이동은 lr · g / √(0.01 g²) = 10 · lr · sign(g)입니다.
+# lr = 0.1로 (−7, 2)에서 한 스텝 뒤의 점은? (`np.array([x, y])`로 답하세요)
 
 # %%
-답 = np.array([-7 + 1.0, 2 - 1.0])
-check(답, rmsprop[0][1], "RMSprop 첫 스텝")
+답 = ...  # RMSprop 한 스텝 뒤의 점
+check(답, "C3.2.1-rmsprop/1", hint="각 좌표가 기울기의 부호와 반대로 10 × 0.1만큼 움직입니다")
 
 # %% [markdown]
-# ## C3.2.1-adam — Adam (seed §3.2.1)
+# ## C3.2.1-adam — Adam (노트 §3.2.1)
 #
-# 노트가 "기억해 달라"고 한 딥러닝에서 가장 많이 쓰이는 optimizer입니다. Momentum의 1차 모멘트
-# m ← β₁m + (1 − β₁)g와 RMSprop의 2차 모멘트 v ← β₂v + (1 − β₂)g²를 함께 쓰고, 초기의 치우침을 고친
-# m̂, v̂로 w ← w − α m̂ / (√v̂ + ε) (ε은 근호 밖, torch와 같이).
+# 노트가 기억해 두라고 한, 딥러닝에서 가장 많이 쓰는 옵티마이저입니다. 모멘텀처럼 기울기의 이동 평균
+# m ← β₁m + (1 − β₁)g를, RMSprop처럼 기울기 제곱의 이동 평균 v ← β₂v + (1 − β₂)g²를 함께 씁니다. 초기에
+# 0 쪽으로 치우친 값을 바로잡은 m̂, v̂로 w ← w − α m̂ / (√v̂ + ε)만큼 갑니다(torch와 같이 ε은 근호 밖).
 
 # %%
 show(soptim.Adam, rule(soptim.Adam))
@@ -267,25 +289,26 @@ adam = paths("Bowl", "Adam", {"lr": 0.3})
 assert_twin_close(adam[0], adam[1], "C3.2.1-adam: path", kind="trajectory")
 draw(
     "Bowl",
-    {"SGD (lr=0.1)": gd, "Momentum": momentum, "AdaGrad": adagrad, "Adam (lr=0.3)": adam},
-    "노트의 비교 그림처럼",
+    {"SGD (lr=0.1)": gd, "모멘텀": momentum, "AdaGrad": adagrad, "Adam (lr=0.3)": adam},
+    "네 옵티마이저의 경로",
 )
 
 # %%
 figure("C3.2.1-optimizer-paths")
 
 # %% [markdown]
-# **연습.** 첫 스텝에서 m̂ = g, v̂ = g²이므로 이동은 α·sign(g)입니다(ε 무시). lr = 0.3의 첫 스텝 뒤의 점은?
+# **연습.** 첫 스텝에서는 m̂ = g, v̂ = g²이므로 이동은 α·sign(g)입니다(ε은 무시합니다). lr = 0.3으로
+# (−7, 2)에서 한 스텝 뒤의 점은? (`np.array([x, y])`로 답하세요)
 
 # %%
-답 = np.array([-7 + 0.3, 2 - 0.3])
-check(답, adam[0][1], "Adam 첫 스텝")
+답 = ...  # Adam 한 스텝 뒤의 점
+check(답, "C3.2.1-adam/1", hint="AdaGrad 연습문제와 같은 계산을 α = 0.3으로 합니다")
 
 # %% [markdown]
-# ## C3.2.1-adamw — AdamW (seed §3.2.1의 Adam 가족)
+# ## C3.2.1-adamw — AdamW (노트 밖, Adam의 변형)
 #
-# Adam의 `weight_decay`는 g에 λw를 더하는 L2입니다. AdamW는 그것을 떼어 내어(decoupled) 모멘트 계산 전에
-# w ← w(1 − αλ)로 줄입니다(torch의 기본 λ = 0.01).
+# Adam의 `weight_decay`는 기울기 g에 λw를 더하는 L2 정칙화입니다. AdamW는 가중치 감쇠를 기울기와 떼어
+# 내어(decoupled), 모멘트를 계산하기 전에 가중치를 w ← w(1 − αλ)로 줄입니다(torch의 기본값 λ = 0.01).
 
 # %%
 show(soptim.AdamW)
@@ -296,76 +319,24 @@ assert_twin_close(adamw[0], adamw[1], "C3.2.1-adamw: path", kind="trajectory")
 draw("Bowl", {"Adam": adam, "AdamW (λ=0.5)": adamw}, "AdamW: 가중치 감쇠를 따로")
 
 # %% [markdown]
-# **연습.** gradient가 0인 파라미터 w = 2에 AdamW(lr = 0.1, weight_decay = 0.5)로 한 스텝. w는?
+# **연습.** 기울기가 0인 파라미터 w = 2에 AdamW(lr = 0.1, weight_decay = 0.5)로 한 스텝을 가면 w는?
 
 # %%
-답 = 2 * (1 - 0.1 * 0.5)
-s_weight = snn.Parameter(np.array([2.0]))
-t_weight = torch.nn.Parameter(torch.tensor([2.0], dtype=torch.float64))
-t_weight.grad = torch.zeros_like(t_weight)  # torch skips a parameter whose grad is None
-soptim.AdamW([s_weight], lr=0.1, weight_decay=0.5).step()
-toptim.AdamW([t_weight], lr=0.1, weight_decay=0.5).step()
-assert_twin_close(s_weight.data, t_weight, "C3.2.1-adamw: decay alone")
-check(답, float(s_weight.data[0]), "AdamW 한 스텝 뒤의 w")
+답 = ...  # 한 스텝 뒤의 w
+check(답, "C3.2.1-adamw/1", hint="기울기가 0이면 Adam 부분은 움직이지 않고, 감쇠 w(1 − αλ)만 남습니다")
 
 # %% [markdown]
-# ## C3.2.1-data-parallel — 여러 worker의 mini-batch SGD (seed §3.2.1 너머)
+# ## C3.2.2-local-minima — 지역 최솟값 (노트 §3.2.2)
 #
-# 노트 밖의 이야기지만 SGD의 자연스러운 다음 걸음입니다. 한 프로세스로 느리면 K개의 worker(rank)가 한
-# batch를 나눠 가집니다. 각자 모델 전체의 복사본을 들고 자기 조각(shard, B/K개)의 평균 손실의 gradient
-# g_r을 계산하고, **all-reduce**로 K개의 gradient를 평균한 뒤 모두 같은 스텝을 갑니다. 조각의 크기가 같으면
-# (1/K) Σ_r g_r = (1/B) Σ_i ∇ℓ_i, 즉 한 프로세스가 batch 전체로 계산한 gradient와 **같습니다**. scratch
-# 쌍둥이는 all-reduce를 MPI의 점대점 메시지 위에 링(ring) 알고리즘으로 손으로 썼고, torch 쌍둥이는
-# `DistributedDataParallel`입니다.
-
-# %%
-show(average_gradients, ring_allreduce)
-
-# %% [markdown]
-# 2-rank 작업을 `mpiexec -n 2`로 실행합니다(`twin_nets/notebooks/ranks.py`): 각 rank가 8개 batch의 자기
-# 4개로 gradient를 구하고 평균합니다. 그 결과를 torch 쌍둥이가 **한 프로세스에서 8개 전체로** 구한
-# gradient와 비교합니다. 링 all-reduce의 합도 torch의 합과 비교합니다.
-
-# %%
-ranks = run_job("data-parallel")
-t_one = tmlp.build_mlp(DATA_PARALLEL_SPEC)
-load_numpy_state_dict(t_one, {k[6:]: v for k, v in ranks.items() if k.startswith("state.")})
-tnn.CrossEntropyLoss()(t_one(to_torch(ranks["x"])), torch.from_numpy(ranks["y"])).backward()
-for name, parameter in t_one.named_parameters():
-    assert_twin_close(
-        ranks[f"grad.{name}"], parameter.grad, f"C3.2.1-data-parallel: K=2 average vs one process, {name}"
-    )
-x0 = torch.from_numpy(ranks["x"][0])
-assert_twin_close(ranks["ring"], 1.0 * x0 + 2.0 * x0, "C3.2.1-data-parallel: ring all-reduce vs torch's sum")
-print(f"K = {int(ranks['size'])} rank의 평균 gradient = 한 프로세스의 batch 전체 gradient (계약 안에서)")
-
-# %% [markdown]
-# 쌍 학습 전체를 2 rank로 돌리려면 `scripts/train.py --distributed`를 launcher로 시작합니다(두 쌍둥이:
-# `mpiexec`, torch 쌍둥이만: `torchrun`이 `DistributedDataParallel`로 감쌉니다, `torch_impl/distributed.py`).
-# 각 rank가 같은 batch의 자기 조각을 맡으므로, batch 크기와 마지막 batch가 K로 나누어떨어져야 합니다
-# (digits의 1437개는 batch 64에서 29개가 남으므로 `--drop-last`):
+# 옵티마이저의 목표는 손실이 가장 작은 지점이지만, 함수에는 극소인 지점이 여러 곳 있을 수 있습니다. 전체에서
+# 가장 낮은 곳이 전역 최솟값(global minimum)이고, 주변에서만 가장 낮은 곳이 지역 최솟값(local minimum)입니다.
+# 곡면 f = (x² − 1)² + 0.3x + y²는 x ≈ 0.96에 얕은 지역 최솟값이, x ≈ −1.04에 전역 최솟값이 있습니다.
 #
-# ```bash
-# .venv/bin/mpiexec -n 2 .venv/bin/python scripts/train.py --distributed --drop-last --hidden 16 --epochs 1
-# .venv/bin/torchrun --nproc-per-node 2 scripts/train.py --impl torch --distributed --drop-last
-# ```
-#
-# 두 launcher의 K = 1, 2, 4 증명은 `parity_tests/distributed/`에 있습니다.
-
-# %% [markdown]
-# **연습.** batch 64를 K = 2 rank가 나누면 rank 1은 몇 번째부터 몇 번째 행을 받을까요? (`slice(시작, 끝)`)
-
-# %%
-답 = slice(32, 64)
-check(답, shard_rows(64, 1, 2), "rank 1의 행")
-
-# %% [markdown]
-# ## C3.2.2-local-minima — Local Minima (seed §3.2.2)
-#
-# optimizer의 목표는 손실이 최소인 지점이지만, 함수에는 극소 지점이 여러 곳에 있을 수 있습니다. 학습률이 너무
-# 작으면 경사 하강법은 극소 지점에 머뭅니다: 이것이 Local minima입니다. momentum이 그 해결책이 될 수 있다고
-# 노트가 말한 이유입니다. 곡면 f = (x² − 1)² + 0.3x + y²는 x ≈ 0.96에 얕은 극소,
-# x ≈ −1.04에 전역 최소가 있습니다.
+# > **노트 바로잡기.** 노트는 "학습률이 과하게 작은 경우에는 극소지점에서 머무르게 될 수도 있습니다. 이것이
+# > 바로 Local minima입니다"라고 씁니다. 지역 최솟값은 **손실 곡면의 성질**이고, 학습률과 상관없이 그 자리에
+# > 있습니다(그 점에서 기울기가 0입니다). 학습률이 작은 경사 하강법은 그곳에 **빠져 멈출** 뿐입니다. 아래
+# > 셀에서 학습률 0.01의 경사 하강법은 x ≈ 0.96에서 멈추지만, 같은 학습률의 모멘텀과 학습률을 0.1로 키운
+# > 경사 하강법은 같은 곡면에서 전역 최솟값 x ≈ −1.04에 도착합니다.
 
 # %%
 show(ssurf.TwoMinima)
@@ -374,30 +345,33 @@ show(ssurf.TwoMinima)
 start_lm = (2.0, 1.5)
 local_runs = {
     "GD (lr=0.01)": paths("TwoMinima", "SGD", {"lr": 0.01}, start_lm, 800),
-    "Momentum (lr=0.01, μ=0.9)": paths("TwoMinima", "SGD", {"lr": 0.01, "momentum": 0.9}, start_lm, 800),
+    "GD (lr=0.1)": paths("TwoMinima", "SGD", {"lr": 0.1}, start_lm, 800),
+    "모멘텀 (lr=0.01, μ=0.9)": paths("TwoMinima", "SGD", {"lr": 0.01, "momentum": 0.9}, start_lm, 800),
     "Adam (lr=0.3)": paths("TwoMinima", "Adam", {"lr": 0.3}, start_lm, 800),
 }
 for label, (s_path, t_path) in local_runs.items():
     assert_twin_close(s_path, t_path, f"C3.2.2-local-minima: {label}", kind="trajectory")
     print(f"{label:28s} 도착 x = {s_path[-1, 0]:+.3f}")
-draw("TwoMinima", local_runs, "Local minima: GD는 얕은 극소에 멈춥니다", xlim=(-2, 2.5), ylim=(-1.75, 1.75))
+draw("TwoMinima", local_runs, "지역 최솟값: GD는 얕은 극소에서 멈춥니다", xlim=(-2, 2.5), ylim=(-1.75, 1.75))
 
 # %%
 figure("C3.2.2-local-minima-paths")
 
 # %% [markdown]
-# **연습.** GD는 어느 x에서 멈출까요? (소수 둘째 자리)
+# **연습.** 학습률 0.01의 경사 하강법이 멈춘 점에서 곡면의 x 방향 기울기 ∂f/∂x = 4x(x² − 1) + 0.3은
+# 얼마일까요? (소수 둘째 자리까지)
 
 # %%
-답 = 0.96
-check(답, round(float(local_runs["GD (lr=0.01)"][0][-1, 0]), 2), "GD의 도착 x")
+답 = ...  # GD가 멈춘 점의 ∂f/∂x
+check(답, "C3.2.2-local-minima/1", hint="경사 하강법은 w ← w − α ∂f/∂w입니다. 더 움직이지 않는다면 ∂f/∂w는?")
 
 # %% [markdown]
-# ## C3.2.2-saddle — Saddle Point (seed §3.2.2)
+# ## C3.2.2-saddle — 안장점 (노트 §3.2.2)
 #
-# 고차원 함수에서, 어떤 점이 한 방향으로는 최소이지만 다른 방향으로는 최대인 문제입니다. 그 점에서 gradient가
-# 0이므로 더 좋은 값이 있어도 학습이 멈춥니다. f = x² − y²의 (0, 0)이 그 점입니다. 그 근처에서 y 방향의
-# gradient는 아주 작아서 GD는 스텝마다 y를 (1 + 2α)배만 키우며 기어갑니다.
+# 안장점(saddle point)은 고차원 함수에서 어떤 방향으로는 최소이지만 다른 방향으로는 최대인 점입니다. 그
+# 점에서 기울기가 0이므로, 더 낮은 곳이 있어도 학습이 멈출 수 있습니다. f = x² − y²의 (0, 0)이 안장점입니다.
+# 그 근처에서는 y 방향의 기울기 −2y가 아주 작아서, 경사 하강법은 스텝마다 y를 (1 + 2α)배씩만 키우며
+# 천천히 빠져나갑니다.
 
 # %%
 show(ssurf.Saddle)
@@ -406,31 +380,36 @@ show(ssurf.Saddle)
 start_saddle = (1.5, 0.001)
 saddle_runs = {
     "GD (lr=0.01)": paths("Saddle", "SGD", {"lr": 0.01}, start_saddle, 100),
-    "Momentum (lr=0.01, μ=0.9)": paths("Saddle", "SGD", {"lr": 0.01, "momentum": 0.9}, start_saddle, 100),
+    "모멘텀 (lr=0.01, μ=0.9)": paths("Saddle", "SGD", {"lr": 0.01, "momentum": 0.9}, start_saddle, 100),
     "Adam (lr=0.05)": paths("Saddle", "Adam", {"lr": 0.05}, start_saddle, 100),
 }
 for label, (s_path, t_path) in saddle_runs.items():
     assert_twin_close(s_path, t_path, f"C3.2.2-saddle: {label}", kind="trajectory")
     print(f"{label:28s} 100 스텝 뒤 y = {s_path[-1, 1]:+.4f}")
-draw("Saddle", saddle_runs, "Saddle point: GD는 안장점 근처에 머뭅니다", xlim=(-2, 2), ylim=(-2, 2))
+draw("Saddle", saddle_runs, "안장점: GD는 안장점 근처에 오래 머뭅니다", xlim=(-2, 2), ylim=(-2, 2))
 
 # %%
 figure("C3.2.2-saddle-paths")
 
 # %% [markdown]
-# **연습.** GD(α = 0.01)가 y = 0.001에서 시작해 100 스텝 가면 y는? (y ← (1 + 2α) y)
+# **연습.** 경사 하강법(α = 0.01)이 y = 0.001에서 출발하면 y는 스텝마다 1.02배가 됩니다. y가 처음으로
+# 0.1 이상이 되는 것은 몇 번째 스텝일까요?
 
 # %%
-답 = 0.001 * 1.02**100
-check(답, float(saddle_runs["GD (lr=0.01)"][0][-1, 1]), "100 스텝 뒤의 y")
+답 = ...  # 스텝 수
+check(답, "C3.2.2-saddle/1", hint="0.001 × 1.02ⁿ ≥ 0.1을 만족하는 가장 작은 정수 n입니다. `np.log`를 쓰세요")
 
 # %% [markdown]
-# ## C3.2.3-vanishing — 기울기 소실 문제 (seed §3.2.3)
+# ## C3.2.3-vanishing — 기울기 소실 문제 (노트 §3.2.3)
 #
-# 역전파에서 gradient는 연쇄 법칙에 따라 출력층에서 은닉층들을 거쳐 입력층까지 곱해지며 전달됩니다.
-# 시그모이드의 미분은 아무리 커도 0.25이므로, 층을 하나 지날 때마다 [0, 0.25]의 값이 곱해져 gradient가
-# 0으로 수렴하고 학습이 멈춥니다. tanh도 0에서 멀어지면 마찬가지입니다. ReLU의 미분은 0 또는 1이라 이
-# 문제를 상당 부분 극복했습니다. 10층 × 100 유닛 네트워크에서 층별 gradient의 크기(norm)를 두 쌍둥이로 잽니다.
+# 역전파에서 기울기는 연쇄법칙에 따라 출력층에서 은닉층들을 거쳐 입력층까지 곱해지며 전달됩니다. 층 하나를
+# 지날 때 곱해지는 것은 두 가지입니다: 활성화 함수의 미분 σ′과 그 층의 가중치 행렬 W
+# (∂E/∂h₍ₗ₋₁₎ = (∂E/∂h₍ₗ₎ ⊙ σ′) W). 시그모이드의 미분은 아무리 커도 0.25이므로, 가중치가 이를 메워 주지
+# 못하면 층을 지날수록 기울기가 0에 가까워지고 입력 쪽 층의 학습이 멈춥니다. 반대로 가중치가 크면 기울기가
+# 커질 수도 있습니다(기울기 폭발). 그래서 초기화(06_성능_향상_기법)가 활성화 함수와 짝을 이룹니다. tanh도
+# 0에서 멀어지면 미분이 작아집니다. ReLU는 양수 쪽 미분이 1이라 이 문제를 크게 줄였습니다. 가중치 층
+# 10개(은닉층의 유닛은 100개씩)인 네트워크에서 층별 기울기의 크기(norm)를 두 쌍둥이로 잽니다. 시그모이드에는
+# Xavier 초기화를, ReLU에는 He 초기화를 씁니다.
 
 # %%
 show(sdiag.layer_gradient_norms)
@@ -459,7 +438,7 @@ for activation, init in (("sigmoid", "xavier"), ("relu", "he")):
 fig, ax = plt.subplots(figsize=(6.5, 3))
 for activation, values in norms.items():
     ax.semilogy(range(1, len(values) + 1), list(values.values()), "o-", label=activation)
-ax.set(xlabel="파라미터 (입력 쪽 → 출력 쪽)", ylabel="‖∂E/∂w‖", title="층별 gradient의 크기")
+ax.set(xlabel="가중치 층 (입력 쪽 → 출력 쪽)", ylabel="‖∂E/∂w‖", title="층별 기울기의 크기")
 ax.legend()
 plt.show()
 
@@ -467,9 +446,13 @@ plt.show()
 figure("C3.2.3-vanishing-gradient-norms")
 
 # %% [markdown]
-# **연습.** 시그모이드 네트워크에서 첫 층 가중치의 gradient는 마지막 층 것의 1/100보다 작을까요?
+# **연습.** 위 그림의 시그모이드 네트워크에서, 첫 층 가중치(`0.weight`) 기울기의 크기는 출력층
+# 가중치(`18.weight`) 기울기의 크기의 1/100보다 작을까요? (`True`/`False`, 그림의 세로축은 로그 눈금입니다)
 
 # %%
-답 = True
-first, last = norms["sigmoid"]["0.weight"], list(norms["sigmoid"].values())[-2]
-check(답, bool(first < last / 100), "첫 층의 gradient가 100배 넘게 작다")
+답 = ...  # True 또는 False
+check(
+    답,
+    "C3.2.3-vanishing/1",
+    hint="sigmoid 선의 왼쪽 끝(첫 층)과 오른쪽 끝(출력층)의 높이를 비교합니다. 눈금 하나가 10배입니다",
+)

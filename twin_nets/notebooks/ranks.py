@@ -1,4 +1,4 @@
-"""The 2-rank jobs that notebooks 05 and 06 launch with ``mpiexec -n 2`` (C3.2.1-data-parallel,
+"""The 2-rank jobs that the optional notebook 07 launches with ``mpiexec -n 2`` (C3.2.1-data-parallel,
 C4.3-sync-batchnorm): each rank works on its shard of one global batch, and rank 0 saves what the
 notebook then compares with the torch twin run on the whole batch in one process.
 

@@ -2,12 +2,22 @@
 
 A notebook's source is a jupytext "percent" script, ``notebooks/source/<stem>.py`` (reviewable as
 plain Python); the committed ``notebooks/<stem>.ipynb`` is that source executed by nbclient, outputs
-included, so it reads on a code host without running. The kernel starts in the repository root.
+included, so it reads on a code host without running.
+
+The kernel starts as JupyterLab starts it for a learner: in ``notebooks/``, with the environment's
+``PYTHONPATH`` removed, so a notebook has only what ``pip install -e ".[notebooks]"`` installed. Before
+any kernel starts, ``installed_here`` checks that what is installed is this checkout (a kernel would
+otherwise run another checkout's code). Cell IDs are derived from the cells' sources, so a notebook
+rebuilt from an unchanged source is byte-identical.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import resource
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +59,8 @@ def stems(selection: list[str] | None = None) -> list[str]:
     if not selection:
         return every
     for entry in selection:
+        if not entry.strip():
+            raise ValueError(f"notebook: expected a stem or a prefix (e.g. 03), got {entry!r}")
         if not any(stem.startswith(entry) for stem in every):
             raise ValueError(f"notebook: expected one of {', '.join(every)} (or a prefix), got {entry!r}")
     return [stem for stem in every if any(stem.startswith(entry) for entry in selection)]
@@ -59,22 +71,57 @@ def build(stem: str) -> nbformat.NotebookNode:
     notebook = jupytext.read(source_path(stem), fmt="py:percent")
     notebook.metadata["kernelspec"] = dict(KERNEL)
     notebook.metadata.pop("jupytext", None)
+    seen: dict[str, int] = {}
+    for cell in notebook.cells:  # an ID from the cell's text: the same source gives the same file
+        key = f"{cell.cell_type}\n{cell.source}"
+        seen[key] = seen.get(key, 0) + 1
+        cell.id = hashlib.sha1(f"{key}\n{seen[key]}".encode()).hexdigest()[:12]
     return notebook
+
+
+def kernel_environment() -> dict[str, str]:
+    """The environment a learner's kernel has: this one without ``PYTHONPATH`` (``PYTHONPATH=.`` from the
+    repository root would hand the kernel what ``pip install`` does not)."""
+    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+
+
+def installed_here() -> str | None:
+    """None when the Python that runs this imports ``twin_nets`` from this checkout with the kernel's
+    environment and folder; otherwise what it imports instead (or why it cannot), in one line."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import twin_nets; print(twin_nets.__file__)"],
+        cwd=NOTEBOOK_DIR,
+        env=kernel_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return "twin_nets is not installed in this environment (pip install -e '.[notebooks]')"
+    found = Path(probe.stdout.strip()).resolve()
+    if not found.is_relative_to(ROOT):
+        return f"this environment installs twin_nets from another checkout ({found.parent.parent.name})"
+    return None
 
 
 def execute(stem: str) -> Executed:
     """Build and run ``stem``. An error in a cell raises nbclient's ``CellExecutionError``; an error
     output that did not stop the cell (one raised while a figure is displayed) raises a ``RuntimeError``."""
+    elsewhere = installed_here()
+    if elsewhere is not None:
+        raise RuntimeError(f"{stem}: the kernel would not run this checkout: {elsewhere}")
     notebook = build(stem)
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_S,
         kernel_name=KERNEL["name"],
         record_timing=False,  # no timestamps in the committed files: a re-run changes only what changed
-        resources={"metadata": {"path": str(ROOT)}},
+        coalesce_streams=True,  # one stream output per cell, however the kernel's flushes split it
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},  # the kernel's working folder
     )
     began, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    client.execute()  # the kernel is shut down and waited for on return: its CPU time is counted
+    # the kernel is shut down and waited for on return: its CPU time is counted
+    client.execute(env=kernel_environment())
     seconds = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_seconds = after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime

@@ -1,4 +1,4 @@
-"""The reading order: the seed's sections, the notebook that teaches each, and where its code, figure
+"""The reading order: the notes' sections, the notebook that teaches each, and where its code, figure
 and script are. Plain data; ``README.ko.md`` and ``README.md`` carry the table it renders (between
 ``<!-- study-path:begin -->`` and ``<!-- study-path:end -->``), and a test fails when either is stale,
 when a listed file is missing, or when a concept of the registry has no notebook.
@@ -20,10 +20,10 @@ class Notebook:
 
 @dataclass(frozen=True)
 class Step:
-    """One row of the reading order: a seed section and where to find it."""
+    """One row of the reading order: a section of the notes and where to find it."""
 
-    section: str  # the seed's section number, "" for the paired training run
-    title_ko: str  # the seed's title
+    section: str  # the notes' section number, "" for the paired training run
+    title_ko: str  # the notes' title
     notebook: str  # a Notebook.stem
     scratch: tuple[str, ...]  # files, from the repository root
     torch: tuple[str, ...]
@@ -65,7 +65,6 @@ NOTEBOOKS: tuple[Notebook, ...] = (
             "C3.2.1-rmsprop",
             "C3.2.1-adam",
             "C3.2.1-adamw",
-            "C3.2.1-data-parallel",
             "C3.2.2-local-minima",
             "C3.2.2-saddle",
             "C3.2.3-vanishing",
@@ -82,8 +81,12 @@ NOTEBOOKS: tuple[Notebook, ...] = (
             "C4.2-dropout",
             "C4.3-batchnorm",
             "C4.3-layernorm",
-            "C4.3-sync-batchnorm",
         ),
+    ),
+    Notebook(
+        "07_심화_데이터_병렬",
+        "Going further: data-parallel training (beyond §3.2.1 and §4.3; optional)",
+        ("C3.2.1-data-parallel", "C4.3-sync-batchnorm"),
     ),
 )
 
@@ -181,7 +184,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "3.2.1",
         "Optimizer (심화: 데이터 병렬)",
-        "05_최적화",
+        "07_심화_데이터_병렬",
         ("scratch/distributed/",),
         ("torch_impl/distributed.py",),
         "",
@@ -235,8 +238,8 @@ STEPS: tuple[Step, ...] = (
 )
 
 HEADERS = {
-    "ko": ("seed § (제목)", "노트북", "scratch 파일", "torch 파일", "그림", "스크립트"),
-    "en": ("seed § (Korean title)", "notebook", "scratch file", "torch file", "figure", "script"),
+    "ko": ("노트 § (제목)", "노트북", "scratch 파일", "torch 파일", "그림", "스크립트"),
+    "en": ("notes § (Korean title)", "notebook", "scratch file", "torch file", "figure", "script"),
 }
 
 
