@@ -8,7 +8,7 @@ exit status stays 0. A group whose module is not there is listed as MISSING, a g
 with its error; the others still run, and the exit status is 1. A bad flag, or a folder that cannot be
 written, ends in one line with status 2 before any work.
 
-Usage: python scripts/figures.py [--outdir figures] [--logdir runs/figures | --no-tensorboard]
+Usage: python scripts/figures.py [--outdir figures] [--logdir runs-figures | --no-tensorboard]
                                  [--impl {scratch,torch,both}] [--only NAME ...] [--jobs N]
 """
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from scratch.data.datasets import DATASETS
 from scratch.models.mlp import ACTIVATIONS, INIT_SCHEMES, NORMS
-from twin_nets.cli import IMPLS, OneLineParser, PathFlag, twins_of
+from twin_nets.cli import IMPLS, MAX_SEED, OneLineParser, PathFlag, check_text, twins_of
 
 # --optimizer -> (class name in scratch.optim and torch_impl.optim, the hyper-parameters it takes)
 OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -40,7 +40,6 @@ RESUMABLE_CHANGES = (
 
 
 MAX_NAME_LENGTH = 200  # a folder name, with room for ".replaced-<time>" within the usual 255 bytes
-MAX_SEED = 2**32 - 1
 MAX_EPOCHS = 1_000_000
 MAX_HIDDEN_LAYERS = 100
 # The default checkpoint cadence: a pair every epochs / 20 epochs (rounded up), so a run makes at most 20
@@ -52,7 +51,8 @@ CHECKPOINTS_PER_RUN = 20
 
 def check_folder_name(flag: str, name: str) -> None:
     """A name that is one folder: not empty, ``.`` or ``..``, no path separator, no control character, at
-    most ``MAX_NAME_LENGTH`` characters. Raises ValueError naming ``flag``."""
+    most ``MAX_NAME_LENGTH`` characters, in UTF-8. Raises ValueError naming ``flag``."""
+    check_text(flag, name, "a folder name")
     if not name or name in (".", "..") or name != name.strip():
         problem = "a folder name (not empty, '.' or '..', no leading or trailing space)"
     elif any(sep in name for sep in ("/", "\\", os.sep, os.altsep or "/")):

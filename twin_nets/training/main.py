@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
 
         parser = build_parser(PROG)
         config = parse_config(argv, parser)  # a bad flag exits here, status 2
+        if not config.resume:  # (a resume of a finished run writes nothing; one that trains is probed later)
+            parser.check_output("--logdir", config.logdir)  # before the data and the launch: no work yet
         try:
             launch = distributed.start(config) if config.distributed else None  # torchrun, mpiexec
             run = prepare(config)  # checks, data, twins, checkpoints to resume: nothing is written yet
