@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 import json
 import pickle
-import warnings
 import shutil
 import signal
 import subprocess
+import warnings
 
 import numpy as np
 import pytest

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
+import json
 import math
 import os
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ RESUMABLE_CHANGES = (
 )  # fmt: skip
 
 
+RUN_NAME_WORDS = 24  # the readable part of a built experiment name; with "-<6 hex>/scratch", 39 characters
 MAX_NAME_LENGTH = 200  # a folder name, with room for ".replaced-<time>" within the usual 255 bytes
 MAX_EPOCHS = 1_000_000
 MAX_HIDDEN_LAYERS = 100
@@ -113,6 +116,7 @@ class TrainConfig:
     histogram_every: int | None = None  # epochs between histograms; None: at most 100 per run
     distributed: bool = False  # data-parallel over torchrun's or mpiexec's ranks (twin_nets.distributed)
     sync_bn: bool = False
+    launch: str | None = None  # not a flag: "<launcher>-<ranks>" of a --distributed run, set once launched
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -189,19 +193,32 @@ class TrainConfig:
 
     # ------------------------------------------------------------------ derived values
     @property
+    def fingerprint(self) -> str:
+        """Six hex digits of every field that changes the trajectory (all but ``RESUMABLE_CHANGES``: the
+        model, the optimizer and each hyper-parameter, the data, the seed, the dtype, the launcher and
+        its ranks): two runs that would train differently never share a folder."""
+        defaults = {f.name: list(f.default) if isinstance(f.default, tuple) else f.default
+                    for f in dataclasses.fields(TrainConfig)}  # fmt: skip
+        # a field at its default is left out, so a field added later (at its default) renames no run
+        fields = {k: v for k, v in self.to_dict().items() if k not in RESUMABLE_CHANGES and v != defaults[k]}
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:6]
+
+    @property
     def run_name(self) -> str:
-        """The experiment folder: ``--experiment`` or a name built from the flags that matter most."""
+        """The experiment folder: ``--experiment``, or ``<dataset>-<optimizer>-lr<lr>[-mpi<K>|-ddp<K>]
+        [-h<widths>]-<fingerprint>``, the readable part at most ``RUN_NAME_WORDS`` characters (the last
+        pieces dropped first), so that ``<name>/scratch`` and ``<name>/torch`` stay apart in TensorBoard's
+        run list, which cuts a name at about 40 characters."""
         if self.experiment is not None:
             return self.experiment
-        hidden = "-".join(map(str, self.hidden)) or "none"
-        parts = [self.dataset, self.optimizer, f"lr{self.lr:g}", f"h{hidden}", self.activation]
-        if self.norm:
-            parts.append(f"{self.norm}norm")
-        if self.dropout:
-            parts.append(f"drop{self.dropout:g}")
-        if self.drop_last:
-            parts.append(f"bs{self.batch_size}droplast")
-        return "_".join([*parts, self.dtype, f"seed{self.seed}"])
+        pieces = [self.dataset, self.optimizer, f"lr{self.lr:g}"]
+        if self.launch is not None:
+            launcher, _, ranks = self.launch.partition("-")
+            pieces.append(f"{'mpi' if launcher == 'mpiexec' else 'ddp'}{ranks}")
+        pieces.append("h" + ("-".join(map(str, self.hidden)) or "none"))
+        while len(pieces) > 1 and len("-".join(pieces)) > RUN_NAME_WORDS:
+            pieces.pop()
+        return f"{'-'.join(pieces)[:RUN_NAME_WORDS]}-{self.fingerprint}"
 
     @property
     def checkpoint_interval(self) -> int:
@@ -283,7 +300,8 @@ _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
                                                "networks one is fastest"}),
     ("run", "--seed", {"type": int, "help": "initial weights, split, batch order, dropout"}),
     ("run", "--logdir", {"type": _FOLDER, "help": "TensorBoard root: <logdir>/<experiment>/<twin>"}),
-    ("run", "--experiment", {"help": "run folder name; by default built from the flags"}),
+    ("run", "--experiment", {"help": "run folder name; by default <dataset>-<optimizer>-lr<lr>[-mpi<K>|"
+                             "-ddp<K>][-h<widths>]-<6 hex digits of every flag that changes the run>"}),
     ("run", "--resume", {**_SWITCH, "help": "continue from the experiment's checkpoints"}),
     ("run", "--checkpoint-every", {"type": int, "metavar": "N", "help": (
         "a checkpoint pair (and metrics.json) every N epochs and at the end; by default "
