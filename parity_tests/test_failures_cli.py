@@ -261,3 +261,25 @@ def test_torchrun_prints_a_bad_flag_once(tmp_path):
     ours = [line for line in done.stderr.splitlines() if line.startswith("train.py: error:")]
     assert ours == ["train.py: error: --lr: expected a learning rate > 0, got -1.0 (see --help)"], done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _divide_by_zero(outdir, board, twins):
+    return 1 / 0
+
+
+def test_a_group_that_fails_says_so_on_stderr(tmp_path, capsys, monkeypatch):
+    """``scripts/figures.py`` with a group failing mid-run (a disk that filled after the probe): the summary
+    on stdout, and the failure on stderr too, where a caller looks for it; exit status 1."""
+    import types
+
+    from twin_nets.figures import command
+
+    module = types.ModuleType("twin_nets.figures.failing_group")
+    module.draw = _divide_by_zero
+    monkeypatch.setitem(sys.modules, "twin_nets.figures.failing_group", module)
+    monkeypatch.setattr(command, "GROUPS", {"failing": ("failing_group", "draw")})
+    capsys.readouterr()
+    status = command.main(None, ["--outdir", str(tmp_path), "--no-tensorboard"])
+    out, err = capsys.readouterr()
+    assert status == 1 and "FAILED failing: ZeroDivisionError" in out
+    assert err.splitlines() == [f"{sys.argv[0]}: error: failing: ZeroDivisionError: division by zero"], err
