@@ -129,8 +129,14 @@ def check(out: Path, budget: float, device: str = "cuda") -> list[Step]:
         steps[-1].word = last_line(text, "parity:", "train.py:")
 
     single, text = step("torch-cuda", [*train, "--impl", "torch", "--experiment", "single"])
-    if single is not None and single >= 0:
-        steps[-1].word = last_line(text, "train.py:", "epoch")
+    if single == 0:
+        try:
+            record = json.loads((logdir / "single" / "torch" / "metrics.json").read_text(encoding="utf-8"))
+            steps[-1].word = f"torch on {record['device']}: test accuracy {record['test_accuracy']:.2%}"
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            steps[-1].status, steps[-1].word = "FAIL", f"no metrics.json: {error}"[:110]
+    elif single is not None and single >= 0:
+        steps[-1].word = last_line(text, "train.py:")
     ddp = [*jobs.torchrun_command(1), "scripts/train.py", *flags, "--impl", "torch", "--distributed"]
     code, text = step("ddp-nccl-1gpu", [*ddp, "--logdir", str(logdir), "--experiment", "ddp1"])
     if code == 0 and single == 0:

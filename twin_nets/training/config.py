@@ -141,13 +141,8 @@ class TrainConfig:
         self._check_hyperparameters()
         if self.sync_bn and not (self.distributed and self.norm == "batch"):
             raise ValueError("--sync-bn: expected --distributed and --norm batch with it")
-        if self.experiment is not None:
+        if self.experiment is not None:  # a built name is short and safe (``run_name``)
             check_folder_name("--experiment", self.experiment)
-        elif len(self.run_name) > MAX_NAME_LENGTH:
-            raise ValueError(
-                f"--experiment: the name built from the flags has {len(self.run_name)} characters, more "
-                f"than {MAX_NAME_LENGTH}; pass a shorter --experiment"
-            )
 
     def _check_numbers(self) -> None:
         def require(name: str, ok: bool, expected: str) -> None:
