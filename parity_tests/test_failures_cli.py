@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULES = {
     "figures.distributed": "twin_nets.figures.distributed",
     "distributed.bench": "twin_nets.distributed.bench",
+    "gpu_check": "twin_nets.gpu_check",
 }
 TRAIN = ["--dataset", "xor", "--hidden", "4", "--epochs", "1"]
 NO_CUDA = "CUDA is not available on this machine"
@@ -62,6 +63,8 @@ CASES = [
     # 5: CUDA that is not there, said before the ranks start
     ("dist-bench-cuda", "distributed.bench", ["--device", "cuda"], f"--device cuda: {NO_CUDA}"),
     ("train-cuda", "train.py", [*TRAIN, "--device", "cuda"], f"--device cuda: {NO_CUDA}"),
+    ("gpu-check-no-cuda", "gpu_check", ["--out", "FULL"], "no CUDA device here"),
+    ("gpu-check-budget", "gpu_check", ["--budget", "5"], "--budget: expected seconds in [30, 3600], got 5"),
     # 6: names that are not text
     ("train-experiment-bytes", "train.py", [*TRAIN, "--experiment", "\udcff\udcfe"], r"b'\xff\xfe'"),
     ("train-logdir-bytes", "train.py", [*TRAIN, "--logdir", "r\udcff"], "--logdir: expected a folder in"),
@@ -143,7 +146,7 @@ def _fail_writes_in(monkeypatch, full: Path) -> None:
 def test_each_failure_is_one_line_exit_2_before_any_work(
     command, argv, message, full_disk, tmp_path, capsys, monkeypatch
 ):
-    if "cuda" in argv and _cuda_present():
+    if ("cuda" in argv or ("--out" in argv and command == "gpu_check")) and _cuda_present():
         pytest.skip("CUDA is present here")
     work = tmp_path / "work"
     work.mkdir()
