@@ -4,7 +4,7 @@ What each figure shows: ``twin_nets/figures/optimization.py``. Both twins run an
 (``--impl`` picks one); the PNG files go to --outdir, the same figures and each twin's curves to
 TensorBoard (runs ``scratch``, ``torch`` and ``figures`` under --logdir).
 
-Usage: python scripts/optimizers.py [--outdir figures] [--logdir runs/figures | --no-tensorboard]
+Usage: python scripts/optimizers.py [--outdir figures] [--logdir runs-figures | --no-tensorboard]
                                    [--impl {scratch,torch,both}]
 """
 

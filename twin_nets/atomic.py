@@ -36,11 +36,18 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None
     return path
 
 
+PROBE_BYTES = 64 * 1024  # what the probe writes: an empty file is made even on a full disk
+
+
 def why_unwritable(folder: str | os.PathLike[str]) -> str | None:
-    """Why ``folder`` takes no new file (None when it does), found by making an unnamed file that vanishes
-    on close: what ``os.access`` misses (root, read-only mounts). Checked before long work, not after."""
+    """Why ``folder`` takes no new file (None when it does), found by writing ``PROBE_BYTES`` real bytes
+    to an unnamed file that vanishes on close, flushed to the disk: what ``os.access`` misses (root,
+    read-only mounts) and what an empty file misses (a full disk). Checked before long work, not after."""
     try:
-        with tempfile.TemporaryFile(dir=folder):
-            return None
+        with tempfile.TemporaryFile(dir=folder) as handle:
+            handle.write(b"\0" * PROBE_BYTES)
+            handle.flush()
+            os.fsync(handle.fileno())
     except OSError as error:
         return error.strerror or str(error)
+    return None

@@ -4,21 +4,104 @@
 from it, so a bad flag, a bad value or a problem found later at the boundary (``parser.error(...)``)
 ends the same way: ``<prog>: error: <what is wrong> (see --help)``. A path flag takes ``type=FOLDER``
 (or ``FILE``): an empty or blank value is refused (``--logdir: expected a folder, got ''``) instead of
-becoming ``Path("")``, the current folder. ``HelpFormatter`` is every parser's ``--help``.
+becoming ``Path("")``, the current folder, and so is a name that is not text (bytes the shell passed that
+are not UTF-8, ``$'\\xff'``). ``HelpFormatter`` is every parser's ``--help``.
+
+The checks every command makes before any work, one mechanism for all:
+
+* ``output_problem`` / ``OneLineParser.check_output``: a folder (or a file's folder) the command will
+  write in: not a file, creatable, and taking real bytes (``atomic.why_unwritable``: read-only, full);
+  nothing is created by the check;
+* ``bounded``: an integer flag in its range (``--seed`` in [0, 2³² − 1], ``--threads`` at most the CPUs);
+* under a launcher (``mpiexec``, ``torchrun``: ``launch_rank``), rank 0 alone prints the error line; the
+  other ranks exit with the same status quietly, so K ranks print one line, not K.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
+from twin_nets.atomic import why_unwritable
+
 EXIT_USAGE = 2  # a bad flag or input the user can fix (argparse's and the shell's convention)
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, the shell's convention
+MAX_SEED = 2**32 - 1  # NumPy's and torch's seeds alike
+
+# launcher -> (rank, world size, local rank) variables it sets: torchrun (``python -m
+# torch.distributed.run``), MPICH's mpiexec (hydra), Open MPI's
+TORCHRUN, MPIEXEC = "torchrun", "mpiexec"
+LAUNCHER_VARIABLES = (
+    (TORCHRUN, ("RANK", "WORLD_SIZE", "LOCAL_RANK")),
+    (MPIEXEC, ("PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID")),
+    (MPIEXEC, ("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK")),
+)
+
+
+def launch_rank(environ: Mapping[str, str] | None = None) -> int:
+    """This process's rank in a launched job (0 when no launcher started it, or its rank is unreadable:
+    then it speaks, and ``twin_nets.distributed.launch`` says what is wrong)."""
+    environ = os.environ if environ is None else environ
+    for _, (rank, size, _) in LAUNCHER_VARIABLES:
+        if rank in environ and size in environ:
+            try:
+                return int(environ[rank])
+            except ValueError:
+                return 0
+    return 0
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def bounded(flag: str, value: int, low: int, high: int, why: str = "") -> None:
+    """A ``ValueError`` naming ``flag`` unless ``low <= value <= high`` (``why`` explains the bound)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{flag}: expected an integer in [{low}, {high}]{why}, got {value!r}")
+
+
+def check_seed(flag: str, seed: int) -> None:
+    bounded(flag, seed, 0, MAX_SEED, " (2³² − 1)")
+
+
+def check_threads(flag: str, threads: int) -> None:
+    """1 to this machine's CPUs: more threads only queue (and 100,000 of them starve the machine)."""
+    bounded(flag, threads, 1, available_cpus(), " (this machine's CPUs)")
+
+
+def output_problem(flag: str, path: str | os.PathLike[str], kind: str = "folder") -> str | None:
+    """Why the command cannot write ``path`` (``kind`` "folder": a folder it writes in; "file": a file
+    it writes), or None. Missing folders are fine when the nearest existing one above takes real bytes;
+    nothing is created here. The message names ``flag``."""
+    path = Path(path)
+    if kind == "file":
+        if path.is_dir():
+            return f"{flag}: expected a file, got the folder {path}"
+        folder = path.parent
+    elif kind == "folder":
+        if path.exists() and not path.is_dir():
+            return f"{flag}: expected a folder, got the file {path}"
+        folder = path
+    else:
+        raise ValueError(f"output_problem: expected kind 'folder' or 'file', got {kind!r}")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{flag}: cannot create {folder}: {existing} is a file"
+    if (why := why_unwritable(existing)) is not None:
+        return f"{flag}: cannot write in {existing.resolve()} ({why})"
+    return None
 
 
 # argparse takes "-1e-3" for a flag (its own pattern knows only "-1" and "-.5"), so ``--lr -1e-3`` read
@@ -37,7 +120,19 @@ class PathFlag:
     def __call__(self, value: str) -> Any:
         if not value.strip():
             raise ValueError(f"expected {self.expected}, got {value!r}")
+        check_text("", value, self.expected)
         return self.convert(value)
+
+
+def check_text(flag: str, value: str, expected: str = "a name") -> None:
+    """A ``ValueError`` for a value that is not text: bytes that are not UTF-8 reach Python as lone
+    surrogates (``$'\\xff'``), which no message, JSON file or TensorBoard tag can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape")[:60]
+        where = f"{flag}: " if flag else ""
+        raise ValueError(f"{where}expected {expected} in UTF-8 text, got the bytes {shown!r}") from None
 
 
 FOLDER = PathFlag("a folder")
@@ -81,7 +176,14 @@ class OneLineParser(argparse.ArgumentParser):
         return super()._get_value(action, arg_string)
 
     def error(self, message: str) -> NoReturn:
+        if launch_rank() != 0:  # the same flags reach every rank: rank 0 says it, once
+            self.exit(EXIT_USAGE)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
+
+    def check_output(self, flag: str, path: str | os.PathLike[str], kind: str = "folder") -> None:
+        """``output_problem`` as this command's one-line error (exit status 2), before any work."""
+        if (problem := output_problem(flag, path, kind)) is not None:
+            self.error(problem)
 
 
 def interrupted(prog: str, what: str) -> int:

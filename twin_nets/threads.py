@@ -11,18 +11,12 @@ experiments and ``scripts/train.py --threads`` (default 1) all run under it.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 
 import torch
 from threadpoolctl import threadpool_limits
 
-
-def available_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask where the system has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+from twin_nets.cli import available_cpus  # noqa: F401  (where the thread flags' bound comes from)
 
 
 @contextlib.contextmanager

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import shutil
 import signal
 import subprocess
+import warnings
 
 import numpy as np
 import pytest
@@ -66,6 +68,23 @@ def _set(key, value):
     return change
 
 
+def _declare_huge(path):
+    """Rewrite model.0.weight's .npy header to declare shape (10⁶, 10⁶) over its 256 bytes (issue 21:
+    ``np.load`` tried to allocate 7.28 TiB)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)}
+    )
+    members["model.0.weight.npy"] = header.getvalue() + b"\0" * 256
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
 def _truncate(path):
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -78,6 +97,9 @@ SCRATCH = [
         lambda p: p.write_bytes(np.random.default_rng(0).bytes(4096)), "cannot be read", id="random"
     ),
     pytest.param(_npz(lambda a: a.pop("header")), "no 'header'", id="header-missing"),
+    pytest.param(
+        _declare_huge, "model.0.weight.npy declares shape (1000000, 1000000)", id="header-declares-7-TiB"
+    ),
     pytest.param(_npz(_set("header", np.array("{not json"))), "header is not JSON", id="header-not-json"),
     pytest.param(_npz(_set("header", np.zeros(3))), "header is a float64 array", id="header-numbers"),
     pytest.param(
@@ -156,6 +178,11 @@ TORCH = [
     pytest.param(_truncate, "cannot be read by torch.load", id="truncated"),
     pytest.param(lambda p: p.write_bytes(b""), "cannot be read by torch.load", id="empty"),
     pytest.param(lambda p: p.write_bytes(np.random.default_rng(1).bytes(4096)), "torch.load", id="random"),
+    pytest.param(
+        lambda p: p.write_bytes(pickle.dumps({"model": {}, "optimizer": {}, "meta": "{}"}, protocol=4)),
+        "cannot be read by torch.load",
+        id="raw-pickle",
+    ),
     pytest.param(_edit_pt(lambda p: p.pop("meta")), "expected meta, model, optimizer", id="meta-missing"),
     pytest.param(_edit_pt(lambda p: p.update(meta="{")), "meta is not JSON", id="meta-not-json"),
     pytest.param(_edit_pt(_meta(lambda m: m.pop("rng"))), "meta lacks rng", id="rng-missing"),
@@ -211,7 +238,11 @@ TORCH = [
 
 def _assert_refused(logdir, capsys, path, reason, flags=()):
     before = snapshot(logdir)
-    code, out, err = run_main([*FLAGS, "--logdir", str(logdir), "--resume", *flags], capsys)
+    with warnings.catch_warnings(record=True) as warned:  # a warning is a stderr line too (pytest hides it)
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", ResourceWarning)  # hidden from users by Python's default filters
+        code, out, err = run_main([*FLAGS, "--logdir", str(logdir), "--resume", *flags], capsys)
+    assert [str(w.message) for w in warned] == []
     assert code == 2
     assert_one_line(err, f"train.py: error: --resume: {path} is not a usable checkpoint: ", reason)
     assert snapshot(logdir) == before, "nothing written before the checkpoint is found unusable"

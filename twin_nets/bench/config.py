@@ -6,8 +6,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from twin_nets.atomic import why_unwritable
-from twin_nets.cli import OneLineParser, PathFlag
+from twin_nets.cli import OneLineParser, PathFlag, check_seed, check_threads, output_problem
 
 
 @dataclass(frozen=True)
@@ -62,17 +61,12 @@ class BenchConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.threads < 1:
-            raise ValueError(f"--threads: expected an integer >= 1, got {self.threads}")
+        check_threads("--threads", self.threads)  # the checks every command shares (twin_nets.cli)
+        check_seed("--seed", self.seed)
         if not (self.seconds > 0 and math.isfinite(self.seconds)):
             raise ValueError(f"--seconds: expected a number > 0, got {self.seconds}")
-        out = Path(self.out)
-        if out.is_dir():
-            raise ValueError(f"--out: expected a file, got the folder {self.out!r}")
-        if not out.resolve().parent.is_dir():
-            raise ValueError(f"--out: expected a file in an existing folder, got {self.out!r}")
-        if (why := why_unwritable(out.resolve().parent)) is not None:
-            raise ValueError(f"--out: cannot write in {out.resolve().parent} ({why})")
+        if (problem := output_problem("--out", Path(self.out), "file")) is not None:
+            raise ValueError(problem)
 
 
 def build_parser(prog: str = "bench.py") -> OneLineParser:

@@ -141,8 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     rounds, steps = (2, 3) if args.quick else (10, 10)
-    if Path(args.out).is_dir():  # found now, not after the whole bench ran
-        parser.error(f"--out: expected a file to write, got the folder {args.out}")
+    if args.device == "cuda" and not torch.cuda.is_available():  # found now, not by every rank
+        parser.error("--device cuda: CUDA is not available on this machine (use --device cpu)")
+    if not args.worker:  # found now, not after the whole bench ran (the workers' rank 0 writes it)
+        parser.check_output("--out", args.out, "file")
+        if (missing := jobs.why_no_mpi()) is not None:
+            parser.error(f"the 2-rank job cannot run here: {missing}")
     if args.worker:
         with limit_threads(1):
             result = worker(rounds, steps, args.dtype, args.device)

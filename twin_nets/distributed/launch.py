@@ -13,15 +13,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from twin_nets.cli import LAUNCHER_VARIABLES as _VARIABLES
+from twin_nets.cli import MPIEXEC, TORCHRUN
 from twin_nets.training.config import ConfigError
 
-TORCHRUN, MPIEXEC = "torchrun", "mpiexec"
-# launcher -> (rank, world size, local rank) variables
-_VARIABLES = (
-    (TORCHRUN, ("RANK", "WORLD_SIZE", "LOCAL_RANK")),
-    (MPIEXEC, ("PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID")),
-    (MPIEXEC, ("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK")),
-)
+__all__ = ["MPIEXEC", "TORCHRUN", "Launch", "LaunchError", "check_batches", "detect", "require"]
 HOW_TO_LAUNCH = (
     "start it with `torchrun --nproc-per-node K scripts/train.py --impl torch --distributed` or "
     "`mpiexec -n K python scripts/train.py --distributed`"

@@ -13,7 +13,6 @@ from pathlib import Path
 from scratch.autograd.chain_rule import format_table
 from twin_nets.cli import FOLDER, IMPLS, OneLineParser, twins_of
 from twin_nets.figures.backprop import backprop_figures, largest_difference, worked_examples
-from twin_nets.figures.command import check_folder
 
 DESCRIPTION = (
     "C3.2-autograd: backpropagation in numbers on the seed's 2-2-1 XOR network with sigmoids (seed §3.2)."
@@ -44,7 +43,7 @@ def parse_args(argv: list[str] | None = None) -> Args:
             parser.error(f"--{flag}: expected a finite number, got {getattr(ns, flag)}")
     if ns.lr <= 0:
         parser.error(f"--lr: expected a positive number, got {ns.lr}")
-    check_folder(parser, "--outdir", ns.outdir)
+    parser.check_output("--outdir", ns.outdir)
     return Args(ns.outdir, ns.impl, ns.x1, ns.x2, ns.target, ns.lr)
 
 

@@ -1,11 +1,11 @@
 """The figure runs in TensorBoard, one run per twin.
 
-A figure command with ``--logdir runs/figures`` writes three runs:
+A figure command with ``--logdir runs-figures`` writes three runs:
 
-* ``runs/figures/scratch`` and ``runs/figures/torch``: the scalars and histograms of each twin under the
+* ``runs-figures/scratch`` and ``runs-figures/torch``: the scalars and histograms of each twin under the
   same tags (``C1.1-supervised/logistic/loss``), so TensorBoard draws the twins as two runs of one chart,
   the way ``scripts/train.py`` writes them. Where the twins agree the two lines lie on top of each other.
-* ``runs/figures/figures``: the images (the PNG files' figures, which draw both twins) and the summaries
+* ``runs-figures/figures``: the images (the PNG files' figures, which draw both twins) and the summaries
   that put both twins side by side; a text about one twin (its model's summary) is in that twin's run.
 
 With ``logdir`` None nothing is written and every call is a no-op, so a builder never checks.

@@ -20,19 +20,22 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from twin_nets.atomic import why_unwritable
 from twin_nets.cli import FOLDER, IMPLS, OneLineParser, twins_of
 from twin_nets.figures import GROUPS
 from twin_nets.figures.board import FIGURES_RUN, FigureBoard
 
 MAX_JOBS = os.cpu_count() or 1  # more processes than cores only queue
+# TensorBoard's figure runs, beside the main job's ``runs/`` rather than in it: its run list stays the
+# training runs'; ``tensorboard --logdir runs-figures`` opens the figures
+DEFAULT_LOGDIR = Path("runs-figures")
 
 
 def build_parser(description: str | None, every_group: bool) -> OneLineParser:
     parser = OneLineParser(description=description)
     parser.add_argument("--outdir", type=FOLDER, default=Path("figures"), help="folder of the PNG files")
-    parser.add_argument("--logdir", type=FOLDER, default=Path("runs/figures"), help="TensorBoard folder")
-    parser.add_argument("--no-tensorboard", action="store_true", help="write the PNG files only")
+    board = parser.add_mutually_exclusive_group()  # --logdir with --no-tensorboard is refused, not ignored
+    board.add_argument("--logdir", type=FOLDER, help=f"TensorBoard folder (default: {DEFAULT_LOGDIR})")
+    board.add_argument("--no-tensorboard", action="store_true", help="write the PNG files only")
     parser.add_argument("--impl", choices=IMPLS, default="both", help="which twin to run")
     if every_group:
         parser.add_argument(
@@ -40,19 +43,6 @@ def build_parser(description: str | None, every_group: bool) -> OneLineParser:
         )
         parser.add_argument("--jobs", type=int, default=1, help=f"groups run at once, 1 to {MAX_JOBS}")
     return parser
-
-
-def check_folder(parser: OneLineParser, flag: str, folder: Path) -> None:
-    """A folder that is a file, or that cannot be created or written, is refused before any work."""
-    if folder.exists() and not folder.is_dir():
-        parser.error(f"{flag}: expected a folder, got the file {folder}")
-    existing = folder
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        parser.error(f"{flag}: cannot create {folder}: {existing} is a file")
-    if (why := why_unwritable(existing)) is not None:
-        parser.error(f"{flag}: cannot write in {existing} ({why})")
 
 
 @dataclass(frozen=True)
@@ -69,10 +59,10 @@ class FigureArgs:
 def parse_args(description: str | None, argv: Sequence[str] | None, every_group: bool) -> FigureArgs:
     parser = build_parser(description, every_group)
     ns = parser.parse_args(argv)
-    logdir = None if ns.no_tensorboard else ns.logdir
-    check_folder(parser, "--outdir", ns.outdir)
+    logdir = None if ns.no_tensorboard else (ns.logdir or DEFAULT_LOGDIR)
+    parser.check_output("--outdir", ns.outdir)
     if logdir is not None:
-        check_folder(parser, "--logdir", logdir)
+        parser.check_output("--logdir", logdir)
     if not every_group:
         return FigureArgs(ns.outdir, logdir, ns.impl)
     if not 1 <= ns.jobs <= MAX_JOBS:
@@ -160,9 +150,9 @@ def main(description: str | None, argv: Sequence[str] | None = None, group: str 
             print(path)
     if group is None:
         print(report(results, time.perf_counter() - start))
-    else:
-        for r in results:
-            if r.status != "ok":
-                kind = "skipped" if r.status == "skipped" else "error"
-                print(f"{sys.argv[0]}: {kind}: {r.error}", file=sys.stderr)
+    # a failure is said on stderr too (a script's caller reads stderr); the summary above is stdout's
+    for r in results:
+        if r.status in ("failed", "missing") or (group is not None and r.status == "skipped"):
+            kind = {"skipped": "skipped", "missing": "missing"}.get(r.status, "error")
+            print(f"{sys.argv[0]}: {kind}: {r.name}: {' '.join(r.error.split())}", file=sys.stderr)
     return 0 if all(r.status in ("ok", "skipped") for r in results) else 1

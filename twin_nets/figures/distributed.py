@@ -140,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outdir", type=FOLDER, default=Path("figures"), help="where the PNG goes")
     parser.add_argument("--impl", choices=IMPLS, default="both", help="which twin(s) to run")
     args = parser.parse_args(argv)
+    parser.check_output("--outdir", args.outdir)  # before the mpiexec jobs, not after them
+    if (missing := unavailable()) is not None:
+        parser.error(f"the K-rank jobs cannot run here: {missing}")
     try:
         with one_thread():  # as scripts/figures.py runs it: the same round-off, the same PNG to the byte
             paths = sync_batchnorm_figures(args.outdir, None, twins_of(args.impl))

@@ -20,6 +20,8 @@ files are deleted. A kill at any moment leaves the pointer naming a complete pai
 from __future__ import annotations
 
 import json
+import math
+import warnings
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -79,12 +81,47 @@ def _damage(path: Path, kind: str) -> str:
     return f"the archive ({size} bytes) is damaged or holds entries that would need pickle to load"
 
 
+_NPY_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _check_npy_sizes(path: Path) -> None:
+    """Every array's size as its ``.npy`` header declares it, checked against the bytes the archive holds
+    for it, from the headers alone, before any array is read: a crafted header (shape (10⁶, 10⁶)) would
+    otherwise have ``np.load`` allocate terabytes. A file that is no zip archive is left to ``np.load``."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            try:
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    if version not in _NPY_HEADERS:
+                        raise CheckpointError(f"its entry {info.filename} is a .npy of version {version}")
+                    shape, _, dtype = _NPY_HEADERS[version](member)
+                    held = info.file_size - member.tell()
+            except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+                if isinstance(error, CheckpointError):
+                    raise
+                raise CheckpointError(f"its entry {info.filename} has no readable array header") from error
+            declared = math.prod(shape) * dtype.itemsize
+            if not dtype.hasobject and declared != held:
+                raise CheckpointError(
+                    f"its entry {info.filename} declares shape {shape} of {dtype} ({declared:,} bytes) "
+                    f"but holds {held:,} bytes"
+                )
+
+
 def load_scratch(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any], dict[str, Any]]:
     """``(model_state, optimizer_state, meta)`` from ``save_scratch``'s file, without pickle.
 
     Raises CheckpointError: not an ``.npz``, an entry that needs pickle, no ``header``, a header that is
     not JSON or lacks ``meta``/``optimizer_scalars``/``param_groups``, or a key that is neither.
     """
+    _check_npy_sizes(path)  # from the headers, before np.load allocates what they declare
     try:
         with np.load(path, allow_pickle=False) as npz:
             entries = {key: npz[key] for key in npz.files}
@@ -137,7 +174,9 @@ def load_torch(
     ``{"model", "optimizer", "meta"}`` with a JSON ``meta``.
     """
     try:
-        payload = torch.load(path, map_location=map_location, weights_only=True)
+        with warnings.catch_warnings():  # e.g. a raw pickle's "Detected pickle protocol 4": refused below
+            warnings.simplefilter("ignore")
+            payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # torch raises RuntimeError, UnpicklingError, EOFError, zip errors, …
         reason = _damage(path, "a torch.save archive")
         raise CheckpointError(f"cannot be read by torch.load: {reason}") from error

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
+import json
 import math
 import os
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from typing import Any
 
 from scratch.data.datasets import DATASETS
 from scratch.models.mlp import ACTIVATIONS, INIT_SCHEMES, NORMS
-from twin_nets.cli import IMPLS, OneLineParser, PathFlag, twins_of
+from twin_nets.cli import IMPLS, MAX_SEED, OneLineParser, PathFlag, check_text, twins_of
 
 # --optimizer -> (class name in scratch.optim and torch_impl.optim, the hyper-parameters it takes)
 OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -42,8 +44,8 @@ RESUMABLE_CHANGES = (
 )  # fmt: skip
 
 
+RUN_NAME_WORDS = 24  # the readable part of a built experiment name; with "-<6 hex>/scratch", 39 characters
 MAX_NAME_LENGTH = 200  # a folder name, with room for ".replaced-<time>" within the usual 255 bytes
-MAX_SEED = 2**32 - 1
 MAX_EPOCHS = 1_000_000
 MAX_HIDDEN_LAYERS = 100
 # The default checkpoint cadence: a pair every epochs / 20 epochs (rounded up), so a run makes at most 20
@@ -55,7 +57,8 @@ CHECKPOINTS_PER_RUN = 20
 
 def check_folder_name(flag: str, name: str) -> None:
     """A name that is one folder: not empty, ``.`` or ``..``, no path separator, no control character, at
-    most ``MAX_NAME_LENGTH`` characters. Raises ValueError naming ``flag``."""
+    most ``MAX_NAME_LENGTH`` characters, in UTF-8. Raises ValueError naming ``flag``."""
+    check_text(flag, name, "a folder name")
     if not name or name in (".", "..") or name != name.strip():
         problem = "a folder name (not empty, '.' or '..', no leading or trailing space)"
     elif any(sep in name for sep in ("/", "\\", os.sep, os.altsep or "/")):
@@ -118,6 +121,7 @@ class TrainConfig:
     sync_bn: bool = False
     task: str = "classify"
     code: int = 2  # --task autoencoder: the code's width
+    launch: str | None = None  # not a flag: "<launcher>-<ranks>" of a --distributed run, set once launched
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -143,13 +147,8 @@ class TrainConfig:
         self._check_hyperparameters()
         if self.sync_bn and not (self.distributed and self.norm == "batch"):
             raise ValueError("--sync-bn: expected --distributed and --norm batch with it")
-        if self.experiment is not None:
+        if self.experiment is not None:  # a built name is short and safe (``run_name``)
             check_folder_name("--experiment", self.experiment)
-        elif len(self.run_name) > MAX_NAME_LENGTH:
-            raise ValueError(
-                f"--experiment: the name built from the flags has {len(self.run_name)} characters, more "
-                f"than {MAX_NAME_LENGTH}; pass a shorter --experiment"
-            )
 
     def _check_numbers(self) -> None:
         def require(name: str, ok: bool, expected: str) -> None:
@@ -196,20 +195,33 @@ class TrainConfig:
 
     # ------------------------------------------------------------------ derived values
     @property
+    def fingerprint(self) -> str:
+        """Six hex digits of every field that changes the trajectory (all but ``RESUMABLE_CHANGES``: the
+        model, the optimizer and each hyper-parameter, the data, the seed, the dtype, the launcher and
+        its ranks): two runs that would train differently never share a folder."""
+        defaults = {f.name: list(f.default) if isinstance(f.default, tuple) else f.default
+                    for f in dataclasses.fields(TrainConfig)}  # fmt: skip
+        # a field at its default is left out, so a field added later (at its default) renames no run
+        fields = {k: v for k, v in self.to_dict().items() if k not in RESUMABLE_CHANGES and v != defaults[k]}
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:6]
+
+    @property
     def run_name(self) -> str:
-        """The experiment folder: ``--experiment`` or a name built from the flags that matter most."""
+        """The experiment folder: ``--experiment``, or ``<dataset>-<optimizer>-lr<lr>[-mpi<K>|-ddp<K>]
+        [-h<widths>]-<fingerprint>``, the readable part at most ``RUN_NAME_WORDS`` characters (the last
+        pieces dropped first), so that ``<name>/scratch`` and ``<name>/torch`` stay apart in TensorBoard's
+        run list, which cuts a name at about 40 characters."""
         if self.experiment is not None:
             return self.experiment
-        hidden = "-".join(map(str, self.hidden)) or "none"
         task = [f"ae{self.code}"] if self.task == "autoencoder" else []
-        parts = [self.dataset, *task, self.optimizer, f"lr{self.lr:g}", f"h{hidden}", self.activation]
-        if self.norm:
-            parts.append(f"{self.norm}norm")
-        if self.dropout:
-            parts.append(f"drop{self.dropout:g}")
-        if self.drop_last:
-            parts.append(f"bs{self.batch_size}droplast")
-        return "_".join([*parts, self.dtype, f"seed{self.seed}"])
+        pieces = [self.dataset, *task, self.optimizer, f"lr{self.lr:g}"]
+        if self.launch is not None:
+            launcher, _, ranks = self.launch.partition("-")
+            pieces.append(f"{'mpi' if launcher == 'mpiexec' else 'ddp'}{ranks}")
+        pieces.append("h" + ("-".join(map(str, self.hidden)) or "none"))
+        while len(pieces) > 1 and len("-".join(pieces)) > RUN_NAME_WORDS:
+            pieces.pop()
+        return f"{'-'.join(pieces)[:RUN_NAME_WORDS]}-{self.fingerprint}"
 
     @property
     def checkpoint_interval(self) -> int:
@@ -291,7 +303,8 @@ _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
                                                "networks one is fastest"}),
     ("run", "--seed", {"type": int, "help": "initial weights, split, batch order, dropout"}),
     ("run", "--logdir", {"type": _FOLDER, "help": "TensorBoard root: <logdir>/<experiment>/<twin>"}),
-    ("run", "--experiment", {"help": "run folder name; by default built from the flags"}),
+    ("run", "--experiment", {"help": "run folder name; by default <dataset>-<optimizer>-lr<lr>[-mpi<K>|"
+                             "-ddp<K>][-h<widths>]-<6 hex digits of every flag that changes the run>"}),
     ("run", "--resume", {**_SWITCH, "help": "continue from the experiment's checkpoints"}),
     ("run", "--checkpoint-every", {"type": int, "metavar": "N", "help": (
         "a checkpoint pair (and metrics.json) every N epochs and at the end; by default "

@@ -10,6 +10,7 @@ has started (``progress.stop_on_signals``, which saves a checkpoint first).
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 
@@ -35,8 +36,12 @@ def main(argv: list[str] | None = None) -> int:
 
         parser = build_parser(PROG)
         config = parse_config(argv, parser)  # a bad flag exits here, status 2
+        if not config.resume:  # (a resume of a finished run writes nothing; one that trains is probed later)
+            parser.check_output("--logdir", config.logdir)  # before the data and the launch: no work yet
         try:
             launch = distributed.start(config) if config.distributed else None  # torchrun, mpiexec
+            if launch is not None:  # the launcher and its ranks change the run: they name its folder too
+                config = dataclasses.replace(config, launch=f"{launch.launcher}-{launch.size}")
             run = prepare(config)  # checks, data, twins, checkpoints to resume: nothing is written yet
             if launch is not None:  # K ranks: each trains on its shard, rank 0 alone writes
                 run = distributed.wrap(run, launch)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from twin_nets.atomic import atomic_write
+from twin_nets.atomic import atomic_write, why_unwritable
 from twin_nets.training.checkpoint import POINTER
 from twin_nets.training.config import ConfigError
 
@@ -161,8 +161,8 @@ def probe_folders(folders: Iterable[Path]) -> list[Path]:
             missing = _missing_parents(folder)
             folder.mkdir(parents=True, exist_ok=True)
             made += missing
-            probe = atomic_write(folder / ".write-probe", lambda handle: handle.write(b"x" * 4096))
-            probe.unlink()
+            if (why := why_unwritable(folder)) is not None:  # the probe every command makes
+                raise OSError(why)
         except OSError as error:
             for path in made:
                 if path.is_dir() and not any(path.iterdir()):

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from scratch.data.datasets import GATES, DatasetSplit
-from twin_nets.threads import available_cpus
+from twin_nets import cli
 from twin_nets.training.config import ConfigError, TrainConfig
 
 # copies of every parameter a twin keeps: the weights, the gradient, up to three optimizer buffers, and a
@@ -35,11 +35,11 @@ def resolve_device(name: str) -> torch.device:
 
 
 def check_threads(threads: int) -> None:
-    cpus = available_cpus()
-    if threads > cpus:
-        raise ConfigError(
-            f"--threads: expected an integer in [1, {cpus}] (this machine's CPUs), got {threads}"
-        )
+    """``--threads`` at most this machine's CPUs (``cli.check_threads``, as every command's)."""
+    try:
+        cli.check_threads("--threads", threads)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def fit_default_batch(config: TrainConfig, data: DatasetSplit) -> tuple[TrainConfig, list[str]]:

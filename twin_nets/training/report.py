@@ -35,19 +35,39 @@ def _columns(config: Any) -> tuple[tuple[str, str, str], ...]:
     return _COLUMNS
 
 
+# a long run prints at most about this many epoch lines and table rows (the first, every k-th, the last);
+# every epoch is in metrics.json and TensorBoard, and a terminal shows the progress bar in between
+EPOCH_LINES = 20
+
+
+def epoch_stride(epochs: int) -> int:
+    """Every how many epochs a run of ``epochs`` prints a line (1 up to ``EPOCH_LINES`` epochs)."""
+    return max(1, math.ceil(epochs / EPOCH_LINES))
+
+
+def shown_epoch(epoch: int, epochs: int) -> bool:
+    """Whether epoch ``epoch`` (1-based) of ``epochs`` gets its line and table row."""
+    return epoch in (1, epochs) or epoch % epoch_stride(epochs) == 0
+
+
 def epoch_table(
     history: dict[str, list[dict[str, Any]]],
     parity: list[dict[str, Any]],
+    epochs: int | None = None,
     columns: tuple[tuple[str, str, str], ...] = _COLUMNS,
 ) -> str:
-    """One row per epoch: each metric for every twin ("scratch | torch"), then the parity columns."""
+    """One row per epoch (of ``epochs`` > ``EPOCH_LINES``, the first, every k-th and the last): each
+    metric for every twin ("scratch | torch"), then the parity columns."""
     impls = list(history)
     rows = zip(*(history[impl] for impl in impls), strict=True)
     header = ["epoch", *(f"{title} ({' | '.join(impls)})" for _, title, _ in columns)]
     if parity:
         header += ["max |Δw|", "max |ΔE|"]
     lines = [header]
+    last = epochs if epochs is not None else len(next(iter(history.values()), []))
     for index, records in enumerate(rows):
+        if not shown_epoch(records[0]["epoch"], max(last, records[0]["epoch"])):
+            continue
         cells = [str(records[0]["epoch"])]
         for key, _, fmt in columns:
             cells.append(" | ".join(fmt.format(record[key]) for record in records))
@@ -57,6 +77,10 @@ def epoch_table(
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell.rjust(width) for cell, width in zip(line, widths, strict=True)) for line in lines]
     text.insert(1, "  ".join("-" * width for width in widths))
+    if epoch_stride(last) > 1:
+        text.append(
+            f"(a row every {epoch_stride(last)} epochs; every epoch is in metrics.json and TensorBoard)"
+        )
     return "\n".join(text)
 
 
@@ -83,7 +107,8 @@ def start_summary(run: Any) -> str:
 
 
 def epoch_line(run: Any) -> str:
-    """One line as an epoch ends (so piped output shows progress): each twin's numbers, "scratch | torch"."""
+    """One line as an epoch ends (so piped output shows progress): each twin's numbers, in the order the
+    line names them first (``[scratch | torch]``)."""
     p = run.progress
     records = [p.history[impl][-1] for impl in run.twins]
     cells = [
@@ -92,7 +117,7 @@ def epoch_line(run: Any) -> str:
     ]
     if run.paired and p.parity:
         cells.append(f"max |Δw| {p.parity[-1]['max_weight_diff']:.2e}")
-    return f"epoch {p.epoch}/{run.config.epochs}: " + ", ".join(cells)
+    return f"epoch {p.epoch}/{run.config.epochs}: [{' | '.join(run.twins)}] " + ", ".join(cells)
 
 
 def final_report(run: Any, exit_code: int, out: TextIO) -> int:
@@ -100,7 +125,10 @@ def final_report(run: Any, exit_code: int, out: TextIO) -> int:
     p = run.progress
     if not p.epoch:
         return exit_code
-    print(epoch_table(p.history, p.parity if run.paired else [], _columns(run.config)), file=out)
+    print(
+        epoch_table(p.history, p.parity if run.paired else [], run.config.epochs, _columns(run.config)),
+        file=out,
+    )
     if run.paired:
         diffs = [row["max_weight_diff"] for row in p.parity]
         passed, sentence = parity.verdict(run.config.dtype, diffs, p.divergence)
@@ -142,7 +170,7 @@ def metrics_record(run: Any, impl: str, twin: Any, extra: dict[str, float]) -> d
     record: dict[str, Any] = {
         "impl": impl,
         "status": run.status,
-        "experiment": run.config.run_name,
+        "experiment": run.root.name,
         "device": str(twin.device),
         "epochs_completed": p.epoch,
         "global_step": p.global_step,

@@ -45,6 +45,7 @@ from twin_nets.training.report import (
     final_report,
     metrics_record,
     report_finished,
+    shown_epoch,
     start_summary,
     write_metrics,
 )
@@ -219,7 +220,7 @@ class PairedRun:
                     total=config.epochs * steps_per_epoch,
                     initial=p.global_step,
                     unit="step",
-                    desc=config.run_name,
+                    desc=self.root.name,
                     delay=2,
                     disable=None,
                     leave=False,
@@ -374,7 +375,8 @@ class PairedRun:
         if p.epoch % self.config.checkpoint_interval == 0 or p.epoch == self.config.epochs:
             self.save_checkpoints()
             self._write_metrics()
-        print(epoch_line(self), file=sys.stdout if self.out is None else self.out, flush=True)
+        if shown_epoch(p.epoch, self.config.epochs):  # a long run: every k-th, the bar shows the rest
+            print(epoch_line(self), file=sys.stdout if self.out is None else self.out, flush=True)
 
     def _log_codes(self) -> None:
         """C1.1-autoencoder: each twin's codes of the test inputs to its Projector tab, labelled by class;
