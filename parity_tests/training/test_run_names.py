@@ -43,6 +43,8 @@ DIFFERENT = [
     ("hidden", {"hidden": (256,)}),
     ("drop-last", {"drop_last": True}),
     ("activation", {"activation": "tanh"}),
+    ("autoencoder", {"task": "autoencoder"}),
+    ("autoencoder-code-3", {"task": "autoencoder", "code": 3}),
 ]
 # (id, a change that does not change the trajectory: a --resume may make it, so the folder is the same)
 SAME = [
