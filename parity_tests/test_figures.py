@@ -343,11 +343,11 @@ def test_the_saddle_figure_marks_the_step_each_optimizer_leaves(tmp_path):
         if leave is None:
             name = spec.label.split()[0]
             assert (
-                f"{name}: |y| = {abs(path[-1, 1]):.2g} at step {SADDLE.steps}, still at the saddle" in texts
+                f"{name}: {SADDLE.steps} 스텝에서 |y| = {abs(path[-1, 1]):.2g}, 아직 안장점에 머묾" in texts
             )
         else:
             leaving[spec.label.split()[0]] = leave
-            assert f"leaves at step {leave}" in texts
+            assert f"{leave} 스텝에서 벗어남" in texts
             assert abs(path[leave, 1]) > LEAVE_RADIUS >= abs(path[leave - 1, 1])
     assert sorted(leaving) == ["Adam", "Momentum"] and max(leaving.values()) <= SADDLE.steps
     assert marks == {leave + 1 for leave in leaving.values()}
@@ -365,7 +365,7 @@ def test_each_twins_legend_entry_carries_that_twins_own_number(tmp_path):
         for norm in (None, "batch"):
             for twin, curves in runs[std, norm].items():
                 name = normalizing.NORM_NAMES[norm]
-                assert f"{name} ({twin}): test accuracy {curves.test_accuracy[-1]:.0%}" in labels, labels
+                assert f"{name} ({twin}): 테스트 정확도 {curves.test_accuracy[-1]:.0%}" in labels, labels
 
 
 def test_the_8_10_3_picture_counts_with_each_twins_builder(tmp_path, monkeypatch):
@@ -377,7 +377,7 @@ def test_the_8_10_3_picture_counts_with_each_twins_builder(tmp_path, monkeypatch
     board = LegendCheckingBoard()
     xor._architecture_figure(tmp_path, board, ("scratch", "torch"))
     title = board.figures["C2.2-mlp-8-10-3"].axes[0].get_title()
-    assert "80 + 10 and 30 + 3 = 123 parameters" in title and "scratch 123, torch 123" in title, title
+    assert "(80 + 10) + (30 + 3) = 파라미터 123개" in title and "scratch 123, torch 123" in title, title
     real = logic.parameter_counts
 
     def miscounted(twin, *spec):

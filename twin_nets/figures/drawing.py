@@ -118,7 +118,7 @@ def plot_boundary(
     z = predict(points).reshape(xx.shape)
     if z.min() < 0.5 < z.max():
         ax.contour(xx, yy, z, levels=[0.5], colors=[color], linestyles=[TWIN_LINESTYLE[twin]], linewidths=1.8)
-    ax.plot([], [], color=color, linestyle=TWIN_LINESTYLE[twin], label=f"boundary ŷ = 0.5 ({twin})")
+    ax.plot([], [], color=color, linestyle=TWIN_LINESTYLE[twin], label=f"결정 경계 ŷ = 0.5 ({twin})")
 
 
 def unit_square_axes(ax: Any, title: str, xlabel: str = "x₁", ylabel: str = "x₂", pad: float = 0.35) -> None:
