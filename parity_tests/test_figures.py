@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.contour import ContourSet
+from matplotlib.text import Text
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from twin_nets import figures
@@ -234,19 +235,36 @@ def title_overlaps(fig) -> list[str]:
     return found
 
 
+SHOWN_WIDTH = 720  # px: the width at which a notebook shows a figure (twin_nets.notebooks.figure)
+READABLE_PX = 8.0  # the smallest text's font size, in px of the screen, at which it still reads
+
+
+def smallest_text(fig, dpi: float = 110, pad_inches: float = 0.1) -> tuple[float, str]:
+    """(size in px, text) of the figure's smallest drawn text once its PNG (``save_figure``: ``dpi``,
+    cropped to the drawing plus ``pad_inches``) is shown at most ``SHOWN_WIDTH`` px wide."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width = (fig.get_tightbbox(renderer).width + 2 * pad_inches) * dpi
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    text = min(texts, key=lambda t: t.get_fontsize())
+    return text.get_fontsize() * dpi / 72 * min(1.0, SHOWN_WIDTH / width), text.get_text()
+
+
 class LegendCheckingBoard(RecordingBoard):
-    """A recording board that, as each figure is saved, notes what its legends cover and where its title
-    runs into a panel, and keeps it."""
+    """A recording board that, as each figure is saved, notes what its legends cover, where its title
+    runs into a panel and how small its smallest text is shown, and keeps it."""
 
     def __init__(self) -> None:
         super().__init__()
         self.overlaps: dict[str, list[str]] = {}
         self.figures: dict[str, object] = {}
+        self.smallest: dict[str, tuple[float, str]] = {}
 
     def figure(self, tag, fig):
         super().figure(tag, fig)
         self.overlaps[tag] = legend_overlaps(fig) + title_overlaps(fig)
         self.figures[tag] = fig
+        self.smallest[tag] = smallest_text(fig)
 
 
 def test_the_overlap_check_sees_a_legend_over_a_curve_and_not_one_beside_it():

@@ -174,8 +174,8 @@ def _graph_figure(example: dict[str, Any], note: str, outdir: Path, board: Any) 
         nx.draw_networkx_edge_labels(
             part, pos, ax=ax, font_size=11,
             edge_labels={(u, v): _num(d["local"], 4, "g") for u, v, d in part.edges(data=True)},
-            font_color="#444444", label_pos=0.5,
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9},
+            font_color="#444444", label_pos=0.5, verticalalignment="bottom",  # above its arrow, not on it
+            bbox={"boxstyle": "square,pad=0.05", "fc": "none", "ec": "none"},
         )  # fmt: skip
         for name, (px, py) in pos.items():
             row = graph.nodes[name]
@@ -256,7 +256,7 @@ def _network_panel(ax: Any, rows: dict[str, Any], target: float) -> None:
     def v(name: str, key: str = "value") -> str:
         return _num(rows[name][key], 4, "g" if rows[name]["op"] == "Leaf" and key == "value" else "f")
 
-    units = {"x₁": (0, 2), "x₂": (0, -2), "h₁": (4, 2), "h₂": (4, -2), "ŷ": (8, 0), "E": (10.6, 0)}
+    units = {"x₁": (0, 2), "x₂": (0, -2), "h₁": (4, 2), "h₂": (4, -2), "ŷ": (8.5, 0), "E": (11.3, 0)}
     edges = [(f"x{i}", f"h{j}", f"w{j}{i}") for j in "₁₂" for i in "₁₂"]
     edges += [(f"h{j}", "ŷ", f"v{j}") for j in "₁₂"] + [("ŷ", "E", None)]
     for a, b, w in edges:
@@ -264,12 +264,12 @@ def _network_panel(ax: Any, rows: dict[str, Any], target: float) -> None:
         style = {"arrowstyle": "-|>", "color": "#aaaaaa", "shrinkA": 22, "shrinkB": 22, "lw": 1.2}
         ax.annotate("", (xb, yb), (xa, ya), arrowprops=style)
         if w is not None:
-            t = 0.25 if ya != yb and a.startswith("x") else 0.5  # crossing edges meet halfway: label early
+            t = 0.25 if ya != yb and a.startswith("x") else 0.4  # crossing edges meet halfway: label early
             ax.text(
                 xa + (xb - xa) * t,
                 ya + (yb - ya) * t,
                 f"{w} = {v(w)}\n∂E/∂{w} = {v(w, 'grad')}",
-                fontsize=9.5,
+                fontsize=11.5,
                 ha="center",
                 va="center",
                 color=BACKWARD,
@@ -279,22 +279,22 @@ def _network_panel(ax: Any, rows: dict[str, Any], target: float) -> None:
     text = {
         "x₁": (f"x₁ = {v('x₁')}", f"∂E/∂x₁ = {v('x₁', 'grad')}"),
         "x₂": (f"x₂ = {v('x₂')}", f"∂E/∂x₂ = {v('x₂', 'grad')}"),
-        "ŷ": (
-            f"z₃ = v₁h₁ + v₂h₂ + c = {v('z₃')}   (c = {v('c')})\nŷ = σ(z₃) = {v('ŷ')}",
-            f"∂E/∂ŷ = {v('ŷ', 'grad')}\n∂E/∂z₃ = {v('z₃', 'grad')}   (∂E/∂c = {v('c', 'grad')})",
+        "ŷ": (  # three short lines each, clear of the v₁ and v₂ labels
+            f"z₃ = v₁h₁ + v₂h₂ + c\n= {v('z₃')}   (c = {v('c')})\nŷ = σ(z₃) = {v('ŷ')}",
+            f"∂E/∂ŷ = {v('ŷ', 'grad')}\n∂E/∂z₃ = {v('z₃', 'grad')}\n(∂E/∂c = {v('c', 'grad')})",
         ),
         "E": (f"t = {_num(target, 4, 'g')}\nE = ½(ŷ − t)² = {v('E')}", "∂E/∂E = 1"),
     }
     for j in "₁₂":
         text[f"h{j}"] = (
-            f"z{j} = w{j}₁x₁ + w{j}₂x₂ + b{j} = {v(f'z{j}')}   (b{j} = {v(f'b{j}')})\n"
-            f"h{j} = σ(z{j}) = {v(f'h{j}')}",
+            f"z{j} = w{j}₁x₁ + w{j}₂x₂ + b{j} = {v(f'z{j}')}\n"
+            f"h{j} = σ(z{j}) = {v(f'h{j}')}   (b{j} = {v(f'b{j}')})",
             f"∂E/∂h{j} = {v(f'h{j}', 'grad')}\n"
             f"∂E/∂z{j} = {v(f'z{j}', 'grad')}   (∂E/∂b{j} = {v(f'b{j}', 'grad')})",
         )
     for name, (ux, uy) in units.items():
         ax.scatter([ux], [uy], s=1500, facecolors="white", edgecolors=FORWARD, linewidths=1.6, zorder=5)
-        ax.text(ux, uy, name, ha="center", va="center", fontsize=14, zorder=6)
+        ax.text(ux, uy, name, ha="center", va="center", fontsize=16, zorder=6)
         forward, backward = text[name]
         # the upper row writes above itself, the lower row below, so the edges between the rows stay clear;
         # in both, blue (forward) reads above red (backward)
@@ -302,7 +302,7 @@ def _network_panel(ax: Any, rows: dict[str, Any], target: float) -> None:
             near, far, sign = (backward, BACKWARD), (forward, FORWARD), 1
         else:
             near, far, sign = (forward, FORWARD), (backward, BACKWARD), -1
-        gap = 24 + 12 * (near[0].count("\n") + 1) + 5  # 12 points a line at font size 10
+        gap = 24 + 14.5 * (near[0].count("\n") + 1) + 5  # 14.5 points a line at font size 12
         for (label, color), offset in ((near, 24), (far, gap)):
             ax.annotate(
                 label,
@@ -311,33 +311,33 @@ def _network_panel(ax: Any, rows: dict[str, Any], target: float) -> None:
                 textcoords="offset points",
                 ha="center",
                 va="bottom" if sign > 0 else "top",
-                fontsize=10,
+                fontsize=12,
                 color=color,
             )
     arrow = {"arrowstyle": "-|>", "lw": 2}
-    ax.annotate("", (11.6, 4.2), (-1, 4.2), arrowprops={**arrow, "color": FORWARD})
+    ax.annotate("", (12.4, 4.4), (-1, 4.4), arrowprops={**arrow, "color": FORWARD})
     ax.text(
-        5.3,
-        4.3,
+        5.7,
+        4.5,
         "순전파 (파랑): 입력에서 손실까지 값을 계산",
         ha="center",
         va="bottom",
         color=FORWARD,
-        fontsize=11,
+        fontsize=12.5,
     )
-    ax.annotate("", (-1, -4.2), (11.6, -4.2), arrowprops={**arrow, "color": BACKWARD})
+    ax.annotate("", (-1, -4.4), (12.4, -4.4), arrowprops={**arrow, "color": BACKWARD})
     ax.text(
-        5.3,
-        -4.3,
-        "역전파 (빨강): ∂E가 손실에서 입력 쪽으로 전해지며, 간선마다 연쇄법칙의 곱을 하나씩 계산 "
+        5.7,
+        -4.5,
+        "역전파 (빨강): ∂E가 손실에서 입력 쪽으로 전해지며, 간선마다 연쇄법칙의 곱을 하나씩 계산\n"
         "(∂E/∂x₁은 h₁을 지나는 경로와 h₂를 지나는 경로를 더함)",
         ha="center",
         va="top",
         color=BACKWARD,
-        fontsize=11,
+        fontsize=12.5,
     )
-    ax.set_xlim(-1.6, 12.2)
-    ax.set_ylim(-4.9, 4.8)
+    ax.set_xlim(-1.6, 12.9)
+    ax.set_ylim(-5.6, 5.2)
     ax.axis("off")
 
 
@@ -351,23 +351,23 @@ def _chain_rule_figure(
     board: Any,
 ) -> Path:
     rows = {row["name"]: row for row in example["rows"]}
-    fig = plt.figure(figsize=(18, 15))
+    fig = plt.figure(figsize=(13, 15))  # shown 720 px wide, its smallest text reads
     grid = fig.add_gridspec(
-        2, 2, height_ratios=(1.05, 1), width_ratios=(1.45, 1), hspace=0.06, wspace=0.06, top=0.94
+        2, 2, height_ratios=(1.25, 1), width_ratios=(1.7, 1), hspace=0.06, wspace=0.06, top=0.94
     )
     _network_panel(fig.add_subplot(grid[0, :]), rows, target)
     ax = fig.add_subplot(grid[1, 0])
     ax.axis("off")
-    ax.set_title("층별 연쇄법칙 (상류 기울기 × 국소 미분 = 곱)", fontsize=11, loc="left")
+    ax.set_title("층별 연쇄법칙 (상류 기울기 × 국소 미분 = 곱)", fontsize=12.5, loc="left")
     layer_color = {"손실": "black", "출력층": "#7b3294", "은닉층": "#008837", "입력층": BACKWARD}
     lines = _chain_rule_lines(rows)
     for k, (layer, line) in enumerate(lines):
         y = 1 - k / len(lines)
-        ax.text(0.0, y, layer, fontsize=9, color=layer_color[layer], va="top", transform=ax.transAxes)
-        ax.text(0.09, y, line, fontsize=9.5, va="top", transform=ax.transAxes)
+        ax.text(0.0, y, layer, fontsize=10.5, color=layer_color[layer], va="top", transform=ax.transAxes)
+        ax.text(0.09, y, line, fontsize=11, va="top", transform=ax.transAxes)
     ax = fig.add_subplot(grid[1, 1])
     ax.axis("off")
-    ax.set_title(f"경사 하강법 한 스텝 (노트 §3.2.1): w ← w − α ∂E/∂w, α = {lr:g}", fontsize=11, loc="left")
+    ax.set_title(f"경사 하강법 한 스텝 (노트 §3.2.1)\nw ← w − α ∂E/∂w, α = {lr:g}", fontsize=12.5, loc="left")
     cells = [[name, f"{w:g}", f"{g:+.4f}", f"{new:.4f}"] for name, w, g, new in example["update"]]
     table = ax.table(
         cellText=[[c.replace("-", "−") for c in row] for row in cells],
@@ -375,22 +375,23 @@ def _chain_rule_figure(
         loc="upper center",
         cellLoc="center",
         bbox=(0.0, 0.18, 1.0, 0.8),
+        colWidths=[0.2, 0.2, 0.27, 0.33],
     )
     table.auto_set_font_size(False)
-    table.set_fontsize(10)
+    table.set_fontsize(11)
     before, after = rows["E"]["value"], example["loss_after"]
     ax.text(
         0.5,
         0.08,
         f"스텝 전 E = {before:.4f}   →   스텝 후 E = {after:.4f}",
         ha="center",
-        fontsize=11,
+        fontsize=12.5,
         transform=ax.transAxes,
     )
     fig.suptitle(
         "C3.2-autograd: 숫자로 보는 역전파 — 시그모이드를 쓴 노트의 XOR 신경망, "
         f"x = ({x[0]:g}, {x[1]:g}), t = {target:g}\n{note}",
-        fontsize=12.5,
+        fontsize=14,
         y=0.995,
     )
     return save_figure(fig, "C3.2-backprop-chain-rule", outdir, board)

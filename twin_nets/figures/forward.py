@@ -52,6 +52,11 @@ SOFTMAX_LABELS = {"cat": "고양이", "car": "차", "frog": "개구리"}  # the 
 LOSS_NAMES = {"MSE": "MSE", "cross-entropy": "교차 엔트로피"}
 
 
+def _minus(value: float) -> str:
+    """A number with a true minus sign."""
+    return f"{value:g}".replace("-", "−")
+
+
 def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
     x = np.linspace(-5, 5, 401)
     curves = {a.concept: {twin: activation_curve(a, x, twin) for twin in twins} for a in ACTIVATIONS}
@@ -130,9 +135,9 @@ def _softmax_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
         other = softmax_example(twins[1])[3]
         axes[2].plot(labels, other, "ko", markerfacecolor="none", label="torch")
         axes[2].legend(fontsize=7)
-    given = ", ".join(f"{label} {score:g}" for label, score in zip(labels, scores, strict=True))
+    given = ", ".join(f"{label} {_minus(score)}" for label, score in zip(labels, scores, strict=True))
     result = ", ".join(f"{p:.2f}" for p in probs)
-    fig.suptitle(f"C3.1.1-softmax: 노트의 예 — {given} → {result}".replace("-", "−"), y=1.04)
+    fig.suptitle(f"C3.1.1-softmax: 노트의 예 — {given} → {result}", y=1.04)
     return save_figure(fig, "C3.1.1-softmax-example", outdir, board)
 
 
@@ -178,7 +183,7 @@ def loss_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> li
     ax_g.axvline(CONFIDENT_WRONG, color="0.6", linestyle=":")
     ax_e.set(title="정답 y = 1일 때의 손실", xlabel="로짓 z (ŷ = σ(z))", ylim=(0, 3))
     ax_g.set(
-        title=f"−∂E/∂z: z = {CONFIDENT_WRONG:g}에서 (ŷ ≈ {wrong:.2g}, 자신 있게 틀림)",
+        title=f"−∂E/∂z: z = {_minus(CONFIDENT_WRONG)}에서 (ŷ ≈ {wrong:.2g}, 자신 있게 틀림)",
         xlabel="로짓 z",
         ylabel="기울기의 크기",
     )

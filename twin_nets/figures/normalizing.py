@@ -29,7 +29,8 @@ from twin_nets.figures.drawing import plot_twins
 BATCHNORM = "C4.3-batchnorm"
 LAYERNORM = "C4.3-layernorm"
 NORM_COLORS = {None: "tab:red", "batch": "tab:blue", "layer": "tab:orange"}
-NORM_NAMES = {None: "정규화 없음", "batch": "배치 정규화", "layer": "레이어 정규화"}
+NORM_NAMES = {None: "정규화 없음", "batch": "배치 정규화", "layer": "레이어 정규화"}  # on the figures
+SUMMARY_NAMES = {None: "no normalisation", "batch": "batch norm", "layer": "layer norm"}  # printed
 LOSS_LIMITS = (5e-3, 1e3)  # a run that blows up goes off the top of the chart
 INIT_SETTING = experiment.BatchNormSetting()  # the documented settings
 BATCH_SETTING = by_batch.BatchSizeSetting()
@@ -59,7 +60,7 @@ def summary(init_runs: dict, init_setting, batch_runs: dict, batch_setting) -> s
     lines.append(f"{BATCHNORM}: final training loss (inference mode) after {init_setting.epochs} epochs")
     for (std, norm), curves in init_runs.items():
         losses = {twin: c.train_loss[-1] for twin, c in curves.items()}
-        lines.append(f"  σ = {std:<5g} {NORM_NAMES[norm]:<17} {_pair(losses, '.4f')}")
+        lines.append(f"  σ = {std:<5g} {SUMMARY_NAMES[norm]:<17} {_pair(losses, '.4f')}")
     seeds = len(batch_setting.seeds)
     lines.append(
         f"{LAYERNORM} vs {BATCHNORM}: test accuracy after {batch_setting.updates} updates, {seeds} seeds"
@@ -68,7 +69,7 @@ def summary(init_runs: dict, init_setting, batch_runs: dict, batch_setting) -> s
         cells = " | ".join(
             f"{twin} {_spread(by_batch.final_accuracies(runs))}" for twin, runs in by_twin.items()
         )
-        lines.append(f"  batch {batch_size:<3} {NORM_NAMES[norm]:<11} {cells}")
+        lines.append(f"  batch {batch_size:<3} {SUMMARY_NAMES[norm]:<11} {cells}")
     return "\n".join(lines)
 
 

@@ -125,7 +125,7 @@ def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
         ax.set_xlabel("x")
     for ax in axes[:, 0]:
         ax.set_ylabel("y")
-    fig.suptitle(f"C3.2.1: f = x²/20 + y²에서 {BOWL.start}부터 {BOWL.steps} 스텝")
+    fig.suptitle(f"C3.2.1: f = x²/20 + y²에서 {_point(BOWL.start)}부터 {BOWL.steps} 스텝")
     return save_figure(fig, BOWL.name, outdir, board)
 
 
@@ -155,7 +155,7 @@ def _draw_paths(
         ax_f.plot(
             np.arange(1, len(first) + 1), function(first[:, 0], first[:, 1]), color=color, label=spec.label
         )
-    ax.plot(*setting.start, "k*", markersize=10, label=f"시작점 {setting.start}", zorder=20)
+    ax.plot(*setting.start, "k*", markersize=10, label=f"시작점 {_point(setting.start)}", zorder=20)
     ax.set(xlim=setting.xlim, ylim=setting.ylim, xlabel="x", ylabel="y")
     ax.legend(fontsize=7, loc="lower left")
     if len(twins) == 2:
@@ -168,6 +168,11 @@ def _draw_paths(
     )
     ax_f.legend(fontsize=7, loc=f_legend)
     return fig, firsts
+
+
+def _point(point: tuple[float, float]) -> str:
+    """A start as the figures print it: (x, y) as given, true minus signs."""
+    return "({:g}, {:g})".format(*point).replace("-", "−")
 
 
 def _where(point: np.ndarray) -> str:
@@ -201,7 +206,8 @@ def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
                           xytext=(6, 4), textcoords="offset points", fontsize=7, color=color)  # fmt: skip
     ax.axhspan(-LEAVE_RADIUS, LEAVE_RADIUS, color="gold", alpha=0.12, zorder=0)
     fig.suptitle(
-        f"C3.2.2-saddle: f = x² − y², 시작점 {SADDLE.start} — GD는 안장점 (0, 0) 근처를 기어가고, "
+        f"C3.2.2-saddle: f = x² − y², 시작점 {_point(SADDLE.start)} — "
+        "GD는 안장점 (0, 0) 근처에서 거의 나아가지 못하고, "
         f"Momentum과 Adam은 벗어납니다 (벗어남: |y| > {LEAVE_RADIUS:g}, 노란 띠 밖)",
         fontsize=10,
     )

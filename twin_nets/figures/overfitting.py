@@ -33,7 +33,10 @@ PARTS = {"train": "학습", "test": "테스트"}
 SETTING = experiment.DropoutSetting()  # the documented setting
 
 
-def _label(p: float) -> str:
+def _label(p: float, english: bool = False) -> str:
+    """The run's name: Korean on the figures, English in the printed summary (as every command prints)."""
+    if english:
+        return f"dropout p = {p:g}" if p else "no dropout"
     return f"드롭아웃 p = {p:g}" if p else "드롭아웃 없음"
 
 
@@ -49,7 +52,7 @@ def summary(runs: dict[float, dict[str, experiment.TrainedTwin]], last: int) -> 
         )
         difference = experiment.max_twin_difference(values)
         twins = f"; twins' largest curve difference {difference:.1e}" if len(values) == 2 else ""
-        lines.append(f"  {_label(p):<16} {cells}{twins}")
+        lines.append(f"  {_label(p, english=True):<16} {cells}{twins}")
     return "\n".join(lines)
 
 
@@ -65,11 +68,16 @@ def _accuracy_figure(
             ys = {twin: getattr(c, f"{part}_accuracy") for twin, c in curves.items()}
             plot_twins(ax, epochs, ys, f"{PARTS[part]} 정확도", color, every=5)
         ax.fill_between(
-            epochs, first.test_accuracy, first.train_accuracy, color="0.85", zorder=0, label="차이"
+            epochs,
+            first.test_accuracy,
+            first.train_accuracy,
+            color="0.85",
+            zorder=0,
+            label="학습 − 테스트 차이",
         )
         ax.axvspan(epochs[-setting.last], epochs[-1], color="gold", alpha=0.15, zorder=0)
         ax.set(
-            title=f"{_label(p)}: 차이 {first.gap(setting.last):+.3f} (노란 띠 구간의 평균)",
+            title=f"{_label(p)}: 학습 − 테스트 차이 {first.gap(setting.last):+.3f} (노란 띠 구간의 평균)",
             xlabel="에폭",
             ylim=(0.4, 1.01),
         )
@@ -79,7 +87,7 @@ def _accuracy_figure(
     widths = "→".join(map(str, setting.hidden))
     title = (
         f"{CONCEPT}: 잡음 섞인 two-moons 샘플 {setting.n_train}개, MLP 2→{widths}→2: "
-        "드롭아웃이 신경망이 잡음까지 외우는 것을 막아 학습 정확도와 테스트 정확도가 가깝게 유지됩니다"
+        "드롭아웃을 쓰면 신경망이 잡음까지 외우지 못해 학습 정확도와 테스트 정확도가 가깝게 유지됩니다"
     )
     return save_figure(fig, f"{CONCEPT}-accuracy-gap", outdir, board, title=title)
 
