@@ -200,7 +200,7 @@ def _graph_figure(example: dict[str, Any], note: str, outdir: Path, board: Any) 
                 va="bottom", fontsize=11, color="0.35")  # fmt: skip
     ax.set_title(
         "C3.2-autograd: 노트의 2-2-1 신경망에서 E = ½(ŷ − t)²의 계산 그래프 (엔진이 기록한 그대로)\n"
-        "노드: 이름, [그 노드를 만든 연산], 값 (파랑)   ·   g = ∂E/∂노드 (빨강)\n"
+        "노드: 이름, [그 노드를 만든 연산] 또는 (잎: leaf 텐서), 값 (파랑)   ·   g = ∂E/∂노드 (빨강)\n"
         "간선: 국소 미분 ∂노드/∂입력   ·   역전파는 경로를 따라 곱하고, 경로가 만나는 곳에서 더합니다\n"
         + note.replace("; ", "\n"),
         fontsize=13,
