@@ -47,9 +47,9 @@ def plot_twins(
         ax.plot(x, y, color=color, label=name, **style)
 
 
-def legend_below(ax: Any, ncol: int = 2, gap: float = 0.14, **style: Any) -> Any:
+def legend_below(ax: Any, ncol: int = 2, gap: float = 0.14, fontsize: float = 7, **style: Any) -> Any:
     """The axes' legend under its x-axis label, off the data."""
-    return ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -gap), ncol=ncol, **style)
+    return ax.legend(fontsize=fontsize, loc="upper center", bbox_to_anchor=(0.5, -gap), ncol=ncol, **style)
 
 
 def plot_points(

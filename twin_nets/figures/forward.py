@@ -93,10 +93,10 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
     )
     prelu = "prelu′ = a = 0.25"  # PReLU's initial slope
     ax_d.annotate(
-        prelu, (-4.9, 0.25), xytext=(0, 5), textcoords="offset points", fontsize=7, color="tab:brown"
+        prelu, (-4.9, 0.25), xytext=(0, 5), textcoords="offset points", fontsize=8, color="tab:brown"
     )
     for ax in (ax_f, ax_d):
-        legend_below(ax, ncol=4, gap=0.2)
+        legend_below(ax, ncol=4, gap=0.2, fontsize=8)
     paths.append(
         save_figure(
             fig,
@@ -134,7 +134,7 @@ def _softmax_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
     if len(twins) == 2:
         other = softmax_example(twins[1])[3]
         axes[2].plot(labels, other, "ko", markerfacecolor="none", label="torch")
-        axes[2].legend(fontsize=7)
+        axes[2].legend(fontsize=8)
     given = ", ".join(f"{label} {_minus(score)}" for label, score in zip(labels, scores, strict=True))
     result = ", ".join(f"{p:.2f}" for p in probs)
     fig.suptitle(f"C3.1.1-softmax: 노트의 예 — {given} → {result}", y=1.04)
@@ -187,8 +187,8 @@ def loss_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> li
         xlabel="로짓 z",
         ylabel="기울기의 크기",
     )
-    ax_e.legend(fontsize=7)
-    ax_g.legend(fontsize=7)
+    ax_e.legend(fontsize=8)
+    ax_g.legend(fontsize=8)
     fig.suptitle(
         "C3.1.2-mse vs C3.1.2-cross-entropy: MSE의 기울기 (ŷ − y)·σ′(z)는 예측이 가장 틀린 곳에서 "
         "사라지지만, 교차 엔트로피의 ŷ − y는 사라지지 않습니다",

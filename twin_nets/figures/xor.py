@@ -105,21 +105,21 @@ def _planes_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
     plot_points(ax_x, x, t, XOR_COLORS, NAMES)
     for xi, hi in zip(x, h, strict=True):
         ax_x.annotate(
-            f"→ h = ({hi[0]:g}, {hi[1]:g})", xi, xytext=(8, -16), textcoords="offset points", fontsize=8
+            f"→ h = ({hi[0]:g}, {hi[1]:g})", xi, xytext=(8, -16), textcoords="offset points", fontsize=9
         )
     unit_square_axes(ax_x, "x 평면: 빨강과 파랑을 가르는 직선 하나는 없음")
-    ax_x.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax_x.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     # h-plane: the hidden map moves (0,1) and (1,0) onto the same point (0,1)
     shade_regions(ax_h, lambda p: experiment.perceptron_output(out_w, out_b, p, twin), LIM, LIM, XOR_COLORS)
     plot_line(ax_h, out_w, out_b, LIM, color="black", linewidth=2, label="출력: −h₁ + h₂ − 0.5 = 0")
     plot_points(ax_h, h, t, XOR_COLORS, NAMES)
     ax_h.annotate(
-        "(0,1)과 (1,0) 모두 ↦ (0,1)", (0, 1), xytext=(10, 10), textcoords="offset points", fontsize=8
+        "(0,1)과 (1,0) 모두 ↦ (0,1)", (0, 1), xytext=(10, 10), textcoords="offset points", fontsize=9
     )
-    ax_h.annotate("(0,0) ↦ (0,0)", (0, 0), xytext=(10, 10), textcoords="offset points", fontsize=8)
-    ax_h.annotate("(1,1) ↦ (1,1)", (1, 1), xytext=(-30, -22), textcoords="offset points", fontsize=8)
+    ax_h.annotate("(0,0) ↦ (0,0)", (0, 0), xytext=(10, 10), textcoords="offset points", fontsize=9)
+    ax_h.annotate("(1,1) ↦ (1,1)", (1, 1), xytext=(-30, -22), textcoords="offset points", fontsize=9)
     unit_square_axes(ax_h, "h 평면: 이제 직선 하나로 나뉨", xlabel="h₁", ylabel="h₂")
-    ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax_h.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     title = f"{CONCEPT}: 은닉층이 점들을 XOR을 직선으로 가를 수 있는 평면으로 옮깁니다 ({twin} 쌍둥이)"
     return save_figure(fig, f"{CONCEPT}-planes", outdir, board, title=title)
 
