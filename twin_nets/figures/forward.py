@@ -85,7 +85,7 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
     peak = float(curves[sigmoid.concept][twin][1].max())  # σ′ is largest at x = 0
     ax_d.plot(0, peak, "o", color="tab:orange", markeredgecolor="black", markersize=6, zorder=5)
     ax_d.annotate(
-        f"시그모이드의 미분은 x = 0에서 최대:\nσ′(0) = {peak:.2g}",
+        f"σ′는 x = 0에서 최대:\nσ′(0) = {peak:.2g}",
         (0, peak),
         xytext=(1.3, 0.45),
         fontsize=8,

@@ -106,10 +106,12 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
             f"{reached[0]}–{settings.steps} 스텝: {ROUND_OFF:g} 미만은\n"
             "부호가 오가는 반올림 오차라 그리지 않음",
             (reached[0], ROUND_OFF),
-            xytext=(-8, 8),
-            textcoords="offset points",
+            xytext=(0.97, 0.8),  # the empty corner above the curve's end, an arrow down to the step
+            textcoords="axes fraction",
             ha="right",
+            va="top",
             fontsize=8,
+            arrowprops={"arrowstyle": "->", "color": "0.4"},
         )
     ax_loss.set(
         yscale="log",
@@ -143,7 +145,7 @@ def features_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         ax.set(xlim=FEATURE_LIM, ylim=FEATURE_LIM)
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     title = (
-        f"{FEATURES}: 선형 모델은 원래 특징으로는 실패하고, 사람이 만든 특징(feature engineering)으로는 "
-        "성공합니다. MLP는 특징을 스스로 학습합니다"
+        f"{FEATURES}: 선형 모델은 원래 특징으로는 실패하고 사람이 만든 특징으로는 성공합니다 "
+        "(feature engineering). MLP는 특징을 스스로 학습합니다"
     )
     return [save_figure(fig, f"{FEATURES}-circles", outdir, board, title=title, title_y=1.0)]
