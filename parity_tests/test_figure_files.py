@@ -3,6 +3,7 @@ the TensorBoard image alike), and the same figure the same bytes (regeneration c
 
 from __future__ import annotations
 
+import io
 import struct
 import warnings
 
@@ -93,3 +94,19 @@ def test_the_same_figure_gives_the_same_bytes_with_no_date_path_or_version(tmp_p
         data = a.read_bytes()
         assert data == b.read_bytes(), a.name
         assert set(_chunks(data)) <= {b"IHDR", b"pHYs", b"IDAT", b"IEND"}, _chunks(data)
+
+
+def test_the_board_image_is_the_png_title_included(tmp_path):
+    """TensorBoard shows each figure as its PNG file is drawn, pixel for pixel: the figure's title above
+    the panels is not cut off (``add_figure`` draws the canvas only); read back with TensorBoard's reader."""
+    from PIL import Image
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    board = FigureBoard(tmp_path / "runs")
+    path = save_figure(_figure("패널"), "titled", tmp_path / "png", board, title="그림의 제목 (패널 위)")
+    board.close()
+    events = EventAccumulator(str(tmp_path / "runs" / "figures"), size_guidance={"images": 0})
+    events.Reload()
+    (logged,) = events.Images("titled")
+    shown = np.asarray(Image.open(io.BytesIO(logged.encoded_image_string)).convert("RGB"))
+    assert np.array_equal(shown, np.asarray(Image.open(path).convert("RGB")))
