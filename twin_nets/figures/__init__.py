@@ -36,6 +36,9 @@ matplotlib.use("Agg")  # no screen needed; set before pyplot is imported anywher
 import matplotlib.pyplot as plt
 
 from twin_nets.atomic import atomic_write
+from twin_nets.font import glyphs_checked, use_korean_font
+
+use_korean_font()  # Korean text, set before any builder makes a text (a text takes its font when made)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -80,15 +83,25 @@ def save_figure(
 ) -> Path:
     """Write ``fig`` to ``outdir/name.png`` (temp file + rename) and to ``board`` under tag ``name``;
     close it; return the PNG's path. With ``title``: first the figure's title at height ``title_y``
-    (above the panels' own titles) and a tight layout."""
-    if title is not None:
-        fig.suptitle(title, y=title_y)
-        fig.tight_layout()
-    path = atomic_write(
-        Path(outdir) / f"{name}.png",
-        lambda handle: fig.savefig(handle, format="png", dpi=dpi, bbox_inches="tight"),
-    )
-    if board is not None:
-        board.figure(name, fig)
-    plt.close(fig)
+    (above the panels' own titles) and a tight layout.
+
+    A character no font has (an empty box in the image) raises here, for the PNG and the TensorBoard
+    image alike (``twin_nets.font.glyphs_checked``). The PNG holds no metadata (matplotlib's own
+    "Software" entry names its version): the same figure gives the same bytes on any machine that draws
+    the same pixels."""
+    try:
+        with glyphs_checked():
+            if title is not None:
+                fig.suptitle(title, y=title_y)
+                fig.tight_layout()
+            path = atomic_write(
+                Path(outdir) / f"{name}.png",
+                lambda handle: fig.savefig(
+                    handle, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None}
+                ),
+            )
+            if board is not None:
+                board.figure(name, fig)
+    finally:
+        plt.close(fig)
     return path

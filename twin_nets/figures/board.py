@@ -13,10 +13,12 @@ With ``logdir`` None nothing is written and every call is a no-op, so a builder 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import matplotlib.image
 import numpy as np
 
 from twin_nets.cli import TWINS
@@ -58,11 +60,16 @@ class FigureBoard:
         if writer is not None:
             writer.add_histogram(tag, np.asarray(values), step)
 
-    def figure(self, tag: str, fig: Any) -> None:
-        """The matplotlib figure ``fig`` as an image in the figures run (the figure stays open)."""
+    def figure(self, tag: str, fig: Any, dpi: int = 110) -> None:
+        """The matplotlib figure ``fig`` as an image in the figures run, drawn as its PNG file is (cropped
+        to what it draws: ``add_figure`` would cut off a figure title above the panels); it stays open."""
         writer = self._writer(FIGURES_RUN)
         if writer is not None:
-            writer.add_figure(tag, fig, global_step=0, close=False)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+            buffer.seek(0)
+            image = matplotlib.image.imread(buffer, format="png")[:, :, :3]  # RGB in [0, 1]
+            writer.add_image(tag, image, global_step=0, dataformats="HWC")
 
     def text(self, tag: str, text: str, twin: str | None = None) -> None:
         """Text in the figures run, or in twin ``twin``'s run when it is one twin's; line breaks kept

@@ -50,7 +50,7 @@ COLORS = {
     ("sync", 2): "tab:cyan",
     ("sync", 4): "tab:orange",
 }
-KINDS = {"plain": "plain batch norm", "sync": "sync batch norm"}
+KINDS = {"plain": "배치 정규화 (BatchNorm1d)", "sync": "동기화 배치 정규화 (SyncBatchNorm)"}
 
 
 def _is_buffer(key: str) -> bool:
@@ -118,19 +118,19 @@ def sync_batchnorm_figures(outdir: Path, board: FigureBoard | None, impls: tuple
             for kind, label in KINDS.items():
                 ys = {twin: np.maximum(diffs[(kind, size, steps, twin)], FLOOR) for twin in impls}
                 plot_twins(ax, per_rank, ys, f"{label}, K = {size}", COLORS[(kind, size)])
-        ax.axhline(PAIRED_TRAINING_ATOL, color="gray", linestyle=":", label="paired-training contract")
+        ax.axhline(PAIRED_TRAINING_ATOL, color="gray", linestyle=":", label="쌍 학습 허용 오차 (contract)")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("per-rank batch B/K (the samples each rank normalises)")
-        ax.set_title(f"after {steps} SGD step{'s' if steps > 1 else ''} (lr 0.1, momentum 0.9)")
+        ax.set_xlabel("랭크당 배치 B/K (각 랭크가 정규화하는 샘플 수)")
+        ax.set_title(f"SGD {steps} 스텝 뒤 (학습률 0.1, 모멘텀 0.9)")
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xticks(ticks, [str(t) for t in ticks])
-    axes[0].set_ylabel("max |Δw|, K ranks vs one process")
+    axes[0].set_ylabel("최대 |Δw|, 랭크 K개 vs 프로세스 하나")
     handles, labels = axes[0].get_legend_handles_labels()  # one legend under both panels, off the data
     fig.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3)
     title = (
-        f"{SYNC_BATCHNORM}: plain batch norm on K ranks is not the one-process run; sync batch norm is "
-        "(float64)"
+        f"{SYNC_BATCHNORM}: 랭크 K개의 보통 배치 정규화는 프로세스 하나의 학습과 달라지고, "
+        "동기화 배치 정규화는 같습니다 (float64)"
     )
     return [save_figure(fig, f"{SYNC_BATCHNORM}-per-rank-batch", outdir, board, title=title)]
 

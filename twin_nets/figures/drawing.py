@@ -47,9 +47,9 @@ def plot_twins(
         ax.plot(x, y, color=color, label=name, **style)
 
 
-def legend_below(ax: Any, ncol: int = 2, gap: float = 0.14, **style: Any) -> Any:
+def legend_below(ax: Any, ncol: int = 2, gap: float = 0.14, fontsize: float = 7, **style: Any) -> Any:
     """The axes' legend under its x-axis label, off the data."""
-    return ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -gap), ncol=ncol, **style)
+    return ax.legend(fontsize=fontsize, loc="upper center", bbox_to_anchor=(0.5, -gap), ncol=ncol, **style)
 
 
 def plot_points(
@@ -118,7 +118,7 @@ def plot_boundary(
     z = predict(points).reshape(xx.shape)
     if z.min() < 0.5 < z.max():
         ax.contour(xx, yy, z, levels=[0.5], colors=[color], linestyles=[TWIN_LINESTYLE[twin]], linewidths=1.8)
-    ax.plot([], [], color=color, linestyle=TWIN_LINESTYLE[twin], label=f"boundary ŷ = 0.5 ({twin})")
+    ax.plot([], [], color=color, linestyle=TWIN_LINESTYLE[twin], label=f"결정 경계 ŷ = 0.5 ({twin})")
 
 
 def unit_square_axes(ax: Any, title: str, xlabel: str = "x₁", ylabel: str = "x₂", pad: float = 0.35) -> None:

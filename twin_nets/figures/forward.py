@@ -39,6 +39,22 @@ OVERVIEW_STYLE = {
     "elu": {"linewidth": 1.2, "linestyle": (0, (1, 2))},
 }
 CONFIDENT_WRONG = -6.0  # the logit of a prediction ŷ = σ(−6) ≈ 0.0025 for the true class
+TITLES = {  # each activation's figure title, by concept ID (the English name is the code's class name)
+    "C3.1.1-step": "계단 함수 (step)",
+    "C3.1.1-sigmoid": "시그모이드 σ(x) = 1 / (1 + e⁻ˣ) (Sigmoid)",
+    "C3.1.1-tanh": "하이퍼볼릭 탄젠트 (Tanh)",
+    "C3.1.1-relu": "ReLU max(0, x)",
+    "C3.1.1-leaky-relu": "Leaky ReLU (x < 0에서 0.01x)",
+    "C3.1.1-prelu": "PReLU (x < 0에서 ax, a는 학습, 처음 0.25)",
+    "C3.1.1-elu": "ELU (α = 1)",
+}
+SOFTMAX_LABELS = {"cat": "고양이", "car": "차", "frog": "개구리"}  # the notes' names of the three labels
+LOSS_NAMES = {"MSE": "MSE", "cross-entropy": "교차 엔트로피"}
+
+
+def _minus(value: float) -> str:
+    """A number with a true minus sign."""
+    return f"{value:g}".replace("-", "−")
 
 
 def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
@@ -52,7 +68,7 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
         plot_twins(ax, x, {t: c[1] for t, c in by_twin.items()}, "f′(x)", DERIVATIVE_COLOR, every=20)
         ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
         ax.axvline(0, color="0.8", linewidth=0.8, zorder=0)
-        ax.set(title=f"{activation.concept}: {activation.title}", xlabel="x")
+        ax.set(title=f"{activation.concept}: {TITLES[activation.concept]}", xlabel="x")
         ax.legend(fontsize=7, loc="upper left")
         paths.append(save_figure(fig, activation.concept, outdir, board))
 
@@ -63,13 +79,13 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
         name = activation.concept.removeprefix("C3.1.1-")
         ax_f.plot(x, y, label=name, **OVERVIEW_STYLE[name])
         ax_d.plot(x, dy, label=name, **OVERVIEW_STYLE[name])
-    ax_f.set(title="activations f(x)", xlabel="x", ylim=(-1.6, 3))
-    ax_d.set(title="derivatives f′(x): what backpropagation multiplies by", xlabel="x", ylim=(-0.1, 1.15))
+    ax_f.set(title="활성화 함수 f(x)", xlabel="x", ylim=(-1.6, 3))
+    ax_d.set(title="미분 f′(x): 역전파가 곱하는 값", xlabel="x", ylim=(-0.1, 1.15))
     sigmoid = next(a for a in ACTIVATIONS if a.concept == "C3.1.1-sigmoid")
     peak = float(curves[sigmoid.concept][twin][1].max())  # σ′ is largest at x = 0
     ax_d.plot(0, peak, "o", color="tab:orange", markeredgecolor="black", markersize=6, zorder=5)
     ax_d.annotate(
-        f"sigmoid′ peaks at x = 0:\nσ′(0) = {peak:.2g}",
+        f"σ′는 x = 0에서 최대:\nσ′(0) = {peak:.2g}",
         (0, peak),
         xytext=(1.3, 0.45),
         fontsize=8,
@@ -77,17 +93,17 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
     )
     prelu = "prelu′ = a = 0.25"  # PReLU's initial slope
     ax_d.annotate(
-        prelu, (-4.9, 0.25), xytext=(0, 5), textcoords="offset points", fontsize=7, color="tab:brown"
+        prelu, (-4.9, 0.25), xytext=(0, 5), textcoords="offset points", fontsize=8, color="tab:brown"
     )
     for ax in (ax_f, ax_d):
-        legend_below(ax, ncol=4, gap=0.2)
+        legend_below(ax, ncol=4, gap=0.2, fontsize=8)
     paths.append(
         save_figure(
             fig,
             "C3.1.1-activations-overview",
             outdir,
             board,
-            title=(f"C3.1.1: activation functions and their derivatives ({twin} twin)"),
+            title=f"C3.1.1: 활성화 함수와 그 미분 ({twin} 쌍둥이)",
             title_y=1.0,
         )
     )
@@ -97,13 +113,14 @@ def activation_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...])
 
 
 def _softmax_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
-    labels, scores, exps, probs = softmax_example(twins[0])
+    names, scores, exps, probs = softmax_example(twins[0])
+    labels = [SOFTMAX_LABELS[name] for name in names]
     fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
     panels = [
-        ("scores s (output layer)", scores, "tab:blue"),
-        ("eˢ (all positive)", exps, "tab:red"),
-        (f"eˢ / Σ eˢ (softmax, {twins[0]})", probs, "tab:green"),
-        ("label (one-hot: car)", np.array([0.0, 1.0, 0.0]), "purple"),
+        ("점수 s (출력층)", scores, "tab:blue"),
+        ("eˢ (모두 양수)", exps, "tab:red"),
+        (f"eˢ / Σ eˢ (소프트맥스, {twins[0]})", probs, "tab:green"),
+        ("라벨 (원-핫: 차)", np.array([0.0, 1.0, 0.0]), "purple"),
     ]
     for ax, (title, values, color) in zip(axes, panels, strict=True):
         ax.bar(labels, values, color=color)
@@ -117,10 +134,10 @@ def _softmax_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
     if len(twins) == 2:
         other = softmax_example(twins[1])[3]
         axes[2].plot(labels, other, "ko", markerfacecolor="none", label="torch")
-        axes[2].legend(fontsize=7)
-    fig.suptitle(
-        "C3.1.1-softmax: the seed's example — cat 3.2, car 5.1, frog −1.7 → 0.13, 0.87, 0.00", y=1.04
-    )
+        axes[2].legend(fontsize=8)
+    given = ", ".join(f"{label} {_minus(score)}" for label, score in zip(labels, scores, strict=True))
+    result = ", ".join(f"{p:.2f}" for p in probs)
+    fig.suptitle(f"C3.1.1-softmax: 노트의 예 — {given} → {result}", y=1.04)
     return save_figure(fig, "C3.1.1-softmax-example", outdir, board)
 
 
@@ -128,15 +145,16 @@ def loss_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> li
     p = np.linspace(0.005, 1.0, 400)
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     plot_twins(ax, p, {twin: neg_log_curve(p, twin) for twin in twins}, "−log ŷ", "tab:blue", every=20)
-    for prob, label in ((0.13, "cat 0.13"), (0.87, "car 0.87")):
+    names, _, _, probs = softmax_example(twins[0])  # the notes' example: the cat's and the car's ŷ
+    for name in ("cat", "car"):
+        prob = float(probs[names.index(name)])
         value = float(neg_log_curve(np.array([prob]), twins[0])[0])
         ax.plot(prob, value, "ko")
-        ax.annotate(
-            f"{label} → {value:.2f}", (prob, value), xytext=(6, 6), textcoords="offset points", fontsize=8
-        )
+        text = f"{SOFTMAX_LABELS[name]} {prob:.2f} → {value:.2f}"
+        ax.annotate(text, (prob, value), xytext=(6, 6), textcoords="offset points", fontsize=8)
     ax.set(
-        title="C3.1.2-cross-entropy: E = −log ŷ for the true class",
-        xlabel="ŷ, the predicted probability of the true class",
+        title="C3.1.2-cross-entropy: 정답 클래스의 E = −log ŷ",
+        xlabel="ŷ: 정답 클래스의 예측 확률",
         ylabel="E",
     )
     ax.legend(fontsize=7)
@@ -147,26 +165,33 @@ def loss_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> li
     fig, (ax_e, ax_g) = plt.subplots(1, 2, figsize=(11, 3.8))
     for name, color in (("MSE", "tab:orange"), ("cross-entropy", "tab:blue")):
         label = "½(σ(z) − 1)²" if name == "MSE" else "−log σ(z)"
-        plot_twins(ax_e, z, {t: curves[t][name][0] for t in twins}, f"{name}: {label}", color, every=20)
-        plot_twins(ax_g, z, {t: -curves[t][name][1] for t in twins}, f"{name}", color, every=20)
+        plot_twins(
+            ax_e, z, {t: curves[t][name][0] for t in twins}, f"{LOSS_NAMES[name]}: {label}", color, every=20
+        )
+        plot_twins(ax_g, z, {t: -curves[t][name][1] for t in twins}, LOSS_NAMES[name], color, every=20)
     at = int(np.argmin(np.abs(z - CONFIDENT_WRONG)))
+    wrong = 1 / (1 + np.exp(-CONFIDENT_WRONG))  # ŷ = σ(z) there
     for name in ("MSE", "cross-entropy"):
         g = -curves[twins[0]][name][1][at]
         ax_g.annotate(
-            f"{name}: {g:.4f}", (CONFIDENT_WRONG, g), xytext=(8, 4), textcoords="offset points", fontsize=8
+            f"{LOSS_NAMES[name]}: {g:.4f}",
+            (CONFIDENT_WRONG, g),
+            xytext=(8, 4),
+            textcoords="offset points",
+            fontsize=8,
         )
     ax_g.axvline(CONFIDENT_WRONG, color="0.6", linestyle=":")
-    ax_e.set(title="loss for target y = 1", xlabel="logit z (ŷ = σ(z))", ylim=(0, 3))
+    ax_e.set(title="정답 y = 1일 때의 손실", xlabel="로짓 z (ŷ = σ(z))", ylim=(0, 3))
     ax_g.set(
-        title=f"−∂E/∂z: at z = {CONFIDENT_WRONG:g} (ŷ ≈ 0.0025, confidently wrong)",
-        xlabel="logit z",
-        ylabel="size of the gradient step",
+        title=f"−∂E/∂z: z = {_minus(CONFIDENT_WRONG)}에서 (ŷ ≈ {wrong:.2g}, 자신 있게 틀림)",
+        xlabel="로짓 z",
+        ylabel="기울기의 크기",
     )
-    ax_e.legend(fontsize=7)
-    ax_g.legend(fontsize=7)
+    ax_e.legend(fontsize=8)
+    ax_g.legend(fontsize=8)
     fig.suptitle(
-        "C3.1.2-mse vs C3.1.2-cross-entropy: MSE's gradient (ŷ − y)·σ′(z) vanishes where the prediction is "
-        "most wrong; cross-entropy's ŷ − y does not",
+        "C3.1.2-mse vs C3.1.2-cross-entropy: MSE의 기울기 (ŷ − y)·σ′(z)는 예측이 가장 틀린 곳에서 "
+        "사라지지만, 교차 엔트로피의 ŷ − y는 사라지지 않습니다",
         fontsize=10,
         y=1.03,
     )

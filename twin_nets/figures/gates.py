@@ -61,7 +61,7 @@ def _gates_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
         weight, bias = experiment.scratch_perceptron.GATE_WEIGHTS["or" if gate == "xor" else gate]
         title = f"{GATE_TITLES[gate]}: y = step({_equation(weight, bias).removesuffix(' = 0')})"
         if gate == "xor":
-            title = "XOR: no line separates ●/○\n(OR's line: 3/4, (1,1) wrong)"
+            title = "XOR: ●와 ○를 가르는 직선이 없음\n(OR의 직선: 4개 중 3개, (1,1)이 틀림)"
         shade_regions(
             ax,
             lambda p, w=weight, b=bias: experiment.perceptron_output(w, b, p, twin),
@@ -71,7 +71,7 @@ def _gates_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
             alpha=0.35,
         )
         plot_line(ax, weight, bias, XLIM, color="tab:blue", linewidth=2, label=_equation(weight, bias))
-        plot_points(ax, x, t, GATE_COLORS, names=("output 0 (black)", "output 1 (white)"))
+        plot_points(ax, x, t, GATE_COLORS, names=("출력 0 (검정)", "출력 1 (흰색)"))
         if gate == "xor":
             wrong = experiment.perceptron_output(weight, bias, x, twin) != t
             ax.scatter(
@@ -81,12 +81,12 @@ def _gates_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
                 facecolors="none",
                 edgecolors="tab:red",
                 linewidths=2,
-                label="misclassified",
+                label="잘못 분류됨",
                 zorder=4,
             )
         unit_square_axes(ax, title)
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
-    title = f"{CONCEPT}: a perceptron draws one straight line; shaded yellow: its y = 1 side ({twin} twin)"
+    title = f"{CONCEPT}: 퍼셉트론은 직선 하나를 긋습니다. 노란 영역: y = 1인 쪽 ({twin} 쌍둥이)"
     return save_figure(fig, f"{CONCEPT}-gates", outdir, board, title=title)
 
 
@@ -112,31 +112,29 @@ def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
                 color=cmap(epoch / max(fit.epochs, 1)),
                 linewidth=2.4 if last else 1,
                 alpha=1 if last else 0.6,
-                label=f"after epoch {epoch}" if last or epoch == 1 else None,
+                label=f"{epoch} 에폭 후" if last or epoch == 1 else None,
             )
-        plot_points(ax, x, t, GATE_COLORS, names=("0 (black)", "1 (white)"))
+        plot_points(ax, x, t, GATE_COLORS, names=("0 (검정)", "1 (흰색)"))
         verdict = (
-            f"converged in {fit.epochs} epochs"
-            if fit.converged
-            else f"never an epoch without mistakes ({fit.epochs})"
+            f"{fit.epochs} 에폭 만에 수렴" if fit.converged else f"{fit.epochs} 에폭 내내 틀린 점이 남음"
         )
         unit_square_axes(ax, f"{GATE_TITLES[gate]}: {verdict}")
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
         epochs = np.arange(1, fit.epochs + 1)
-        plot_twins(ax_m, epochs, {twin: fits[twin][gate].mistakes for twin in twins}, "mistakes", "tab:red")
+        plot_twins(ax_m, epochs, {twin: fits[twin][gate].mistakes for twin in twins}, "틀린 개수", "tab:red")
         ax_m.set(
-            title=f"{GATE_TITLES[gate]}: mistakes per epoch",
-            xlabel="epoch",
-            ylabel="mistakes (of 4)",
+            title=f"{GATE_TITLES[gate]}: 에폭별 틀린 개수",
+            xlabel="에폭",
+            ylabel="틀린 개수 (4개 중)",
             ylim=(-0.2, 4.4),
         )
         ax_m.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax_m.legend(fontsize=7)
     start = "w = ({:g}, {:g}), b = {:g}".format(*settings.start[0], settings.start[1]).replace("-", "−")
     title = (
-        f"{CONCEPT}: Rosenblatt's rule w ← w + η(t − y)x, b ← b + η(t − y), η = {settings.lr:g}, "
-        f"from {start}"
-        f" — the line after each epoch ({twins[0]}); below, both twins"
+        f"{CONCEPT}: 로젠블랫의 학습 규칙 w ← w + η(t − y)x, b ← b + η(t − y), η = {settings.lr:g}, "
+        f"시작점 {start}"
+        f" — 위: 에폭마다의 직선 ({twins[0]}), 아래: 두 쌍둥이"
     )
     return save_figure(fig, f"{CONCEPT}-learning", outdir, board, title=title)
 
@@ -150,9 +148,9 @@ def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
             np.degrees(angles), offsets, accuracy.T, cmap="viridis", vmin=0, vmax=1, shading="auto"
         )
         ax.set(
-            title=f"{GATE_TITLES[gate]}: accuracy of every line (best {accuracy.max():.2f})",
-            xlabel="direction of w = (cos α, sin α), α in degrees",
-            ylabel="offset b",
+            title=f"{GATE_TITLES[gate]}: 모든 직선의 정확도 (최고 {accuracy.max():.2f})",
+            xlabel="w = (cos α, sin α)의 방향 α (도)",
+            ylabel="편향 b",
         )
         ax.set_xticks([0, 90, 180, 270, 360])
         if gate == "and":  # the hand-set AND perceptron, scaled to ‖w‖ = 1 (scaling changes nothing)
@@ -163,10 +161,10 @@ def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
                 bias / norm,
                 "r*",
                 markersize=14,
-                label="hand-set (1, 1, −1.5) / ‖w‖",
+                label="손으로 정한 (1, 1, −1.5) / ‖w‖",
             )
             ax.legend(fontsize=8, loc="upper left")
-        fig.colorbar(image, ax=ax, label="accuracy on the 4 points")
+        fig.colorbar(image, ax=ax, label="점 4개에 대한 정확도")
     ax = axes[2]
     for gate, color in (("and", "tab:green"), ("xor", "tab:red")):
         for twin in twins:
@@ -183,15 +181,15 @@ def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
                     label=f"{GATE_TITLES[gate]} ({twin})" if k == 0 else None,
                 )
     ax.set(
-        title="the rule from 20 random starts: XOR never reaches 0 mistakes",
-        xlabel="epoch",
-        ylabel="mistakes per epoch",
+        title="무작위 시작점 20개에서 학습: XOR은 한 번도 0개에 닿지 못함",
+        xlabel="에폭",
+        ylabel="에폭별 틀린 개수",
         ylim=(-0.2, 4.4),
     )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=8)
     title = (
-        f"{CONCEPT}: why XOR fails — no direction and offset put (0,1), (1,0) on one side "
-        "and (0,0), (1,1) on the other"
+        f"{CONCEPT}: XOR이 안 되는 이유 — 어떤 방향과 편향으로도 (0,1), (1,0)을 한쪽에, "
+        "(0,0), (1,1)을 다른 쪽에 둘 수 없습니다"
     )
     return save_figure(fig, f"{CONCEPT}-xor", outdir, board, title=title, title_y=1.03)

@@ -24,13 +24,14 @@ from twin_nets.figures.board import FigureBoard
 from twin_nets.figures.drawing import legend_below
 
 SEED = 0
-SCHEMES = {"normal": "N(0, 1)", "small_normal": "N(0, 0.01²)", "xavier": "Xavier (Glorot)", "he": "He"}
+SCHEMES = {"normal": "N(0, 1)", "small_normal": "N(0, 0.01²)", "xavier": "사비에르 (Xavier)", "he": "He"}
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # ReLU: log10 of its positive values, see below
 HIST_STYLE = {
     "scratch": {"histtype": "stepfilled", "color": "tab:blue", "alpha": 0.6},
     "torch": {"histtype": "step", "color": "black", "alpha": 1.0},
 }
 TICKS = {"sigmoid": (0.0, 0.5, 1.0), "tanh": (-1.0, 0.0, 1.0)}
+INIT_NAMES = {"zeros": "0", "xavier": "사비에르 초기화"}
 
 
 def _values(run: ActivationRun, twin: str, layer: int) -> np.ndarray:
@@ -61,22 +62,23 @@ def _histogram_figure(activation: str, runs: dict[str, ActivationRun], twins: tu
                     label=twin,
                 )
             a = runs[scheme].scratch[layer]
-            zeros = f", {np.mean(a == 0):.0%} are 0" if relu else ""
-            ax.set_title(f"layer {layer + 1}: std {float(a.std()):.2g}{zeros}", fontsize=8)
+            zeros = f", {np.mean(a == 0):.0%}가 0" if relu else ""
+            ax.set_title(f"{layer + 1}층: 표준편차 {float(a.std()):.2g}{zeros}", fontsize=8)
             ax.tick_params(labelsize=7)
             if relu:
                 ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
             else:
                 ax.set_xticks(TICKS[activation])
             ax.yaxis.set_major_locator(MaxNLocator(3))
-        axes[row, 0].set_ylabel(f"{title}\ncount", fontsize=9)
+        axes[row, 0].set_ylabel(f"{title}\n개수", fontsize=9)
     for ax in axes[-1]:
-        ax.set_xlabel("log₁₀ of the positive outputs" if relu else f"{activation}(z)", fontsize=8)
+        ax.set_xlabel("양수 출력의 log₁₀" if relu else f"{activation}(z)", fontsize=8)
     handles, labels = axes[0, 0].get_legend_handles_labels()  # one legend, above the panels
     fig.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.935), ncol=2)
-    note = " (one log axis for all panels: N(0, 1) explodes, N(0, 0.01²) vanishes)" if relu else ""
+    note = "\n(모든 칸이 같은 로그 축: N(0, 1)은 폭발하고 N(0, 0.01²)은 소실)" if relu else ""
     fig.suptitle(
-        f"C4.1-init: {activation} activations of a 5-layer, 100-unit net on x ~ N(0, 1), 1000 samples{note}",
+        f"C4.1-init: 뉴런 100개짜리 5층 신경망의 {activation} 활성화 값 "
+        f"(입력 x ~ N(0, 1), 샘플 1000개){note}",
         y=0.97,
     )
     return fig
@@ -107,13 +109,16 @@ def _zero_init_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) 
             top = float(np.abs(w).max()) or 1.0
             image = ax.imshow(w, cmap="coolwarm", vmin=-top, vmax=top, aspect="auto")
             fig.colorbar(image, ax=ax, shrink=0.8)
-            rows_equal = "all rows equal" if np.ptp(w, axis=0).max() == 0 else "rows differ"
-            ax.set(title=f"{twin} twin, from {init}: {rows_equal}", xlabel="input", ylabel="hidden unit")
+            rows_equal = "모든 행이 같음" if np.ptp(w, axis=0).max() == 0 else "행마다 다름"
+            ax.set(
+                title=f"{twin} 쌍둥이, {INIT_NAMES[init]}에서 시작: {rows_equal}",
+                xlabel="입력",
+                ylabel="은닉 뉴런",
+            )
             ax.set_xticks([0, 1])
     title = (
-        "C4.1-init-zero: W₁ after 5 epochs of SGD on moons — from zeros every hidden unit "
-        "learned the same\n"
-        "weights (equal rows): 8 units act as 1; from Xavier they differ"
+        "C4.1-init-zero: moons 데이터에 SGD 5 에폭 뒤의 W₁ — 0에서 시작하면 모든 은닉 뉴런이\n"
+        "같은 가중치를 배워 (행이 같음) 뉴런 8개가 1개처럼 동작하고, 사비에르에서 시작하면 서로 다릅니다"
     )
     return save_figure(fig, "C4.1-init-zero-symmetry", outdir, board, title=title)
 
@@ -128,26 +133,26 @@ def _seed_xavier_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]
     fig, (ax_w, ax_a) = plt.subplots(1, 2, figsize=(11, 3.8))
     m, n = glorot[0].weight.data.shape  # (out, in)
     w_glorot, w_seed = glorot[0].weight.data.ravel(), seed_form[0].weight.data.ravel()
-    label = f"Glorot √(2/(n+m)) = {np.sqrt(2 / (n + m)):.3f}, std {w_glorot.std():.3f}"
+    label = f"Glorot √(2/(n+m)) = {np.sqrt(2 / (n + m)):.3f}, 표준편차 {w_glorot.std():.3f}"
     ax_w.hist(w_glorot, bins=60, range=(-0.6, 0.6), alpha=0.6, label=label)
-    label = f"seed 2/√(n+m) = {2 / np.sqrt(n + m):.3f}, std {w_seed.std():.3f}"
+    label = f"노트 2/√(n+m) = {2 / np.sqrt(n + m):.3f}, 표준편차 {w_seed.std():.3f}"
     ax_w.hist(w_seed, bins=60, range=(-0.6, 0.6), alpha=0.6, label=label)
-    ax_w.set(title=f"weights of a {n} → {m} layer (n = {n}, m = {m})", xlabel="w", ylabel="count")
+    ax_w.set(title=f"{n} → {m} 층의 가중치 (n = {n}, m = {m})", xlabel="w", ylabel="개수")
     legend_below(ax_w, ncol=1, gap=0.2)
-    for run, name in ((glorot_run, "Glorot"), (seed_run, "seed's form")):
+    for run, name in ((glorot_run, "Glorot"), (seed_run, "노트의 식")):
         a = _values(run, twin, 4)
-        ax_a.hist(a, bins=50, range=(0, 1), alpha=0.6, label=f"{name}: std {a.std():.3f}")
-    ax_a.set(title=f"sigmoid activations, layer 5 ({twin} twin)", xlabel="σ(z)", ylabel="count")
+        ax_a.hist(a, bins=50, range=(0, 1), alpha=0.6, label=f"{name}: 표준편차 {a.std():.3f}")
+    ax_a.set(title=f"5층의 시그모이드 활성화 값 ({twin} 쌍둥이)", xlabel="σ(z)", ylabel="개수")
     legend_below(ax_a, ncol=1, gap=0.2)
     fig.text(
         0.5,
         -0.1,
-        f"The seed writes Xavier's σ as 2/√(n+m) ({INIT_SCHEMES['seed_xavier'].function}); Glorot & Bengio "
-        "(and torch's xavier_normal_) use √(2/(n+m)). The seed's σ is √2 times larger\n(variance 4/(n+m), "
-        "for n = m the same as He's 2/n), so every layer's pre-activations spread √2 wider: wider sigmoid "
-        "outputs here, earlier saturation in deeper nets.",
+        f"노트는 사비에르 초기화의 σ를 2/√(n+m)로 씁니다 ({INIT_SCHEMES['seed_xavier'].function}). Glorot·"
+        "Bengio (그리고 torch의 xavier_normal_)는 √(2/(n+m))입니다. 노트의 σ는 √2배 크므로\n(분산 4/(n+m), "
+        "n = m이면 He의 2/n과 같음) 층마다 활성화 함수에 들어가는 값이 √2배 넓게 퍼집니다: "
+        "여기서는 시그모이드 출력이 더 넓게 퍼지고, 더 깊은 신경망에서는 더 일찍 포화합니다.",
         ha="center",
         fontsize=8,
     )
-    title = "C4.1-init-xavier: the seed's formula vs Glorot's"
+    title = "C4.1-init-xavier: 노트의 식과 Glorot의 식"
     return save_figure(fig, "C4.1-init-xavier-seed-vs-glorot", outdir, board, title=title)

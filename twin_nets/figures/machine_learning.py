@@ -21,6 +21,11 @@ SUPERVISED = "C1.1-supervised"
 FEATURES = "C1.3-features"
 ROUND_OFF = 1e-14  # E − E_min below this is float64 round-off of an MSE near 0.2: not drawn
 FEATURE_LIM = (-1.5, 1.5)
+MODEL_TITLES = {  # the panels of C1.3-features, by FEATURE_MODELS' key
+    "raw": "(x₁, x₂)에 로지스틱 회귀",
+    "radial": "x₁² + x₂²에 로지스틱 회귀 (사람이 만든 특징)",
+    "mlp": "(x₁, x₂)에 MLP 2→8→1 (학습한 특징)",
+}
 
 
 def supervised_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
@@ -44,20 +49,25 @@ def _logistic_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     first = runs[twins[0]]
     probability = first.predict(points).reshape(xx.shape)
     image = ax.contourf(xx, yy, probability, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.35)
-    fig.colorbar(image, ax=ax, label=f"ŷ = σ(w·x + b) = P(class 1 | x)  ({twins[0]})")
+    fig.colorbar(image, ax=ax, label=f"ŷ = σ(w·x + b) = P(클래스 1 | x)  ({twins[0]})")
     for twin, run in runs.items():
         plot_boundary(ax, run.predict, xlim, ylim, twin)
-    plot_points(ax, x, t, XOR_COLORS, ("class 0", "class 1"), size=28)
+    plot_points(ax, x, t, XOR_COLORS, ("클래스 0", "클래스 1"), size=28)
     accuracy = ", ".join(f"{twin} {experiment.accuracy(run.predict(x), t):.1%}" for twin, run in runs.items())
-    ax.set(title=f"one sigmoid neuron (accuracy {accuracy})", xlabel="x₁", ylabel="x₂", xlim=xlim, ylim=ylim)
+    ax.set(title=f"시그모이드 뉴런 하나 (정확도 {accuracy})", xlabel="x₁", ylabel="x₂", xlim=xlim, ylim=ylim)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     steps = np.arange(settings.steps)
     plot_twins(
-        ax_loss, steps, {twin: run.losses for twin, run in runs.items()}, "BCELoss", "tab:blue", every=15
+        ax_loss,
+        steps,
+        {twin: run.losses for twin, run in runs.items()},
+        "이진 교차 엔트로피 (BCELoss)",
+        "tab:blue",
+        every=15,
     )
-    ax_loss.set(title=f"binary cross-entropy, full batch, SGD lr {settings.lr:g}", xlabel="step", ylabel="E")
+    ax_loss.set(title=f"손실: 전체 배치, SGD 학습률 {settings.lr:g}", xlabel="스텝", ylabel="E")
     ax_loss.legend(fontsize=8, loc="upper right")
-    title = f"{SUPERVISED}: logistic regression — the boundary w·x + b = 0 is a straight line"
+    title = f"{SUPERVISED}: 로지스틱 회귀 — 결정 경계 w·x + b = 0은 직선입니다"
     return save_figure(fig, f"{SUPERVISED}-logistic", outdir, board, title=title)
 
 
@@ -68,7 +78,7 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
     x, y = experiment.linear_data()
     closed = experiment.closed_form(twins[0])
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.8))
-    ax.scatter(x[:, 0], y, s=22, color="0.35", label="data: y = 0.8x + 1.5 + noise")
+    ax.scatter(x[:, 0], y, s=22, color="0.35", label="데이터: y = 0.8x + 1.5 + 잡음")
     line_x = np.linspace(-3.2, 3.2, 2)[:, None]
     styles = {
         "scratch": {"color": "tab:blue", "linewidth": 2.2},
@@ -76,12 +86,12 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
     }
     for twin, run in runs.items():
         w, b = run.state["linear.weight"][0, 0], run.state["linear.bias"][0]
-        label = f"gradient descent ({twin}): ŷ = {w:.4f}x + {b:.4f}"
+        label = f"경사 하강법 ({twin}): ŷ = {w:.4f}x + {b:.4f}"
         ax.plot(line_x[:, 0], run.predict(line_x), label=label, markersize=9, **styles[twin])
     w, b = closed["linear.weight"][0, 0], closed["linear.bias"][0]
-    label = f"closed-form least squares: ŷ = {w:.4f}x + {b:.4f}"
+    label = f"최소제곱 직선 (해석해): ŷ = {w:.4f}x + {b:.4f}"
     ax.plot(line_x[:, 0], w * line_x[:, 0] + b, color="black", linestyle=":", linewidth=1.5, label=label)
-    ax.set(title="regression: one linear neuron", xlabel="x", ylabel="y")
+    ax.set(title="회귀: 선형 뉴런 하나", xlabel="x", ylabel="y")
     ax.legend(fontsize=8, loc="upper left")
     steps = np.arange(settings.steps)
     excess = {}
@@ -93,22 +103,25 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
     if reached.size:
         ax_loss.axvline(reached[0], color="0.6", linestyle=":")
         ax_loss.annotate(
-            f"steps {reached[0]}–{settings.steps}: below {ROUND_OFF:g},\nround-off of either sign, not drawn",
+            f"{reached[0]}–{settings.steps} 스텝: {ROUND_OFF:g} 미만은\n"
+            "부호가 오가는 반올림 오차라 그리지 않음",
             (reached[0], ROUND_OFF),
-            xytext=(-8, 8),
-            textcoords="offset points",
+            xytext=(0.97, 0.8),  # the empty corner above the curve's end, an arrow down to the step
+            textcoords="axes fraction",
             ha="right",
+            va="top",
             fontsize=8,
+            arrowprops={"arrowstyle": "->", "color": "0.4"},
         )
     ax_loss.set(
         yscale="log",
         ylim=(ROUND_OFF / 10, None),
-        title=f"MSE above its closed-form minimum, full batch, SGD lr {settings.lr:g}",
-        xlabel="step",
+        title=f"MSE와 그 최솟값의 차이 (전체 배치, SGD 학습률 {settings.lr:g})",
+        xlabel="스텝",
         ylabel="E − E_min",
     )
     ax_loss.legend(fontsize=8, loc="lower left")  # the curve falls from the upper left
-    title = f"{SUPERVISED}: linear regression — gradient descent lands on the least-squares line"
+    title = f"{SUPERVISED}: 선형 회귀 — 경사 하강법이 최소제곱 직선에 도달합니다"
     return save_figure(fig, f"{SUPERVISED}-linear", outdir, board, title=title)
 
 
@@ -121,16 +134,18 @@ def features_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         shade_regions(ax, runs[twins[0]].predict, FEATURE_LIM, FEATURE_LIM, XOR_COLORS, alpha=0.2)
         for twin, run in runs.items():
             plot_boundary(ax, run.predict, FEATURE_LIM, FEATURE_LIM, twin)
-        names = ("outer circle (0)", "inner circle (1)")
+        names = ("바깥 원 (0)", "안쪽 원 (1)")
         plot_points(ax, x, t, XOR_COLORS, names, size=14, linewidths=0.4)
         accuracy = ", ".join(
             f"{twin} {experiment.accuracy(run.predict(x), t):.1%}" for twin, run in runs.items()
         )
-        ax.set(title=f"{model.title}\naccuracy: {accuracy}", xlabel="x₁", ylabel="x₂", aspect="equal")
+        ax.set(
+            title=f"{MODEL_TITLES[model.key]}\n정확도: {accuracy}", xlabel="x₁", ylabel="x₂", aspect="equal"
+        )
         ax.set(xlim=FEATURE_LIM, ylim=FEATURE_LIM)
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     title = (
-        f"{FEATURES}: a linear model fails on raw features, succeeds with a hand-made feature (feature "
-        "engineering), and an MLP learns the feature itself"
+        f"{FEATURES}: 선형 모델은 원래 특징으로는 실패하고 사람이 만든 특징으로는 성공합니다 "
+        "(feature engineering). MLP는 특징을 스스로 학습합니다"
     )
     return [save_figure(fig, f"{FEATURES}-circles", outdir, board, title=title, title_y=1.0)]

@@ -29,7 +29,8 @@ from twin_nets.figures.drawing import plot_twins
 BATCHNORM = "C4.3-batchnorm"
 LAYERNORM = "C4.3-layernorm"
 NORM_COLORS = {None: "tab:red", "batch": "tab:blue", "layer": "tab:orange"}
-NORM_NAMES = {None: "no normalisation", "batch": "batch norm", "layer": "layer norm"}
+NORM_NAMES = {None: "정규화 없음", "batch": "배치 정규화", "layer": "레이어 정규화"}  # on the figures
+SUMMARY_NAMES = {None: "no normalisation", "batch": "batch norm", "layer": "layer norm"}  # printed
 LOSS_LIMITS = (5e-3, 1e3)  # a run that blows up goes off the top of the chart
 INIT_SETTING = experiment.BatchNormSetting()  # the documented settings
 BATCH_SETTING = by_batch.BatchSizeSetting()
@@ -59,7 +60,7 @@ def summary(init_runs: dict, init_setting, batch_runs: dict, batch_setting) -> s
     lines.append(f"{BATCHNORM}: final training loss (inference mode) after {init_setting.epochs} epochs")
     for (std, norm), curves in init_runs.items():
         losses = {twin: c.train_loss[-1] for twin, c in curves.items()}
-        lines.append(f"  σ = {std:<5g} {NORM_NAMES[norm]:<17} {_pair(losses, '.4f')}")
+        lines.append(f"  σ = {std:<5g} {SUMMARY_NAMES[norm]:<17} {_pair(losses, '.4f')}")
     seeds = len(batch_setting.seeds)
     lines.append(
         f"{LAYERNORM} vs {BATCHNORM}: test accuracy after {batch_setting.updates} updates, {seeds} seeds"
@@ -68,7 +69,7 @@ def summary(init_runs: dict, init_setting, batch_runs: dict, batch_setting) -> s
         cells = " | ".join(
             f"{twin} {_spread(by_batch.final_accuracies(runs))}" for twin, runs in by_twin.items()
         )
-        lines.append(f"  batch {batch_size:<3} {NORM_NAMES[norm]:<11} {cells}")
+        lines.append(f"  batch {batch_size:<3} {SUMMARY_NAMES[norm]:<11} {cells}")
     return "\n".join(lines)
 
 
@@ -85,14 +86,14 @@ def _init_scale_figure(
             ys = {twin: c.batch_loss for twin, c in curves.items()}
             named = {twin: f" ({twin})" if len(curves) > 1 else "" for twin in curves}
             label = {  # each twin's own accuracy
-                twin: f"{NORM_NAMES[norm]}{named[twin]}: test accuracy {c.test_accuracy[-1]:.0%}"
+                twin: f"{NORM_NAMES[norm]}{named[twin]}: 테스트 정확도 {c.test_accuracy[-1]:.0%}"
                 for twin, c in curves.items()
             }
             plot_twins(ax, iterations, ys, label, NORM_COLORS[norm], every=4)
             peak = float(np.nanmax(first.batch_loss))
             if peak > LOSS_LIMITS[1]:
                 ax.annotate(
-                    f"{NORM_NAMES[norm]}: the loss peaks at {peak:.0e} (off the chart)",
+                    f"{NORM_NAMES[norm]}: 손실이 최대 {peak:.0e}까지 치솟음 (그래프 밖)",
                     (0.97, 0.95),
                     ha="right",
                     xycoords="axes fraction",
@@ -107,11 +108,11 @@ def _init_scale_figure(
             yscale="log",
             ylim=LOSS_LIMITS,
             title=f"W ~ N(0, {std:g}²)",
-            xlabel=f"iteration (grey: epochs of {setting.n_train} / {setting.batch_size} = {per_epoch})",
+            xlabel=f"iteration (회색 선: 에폭 경계, {setting.n_train} / {setting.batch_size} = {per_epoch})",
         )
         ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22))
-    np.atleast_1d(axes)[0].set_ylabel("cross-entropy of the iteration's batch")
-    title = f"{BATCHNORM}: without batch norm a small σ stalls, a large σ blows up; with it every σ trains"
+    np.atleast_1d(axes)[0].set_ylabel("그 iteration 배치의 교차 엔트로피")
+    title = f"{BATCHNORM}: 배치 정규화 없이는 σ가 작으면 멈추고 크면 발산하지만, 있으면 모든 σ에서 학습됩니다"
     return save_figure(fig, f"{BATCHNORM}-init-scales", outdir, board, title=title)
 
 
@@ -129,7 +130,7 @@ def _batch_size_figure(
             updates = first[0].updates
             accuracy = {twin: np.array([c.test_accuracy for c in r]) for twin, r in by_twin.items()}
             means = {twin: a.mean(axis=0) for twin, a in accuracy.items()}
-            plot_twins(ax, updates, means, f"{NORM_NAMES[norm]}, mean", NORM_COLORS[norm])
+            plot_twins(ax, updates, means, f"{NORM_NAMES[norm]}, 평균", NORM_COLORS[norm])
             band = accuracy[first_twin]
             ax.fill_between(
                 updates,
@@ -137,13 +138,13 @@ def _batch_size_figure(
                 band.max(axis=0),
                 color=NORM_COLORS[norm],
                 alpha=0.15,
-                label=f"{NORM_NAMES[norm]}, range over {len(setting.seeds)} seeds ({first_twin})",
+                label=f"{NORM_NAMES[norm]}, 시드 {len(setting.seeds)}개의 범위 ({first_twin})",
             )
         epochs = setting.updates / first[0].iterations_per_epoch
-        ax.set(title=f"batch size {batch_size}: {setting.updates} updates = {epochs:.3g} epochs", ylim=(0, 1))
-        ax.set_xlabel("update")
+        ax.set(title=f"배치 크기 {batch_size}: 갱신 {setting.updates}번 = {epochs:.3g} 에폭", ylim=(0, 1))
+        ax.set_xlabel("갱신 횟수")
         ax.grid(True, color="0.92")
-    axes[0].set_ylabel("test accuracy")
+    axes[0].set_ylabel("테스트 정확도")
     legend_ax = fig.add_subplot(grid[1, :])  # one legend for the three panels, off their data
     legend_ax.axis("off")
     handles, labels = axes[0].get_legend_handles_labels()
@@ -153,7 +154,7 @@ def _batch_size_figure(
     rows = arithmetic_table(sizes)
     drawn = table_ax.table(
         cellText=[[f"{n}", f"{b}", f"⌈{n} / {b}⌉ = {it}"] for n, b, it in rows],
-        colLabels=["samples N", "batch size B", "iterations per epoch"],
+        colLabels=["샘플 수 N", "배치 크기 B", "에폭당 iteration"],
         loc="center",
         cellLoc="center",
         colWidths=[0.2, 0.2, 0.3],
@@ -163,12 +164,11 @@ def _batch_size_figure(
     drawn.scale(1, 1.4)
     for column in range(3):  # the seed's example is the first row
         drawn[1, column].set_facecolor("#fff3b0")
-    table_ax.set_title("batch, iteration, epoch (highlighted: the seed's example)", fontsize=9)
+    table_ax.set_title("배치, iteration, 에폭 (노란 칸: 노트의 예)", fontsize=9)
     title = (
-        f"{LAYERNORM} vs {BATCHNORM} at equal updates: at batch size 2 batch norm's statistics of two "
-        "samples are noise and it falls\nfar behind in every seed; layer norm normalises each sample "
-        "on its "
-        "own. (At batch size 2 batch norm is chaotic: the twins' means part.)"
+        f"{LAYERNORM} vs {BATCHNORM}, 같은 갱신 횟수: 배치 크기 2에서는 샘플 두 개로 낸 배치 정규화의 "
+        "통계가 잡음이라\n모든 시드에서 크게 뒤처지고, 레이어 정규화는 샘플마다 따로 정규화합니다. "
+        "(배치 크기 2의 배치 정규화는 혼돈적이라 두 쌍둥이의 평균이 갈라집니다.)"
     )
     return save_figure(fig, f"{LAYERNORM}-batch-size", outdir, board, title=title)
 

@@ -58,34 +58,35 @@ def _gd_vs_sgd(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path
             ax_it,
             updates,
             batch,
-            f"{label}: loss of each update's batch",
+            f"{label}: 갱신마다 그 배치의 손실",
             color,
             every=1 if label == "GD" else 25,
         )
         epoch = {twin: curves[twin][label].epoch_loss for twin in twins}
-        plot_twins(ax_ep, np.arange(setting.epochs + 1), epoch, f"{label}: training loss", color)
+        plot_twins(ax_ep, np.arange(setting.epochs + 1), epoch, f"{label}: 학습 손실", color)
         for twin in twins:
             board.scalars(twin, f"C3.2.1-gd-vs-sgd/{label}/batch_loss", batch[twin], start=1)
             board.scalars(twin, f"C3.2.1-gd-vs-sgd/{label}/epoch_loss", epoch[twin])
     n_sgd = len(curves[twins[0]]["SGD"].batch_loss) // setting.epochs
     ax_it.set(
         xscale="log",
-        xlabel="update (parameter step), log scale",
-        ylabel="cross-entropy",
-        title=f"per update: GD 1 per epoch, SGD {n_sgd} (batch {setting.batch_size})",
+        xlabel="갱신 횟수 (파라미터 스텝, 로그 눈금)",
+        ylabel="교차 엔트로피",
+        title=f"갱신마다: 에폭당 GD 1번, SGD {n_sgd}번 (배치 크기 {setting.batch_size})",
     )
     ax_ep.set(
-        xlabel="epoch (pass over the data)",
-        ylabel="cross-entropy on the whole training set",
-        title="per epoch",
+        xlabel="에폭 (데이터 전체를 한 번 훑음)",
+        ylabel="학습 데이터 전체의 교차 엔트로피",
+        title="에폭마다",
     )
     ax_ep.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_ep.set_xlim(-0.5, setting.epochs + 0.5)
     ax_it.legend(fontsize=7, loc="lower left")
     ax_ep.legend(fontsize=7, loc="upper right")
     title = (
-        f"C3.2.1-gd vs C3.2.1-sgd: one MLP (2→{setting.hidden}→2, same initial weights) on "
-        f"{setting.dataset}, lr {setting.lr}: SGD is noisier per update but lower after the same epochs"
+        f"C3.2.1-gd vs C3.2.1-sgd: 같은 MLP (2→{setting.hidden}→2, 같은 초기 가중치), "
+        f"데이터 {setting.dataset}, 학습률 {setting.lr}: "
+        "SGD는 갱신마다 들쭉날쭉하지만 같은 에폭 뒤 손실이 더 낮습니다"
     )
     return save_figure(fig, "C3.2.1-gd-vs-sgd-loss", outdir, board, title=title)
 
@@ -104,8 +105,15 @@ def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
             if twin == twins[0]:
                 ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", markersize=3, linewidth=1, label=twin)
             else:
-                ax.plot(path[:, 0], path[:, 1], "--", color="black", linewidth=0.7, label=f"{twin} (on top)")
-        ax.plot(0, 0, "b+", markersize=10, label="minimum (0, 0)")
+                ax.plot(
+                    path[:, 0],
+                    path[:, 1],
+                    "--",
+                    color="black",
+                    linewidth=0.7,
+                    label=f"{twin} (위에 겹쳐 그림)",
+                )
+        ax.plot(0, 0, "b+", markersize=10, label="최솟값 (0, 0)")
         ax.set_title(f"{spec.concept}: {spec.label}", fontsize=9)
     points = np.concatenate(drawn)  # the axes on where the paths go, with a margin of 1
     axes[0, 0].set(
@@ -117,7 +125,7 @@ def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
         ax.set_xlabel("x")
     for ax in axes[:, 0]:
         ax.set_ylabel("y")
-    fig.suptitle(f"C3.2.1: {BOWL.steps} steps on f = x²/20 + y² from {BOWL.start}")
+    fig.suptitle(f"C3.2.1: f = x²/20 + y²에서 {_point(BOWL.start)}부터 {BOWL.steps} 스텝")
     return save_figure(fig, BOWL.name, outdir, board)
 
 
@@ -147,19 +155,24 @@ def _draw_paths(
         ax_f.plot(
             np.arange(1, len(first) + 1), function(first[:, 0], first[:, 1]), color=color, label=spec.label
         )
-    ax.plot(*setting.start, "k*", markersize=10, label=f"start {setting.start}", zorder=20)
+    ax.plot(*setting.start, "k*", markersize=10, label=f"시작점 {_point(setting.start)}", zorder=20)
     ax.set(xlim=setting.xlim, ylim=setting.ylim, xlabel="x", ylabel="y")
     ax.legend(fontsize=7, loc="lower left")
     if len(twins) == 2:
-        ax.set_title(f"{twins[0]} twin (markers), {twins[1]} twin (dashed, on top)", fontsize=9)
+        ax.set_title(f"{twins[0]} 쌍둥이 (점), {twins[1]} 쌍둥이 (점선, 위에 겹침)", fontsize=9)
     ax_f.set(
         xscale="log",
-        xlabel="step + 1 (log scale)",
+        xlabel="스텝 + 1 (로그 눈금)",
         ylabel="f(x, y)",
-        title=f"f along each path, {setting.steps} steps",
+        title=f"각 경로를 따라 잰 f, {setting.steps} 스텝",
     )
     ax_f.legend(fontsize=7, loc=f_legend)
     return fig, firsts
+
+
+def _point(point: tuple[float, float]) -> str:
+    """A start as the figures print it: (x, y) as given, true minus signs."""
+    return "({:g}, {:g})".format(*point).replace("-", "−")
 
 
 def _where(point: np.ndarray) -> str:
@@ -173,8 +186,8 @@ def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
     end = {label.split()[0]: _where(path[-1]) for label, path in ends.items()}  # where each path ends
     escaped = sorted({end["Momentum"], end["Adam"]})  # one point when both end in the same place
     fig.suptitle(
-        f"C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD stops in the shallow minimum {end['GD']}; "
-        f"momentum and Adam reach the global one {' and '.join(escaped)}",
+        f"C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD는 얕은 극소점 {end['GD']}에서 멈추고, "
+        f"Momentum과 Adam은 전역 최솟값 {', '.join(escaped)}에 도달합니다",
         fontsize=10,
     )
     paths = [save_figure(fig, LOCAL_MINIMA.name, outdir, board)]
@@ -185,16 +198,17 @@ def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
         leave = steps_to_leave(path)
         if leave is None:
             name, y = label.split()[0], abs(path[-1, 1])
-            text = f"{name}: |y| = {y:.2g} at step {SADDLE.steps}, still at the saddle"
+            text = f"{name}: {SADDLE.steps} 스텝에서 |y| = {y:.2g}, 아직 안장점에 머묾"
             ax_f.annotate(text, (0.02, 0.3), xycoords="axes fraction", fontsize=7, color=color)
         else:
             ax_f.plot(leave + 1, path[leave, 0] ** 2 - path[leave, 1] ** 2, "o", color=color, markersize=6)
-            ax_f.annotate(f"leaves at step {leave}", (leave + 1, path[leave, 0] ** 2 - path[leave, 1] ** 2),
+            ax_f.annotate(f"{leave} 스텝에서 벗어남", (leave + 1, path[leave, 0] ** 2 - path[leave, 1] ** 2),
                           xytext=(6, 4), textcoords="offset points", fontsize=7, color=color)  # fmt: skip
     ax.axhspan(-LEAVE_RADIUS, LEAVE_RADIUS, color="gold", alpha=0.12, zorder=0)
     fig.suptitle(
-        f"C3.2.2-saddle: f = x² − y² from {SADDLE.start} — GD crawls at the saddle (0, 0); momentum and Adam "
-        f"leave it (leave: |y| > {LEAVE_RADIUS:g}, outside the gold band)",
+        f"C3.2.2-saddle: f = x² − y², 시작점 {_point(SADDLE.start)} — "
+        "GD는 안장점 (0, 0) 근처에서 거의 나아가지 못하고, "
+        f"Momentum과 Adam은 벗어납니다 (벗어남: |y| > {LEAVE_RADIUS:g}, 노란 띠 밖)",
         fontsize=10,
     )
     paths.append(save_figure(fig, SADDLE.name, outdir, board))
@@ -213,7 +227,7 @@ def vanishing_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) 
         for twin, values in by_twin.items():  # step = layer, 1 = input side
             board.scalars(twin, f"C3.2.3-vanishing/{activation}-{norms.scheme}", values, start=1)
         ax.annotate(
-            f"first/last = {norms.first_over_last:.1e}",
+            f"첫 층/마지막 층 = {norms.first_over_last:.1e}",
             (1, by_twin[twins[0]][0]),
             xytext=(4, -10),
             textcoords="offset points",
@@ -223,9 +237,9 @@ def vanishing_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) 
     ax.set_yscale("log")
     ax.set_ylim(bottom=lowest / 10)  # room for the annotation under the lowest curve
     ax.set(
-        title="C3.2.3-vanishing: ‖∂E/∂W_k‖ per layer, 10 × 100 units",
-        xlabel="layer k (1 = input side, 10 = output side)",
-        ylabel="gradient norm (log scale)",
+        title="C3.2.3-vanishing: 층별 ‖∂E/∂W_k‖, 뉴런 100개 × 10층",
+        xlabel="층 k (1 = 입력 쪽, 10 = 출력 쪽)",
+        ylabel="기울기의 노름 (로그 눈금)",
         xticks=layers,
     )
     ax.legend(fontsize=7)
@@ -238,10 +252,12 @@ def vanishing_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) 
         derivatives = {twin: activation_curve(spec, x, twin)[1] for twin in twins}
         plot_twins(ax, x, derivatives, f"{activation}′", VANISHING_COLORS[activation], every=12)
     ax.axhline(0.25, color="tab:orange", linestyle=":", linewidth=1)
-    ax.annotate("σ′ ≤ 0.25: ten sigmoid layers multiply by ≤ 0.25¹⁰ ≈ 1e-6", (-5.8, 0.28), fontsize=8)
-    ax.set(
-        title="C3.2.3-vanishing: the derivatives backpropagation multiplies", xlabel="x", ylim=(-0.05, 1.1)
+    ax.annotate(
+        f"σ′ ≤ 0.25: 시그모이드 층 10개를 지나면 σ′만으로 ≤ 0.25¹⁰ ≈ {0.25**10:.0e} (가중치도 곱해짐)",
+        (-5.8, 0.28),
+        fontsize=8,
     )
+    ax.set(title="C3.2.3-vanishing: 역전파가 곱하는 미분", xlabel="x", ylim=(-0.05, 1.1))
     ax.legend(fontsize=7, loc="center right")
     paths.append(save_figure(fig, "C3.2.3-vanishing-derivatives", outdir, board))
     return paths

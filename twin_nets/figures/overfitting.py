@@ -29,11 +29,15 @@ from twin_nets.figures.drawing import (
 
 CONCEPT = "C4.2-dropout"
 COLORS = {"train": "tab:green", "test": "tab:purple"}
+PARTS = {"train": "학습", "test": "테스트"}
 SETTING = experiment.DropoutSetting()  # the documented setting
 
 
-def _label(p: float) -> str:
-    return f"dropout p = {p:g}" if p else "no dropout"
+def _label(p: float, english: bool = False) -> str:
+    """The run's name: Korean on the figures, English in the printed summary (as every command prints)."""
+    if english:
+        return f"dropout p = {p:g}" if p else "no dropout"
+    return f"드롭아웃 p = {p:g}" if p else "드롭아웃 없음"
 
 
 def summary(runs: dict[float, dict[str, experiment.TrainedTwin]], last: int) -> str:
@@ -48,7 +52,7 @@ def summary(runs: dict[float, dict[str, experiment.TrainedTwin]], last: int) -> 
         )
         difference = experiment.max_twin_difference(values)
         twins = f"; twins' largest curve difference {difference:.1e}" if len(values) == 2 else ""
-        lines.append(f"  {_label(p):<16} {cells}{twins}")
+        lines.append(f"  {_label(p, english=True):<16} {cells}{twins}")
     return "\n".join(lines)
 
 
@@ -62,23 +66,28 @@ def _accuracy_figure(
         epochs = np.arange(len(first.train_accuracy))
         for part, color in COLORS.items():
             ys = {twin: getattr(c, f"{part}_accuracy") for twin, c in curves.items()}
-            plot_twins(ax, epochs, ys, f"{part} accuracy", color, every=5)
+            plot_twins(ax, epochs, ys, f"{PARTS[part]} 정확도", color, every=5)
         ax.fill_between(
-            epochs, first.test_accuracy, first.train_accuracy, color="0.85", zorder=0, label="gap"
+            epochs,
+            first.test_accuracy,
+            first.train_accuracy,
+            color="0.85",
+            zorder=0,
+            label="학습 − 테스트 차이",
         )
         ax.axvspan(epochs[-setting.last], epochs[-1], color="gold", alpha=0.15, zorder=0)
         ax.set(
-            title=f"{_label(p)}: gap {first.gap(setting.last):+.3f} (mean over the gold band)",
-            xlabel="epoch",
+            title=f"{_label(p)}: 학습 − 테스트 차이 {first.gap(setting.last):+.3f} (노란 띠 구간의 평균)",
+            xlabel="에폭",
             ylim=(0.4, 1.01),
         )
         ax.grid(True, color="0.92")
         ax.legend(fontsize=7, loc="lower right")
-    np.atleast_1d(axes)[0].set_ylabel("accuracy (inference mode)")
+    np.atleast_1d(axes)[0].set_ylabel("정확도 (추론 모드)")
     widths = "→".join(map(str, setting.hidden))
     title = (
-        f"{CONCEPT}: {setting.n_train} noisy two-moons samples, MLP 2→{widths}→2: "
-        "dropout keeps the network from fitting the noise, so training and test accuracy stay close"
+        f"{CONCEPT}: 잡음 섞인 two-moons 샘플 {setting.n_train}개, MLP 2→{widths}→2: "
+        "드롭아웃을 쓰면 신경망이 잡음까지 외우지 못해 학습 정확도와 테스트 정확도가 가깝게 유지됩니다"
     )
     return save_figure(fig, f"{CONCEPT}-accuracy-gap", outdir, board, title=title)
 
@@ -96,11 +105,11 @@ def _boundary_figure(
         for twin, function in predict.items():
             plot_boundary(ax, function, xlim, ylim, twin, resolution=150)
         plot_points(
-            ax, data.x_train, data.y_train, XOR_COLORS, ("class 0", "class 1"), size=22, linewidths=0.6
+            ax, data.x_train, data.y_train, XOR_COLORS, ("클래스 0", "클래스 1"), size=22, linewidths=0.6
         )
         c = next(iter(trained.values())).curves
         ax.set(
-            title=f"{_label(p)}: train {c.train_accuracy[-1]:.0%}, test {c.test_accuracy[-1]:.0%}",
+            title=f"{_label(p)}: 학습 {c.train_accuracy[-1]:.0%}, 테스트 {c.test_accuracy[-1]:.0%}",
             xlabel="x₁",
             xlim=xlim,
             ylim=ylim,
@@ -108,8 +117,8 @@ def _boundary_figure(
         legend_below(ax)
     np.atleast_1d(axes)[0].set_ylabel("x₂")
     title = (
-        f"{CONCEPT}: decision boundaries after {setting.epochs} epochs on the {setting.n_train} training "
-        "points (without dropout the boundary bends around noisy points)"
+        f"{CONCEPT}: 학습 데이터 {setting.n_train}개로 {setting.epochs} 에폭 학습한 뒤의 결정 경계 "
+        "(드롭아웃이 없으면 경계가 잡음 섞인 점들을 돌아 휘어짐)"
     )
     return save_figure(fig, f"{CONCEPT}-boundaries", outdir, board, title=title)
 

@@ -30,7 +30,7 @@ from twin_nets.figures.drawing import (
 
 CONCEPT = "C2.2-mlp-xor"
 LIM = (-0.35, 1.35)
-NAMES = ("label 0 (red)", "label 1 (blue)")
+NAMES = ("라벨 0 (빨강)", "라벨 1 (파랑)")
 
 
 def xor_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
@@ -49,17 +49,17 @@ def _tables_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
     x, z, h = t["x"].astype(int), t["z_hidden"], t["h"].astype(int)
     specs = [
         (
-            "perceptron 1: (w₁, w₂, b) = (1, 1, −1.5)",
+            "퍼셉트론 1: (w₁, w₂, b) = (1, 1, −1.5)",
             ["x₁", "x₂", "x₁ + x₂ − 1.5", "y₁ = h₁"],
             [[*x[i], f"{z[i, 0]:g}", h[i, 0]] for i in range(4)],
         ),
         (
-            "perceptron 2: (w₁, w₂, b) = (1, 1, −0.5)",
+            "퍼셉트론 2: (w₁, w₂, b) = (1, 1, −0.5)",
             ["x₁", "x₂", "x₁ + x₂ − 0.5", "y₂ = h₂"],
             [[*x[i], f"{z[i, 1]:g}", h[i, 1]] for i in range(4)],
         ),
         (
-            "output: (w₁, w₂, b) = (−1, 1, −0.5) on (h₁, h₂)",
+            "출력: (h₁, h₂)에 (w₁, w₂, b) = (−1, 1, −0.5)",
             ["h₁", "h₂", "−h₁ + h₂ − 0.5", "y"],
             [[*h[i], f"{t['z_out'][i]:g}", int(t["y"][i])] for i in range(4)],
         ),
@@ -83,8 +83,8 @@ def _tables_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
             elif col == 3:
                 cell.set_facecolor("#dbe8ff" if rows[row - 1][3] == 1 else "#ffdede")
         ax.set_title(title, fontsize=10)
-    agreement = " (scratch and torch identical)" if len(twins) == 2 and same else f" ({twins[0]} twin)"
-    fig.suptitle(f"{CONCEPT}: the seed's three tables, computed by the step network{agreement}", y=1.08)
+    agreement = " (scratch와 torch 결과 동일)" if len(twins) == 2 and same else f" ({twins[0]} 쌍둥이)"
+    fig.suptitle(f"{CONCEPT}: 노트의 표 세 개를 계단 함수 신경망으로 계산{agreement}", y=1.08)
     return save_figure(fig, f"{CONCEPT}-tables", outdir, board)
 
 
@@ -105,22 +105,22 @@ def _planes_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
     plot_points(ax_x, x, t, XOR_COLORS, NAMES)
     for xi, hi in zip(x, h, strict=True):
         ax_x.annotate(
-            f"→ h = ({hi[0]:g}, {hi[1]:g})", xi, xytext=(8, -16), textcoords="offset points", fontsize=8
+            f"→ h = ({hi[0]:g}, {hi[1]:g})", xi, xytext=(8, -16), textcoords="offset points", fontsize=9
         )
-    unit_square_axes(ax_x, "x-plane: no single line splits red from blue")
-    ax_x.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    unit_square_axes(ax_x, "x 평면: 빨강과 파랑을 가르는 직선 하나는 없음")
+    ax_x.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     # h-plane: the hidden map moves (0,1) and (1,0) onto the same point (0,1)
     shade_regions(ax_h, lambda p: experiment.perceptron_output(out_w, out_b, p, twin), LIM, LIM, XOR_COLORS)
-    plot_line(ax_h, out_w, out_b, LIM, color="black", linewidth=2, label="output: −h₁ + h₂ − 0.5 = 0")
+    plot_line(ax_h, out_w, out_b, LIM, color="black", linewidth=2, label="출력: −h₁ + h₂ − 0.5 = 0")
     plot_points(ax_h, h, t, XOR_COLORS, NAMES)
     ax_h.annotate(
-        "(0,1) and (1,0) both ↦ (0,1)", (0, 1), xytext=(10, 10), textcoords="offset points", fontsize=8
+        "(0,1)과 (1,0) 모두 ↦ (0,1)", (0, 1), xytext=(10, 10), textcoords="offset points", fontsize=9
     )
-    ax_h.annotate("(0,0) ↦ (0,0)", (0, 0), xytext=(10, 10), textcoords="offset points", fontsize=8)
-    ax_h.annotate("(1,1) ↦ (1,1)", (1, 1), xytext=(-30, -22), textcoords="offset points", fontsize=8)
-    unit_square_axes(ax_h, "h-plane: one line now separates them", xlabel="h₁", ylabel="h₂")
-    ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
-    title = f"{CONCEPT}: the hidden layer moves the points to a plane where XOR is linear ({twin} twin)"
+    ax_h.annotate("(0,0) ↦ (0,0)", (0, 0), xytext=(10, 10), textcoords="offset points", fontsize=9)
+    ax_h.annotate("(1,1) ↦ (1,1)", (1, 1), xytext=(-30, -22), textcoords="offset points", fontsize=9)
+    unit_square_axes(ax_h, "h 평면: 이제 직선 하나로 나뉨", xlabel="h₁", ylabel="h₂")
+    ax_h.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    title = f"{CONCEPT}: 은닉층이 점들을 XOR을 직선으로 가를 수 있는 평면으로 옮깁니다 ({twin} 쌍둥이)"
     return save_figure(fig, f"{CONCEPT}-planes", outdir, board, title=title)
 
 
@@ -137,9 +137,9 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     )
     ax_loss.set(
         yscale="log",
-        title=f"training loss (full batch, SGD lr {settings.lr:g})",
-        xlabel="step",
-        ylabel=settings.loss,
+        title=f"학습 손실 (전체 배치, SGD 학습률 {settings.lr:g})",
+        xlabel="스텝",
+        ylabel=f"이진 교차 엔트로피 ({settings.loss})",
     )
     ax_loss.legend(fontsize=8)
     if len(twins) == 2:
@@ -147,7 +147,7 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         ax_loss.text(
             0.03,
             0.05,
-            f"max |w_scratch − w_torch| over all steps: {diff:.1e}",
+            f"전체 스텝에서 최대 |w_scratch − w_torch|: {diff:.1e}",
             transform=ax_loss.transAxes,
             fontsize=8,
         )
@@ -159,7 +159,7 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     y_hat, h = first.predict(x)
     for xi, yi in zip(x, y_hat, strict=True):
         ax_x.annotate(f"ŷ = {yi:.3f}", xi, xytext=(8, -16), textcoords="offset points", fontsize=8)
-    unit_square_axes(ax_x, "x-plane: the learned decision region (4/4)")
+    unit_square_axes(ax_x, "x 평면: 학습한 결정 영역 (4개 중 4개 정답)")
     ax_x.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     # h-plane of the trained network: the output unit's line v·h + c = 0
     state = first.state
@@ -170,11 +170,11 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         (-0.1, 1.1),
         color="black",
         linewidth=2,
-        label="output unit: v·h + c = 0",
+        label="출력 뉴런: v·h + c = 0",
     )
     plot_points(ax_h, h, t, XOR_COLORS, NAMES)
     ax_h.annotate(  # the text in the open middle of the plane, off the output unit's line
-        "(0,1) and (1,0) land together",
+        "(0,1)과 (1,0)이 한곳에 모임",
         h[1],
         xytext=(0.3, 0.6),
         fontsize=8,
@@ -186,13 +186,13 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         aspect="equal",
         xlabel="h₁ = σ(·)",
         ylabel="h₂ = σ(·)",
-        title="learned h-plane: σ hidden units, separable again",
+        title="학습한 h 평면: σ 은닉 뉴런, 다시 직선으로 나뉨",
     )
     ax_h.grid(True, color="0.9")
     ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     title = (
-        f"{CONCEPT}: the same 2-2-1 shape with sigmoids, learned by backpropagation ({settings.steps} steps; "
-        f"a step network gets zero gradient and cannot learn) — {', '.join(twins)}"
+        f"{CONCEPT}: 같은 2-2-1 구조에 시그모이드를 써서 역전파로 학습 ({settings.steps} 스텝; "
+        f"계단 함수 신경망은 기울기가 0이라 학습하지 못함) — {', '.join(twins)}"
     )
     return save_figure(fig, f"{CONCEPT}-backprop", outdir, board, title=title)
 
@@ -204,9 +204,9 @@ def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...
     counts = by_twin[twins[0]]
     sizes = experiment.SEED_MLP_SPEC.sizes
     layers = [
-        ("I", sizes[0], "#fff3b0", "input layer"),
-        ("H", sizes[1], "#d4f0c0", "hidden layer"),
-        ("O", sizes[2], "#cfe3ff", "output layer"),
+        ("I", sizes[0], "#fff3b0", "입력층"),
+        ("H", sizes[1], "#d4f0c0", "은닉층"),
+        ("O", sizes[2], "#cfe3ff", "출력층"),
     ]
     height = 1.4  # the layers' height: room between the hidden layer's 10 circles
     fig, ax = plt.subplots(figsize=(9, 8))
@@ -215,7 +215,7 @@ def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...
         ys = np.linspace(0, height, n + 2)[1:-1][::-1]
         positions.append([(column, y) for y in ys])
         ax.add_patch(plt.Rectangle((column - 0.18, 0.02), 0.36, height - 0.04, color=color, zorder=0))
-        ax.text(column, -0.03, f"{name}\n({n} nodes)", ha="center", va="top", fontsize=10)
+        ax.text(column, -0.03, f"{name}\n(노드 {n}개)", ha="center", va="top", fontsize=10)
         for k, y in enumerate(ys, start=1):
             ax.add_patch(plt.Circle((column, y), 0.044, facecolor="tab:blue", edgecolor="black", zorder=3))
             ax.text(column, y, f"{prefix}{k}", ha="center", va="center", color="white", fontsize=7, zorder=4)
@@ -227,18 +227,18 @@ def _architecture_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...
         ax.text(
             (left[0][0] + right[0][0]) / 2,
             height + 0.04,
-            f"{n}×{m} = {counts[key + '.weight']} weights\n+ {counts[key + '.bias']} biases",
+            f"가중치 {n}×{m} = {counts[key + '.weight']}개\n+ 편향 {counts[key + '.bias']}개",
             ha="center",
             va="bottom",
             fontsize=10,
         )
     ax.set(xlim=(-0.5, 2.5), ylim=(-0.15, height + 0.2), aspect="equal")
     ax.axis("off")
-    layer_counts = " and ".join(f"{counts[key + '.weight']} + {counts[key + '.bias']}" for key in ("0", "2"))
+    layer_counts = " + ".join(f"({counts[key + '.weight']} + {counts[key + '.bias']})" for key in ("0", "2"))
     totals = ", ".join(f"{twin} {sum(c.values())}" for twin, c in by_twin.items())
     ax.set_title(
-        f"C2.2-mlp: the seed's {' → '.join(map(str, sizes))} network: {layer_counts} = "
-        f"{sum(counts.values())} parameters\n(counted by each twin's build_mlp: {totals})",
+        f"C2.2-mlp: 노트의 {' → '.join(map(str, sizes))} 신경망: {layer_counts} = "
+        f"파라미터 {sum(counts.values())}개\n(각 쌍둥이의 build_mlp가 센 개수: {totals})",
         fontsize=11,
         pad=16,
     )

@@ -1,63 +1,20 @@
-"""Korean text in matplotlib figures: the NanumGothic font that ``koreanize-matplotlib`` ships, and
-matplotlib's missing-glyph warning turned into an error, so a figure with empty boxes cannot pass.
+"""The notebooks' font is the project's one mechanism, ``twin_nets.font`` (the committed figures use it
+too); these names stay importable from here."""
 
-The font file is found without importing ``koreanize_matplotlib``: its ``__init__`` imports
-``distutils``, which Python 3.12 removed. ``find_spec`` locates the package folder and executes nothing.
-"""
+from twin_nets.font import (
+    FONT_FAMILIES,
+    FONT_FAMILY,
+    MissingGlyphError,
+    korean_font_path,
+    missing_glyphs_are_errors,
+    use_korean_font,
+)
 
-from __future__ import annotations
-
-import importlib.util
-import logging
-import warnings
-from pathlib import Path
-
-import matplotlib
-from matplotlib import font_manager
-
-FONT_FAMILY = "NanumGothic"
-# DejaVu Sans (matplotlib's own font) first, NanumGothic for what it lacks (Hangul), by matplotlib's font
-# fallback (>= 3.6). Not the other way round: tick labels such as 10⁻⁵ are mathtext, which uses only
-# the first family, and NanumGothic has no U+2212 minus sign.
-FONT_FAMILIES = ["DejaVu Sans", FONT_FAMILY]
-MISSING_GLYPH = r"Glyph .* missing from font"
-MATHTEXT_MISSING_GLYPH = "does not have a glyph"
-
-
-class MissingGlyphError(RuntimeError):
-    """mathtext drew a dummy symbol for a character its font lacks (matplotlib only logs that)."""
-
-
-class _RaiseOnMissingGlyph(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        if MATHTEXT_MISSING_GLYPH in record.getMessage():
-            raise MissingGlyphError(record.getMessage())
-
-
-def korean_font_path() -> Path:
-    """The NanumGothic.ttf bundled with the ``koreanize-matplotlib`` package (``[notebooks]`` and
-    ``[test]`` extras); a clear error naming the package when it is not installed."""
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(
-            "Korean figures need the koreanize-matplotlib package: pip install -e '.[notebooks]'"
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "NanumGothic.ttf"
-    if not path.is_file():
-        raise FileNotFoundError(f"koreanize-matplotlib is installed but {path} is missing")
-    return path
-
-
-def use_korean_font() -> None:
-    """Register NanumGothic with matplotlib and make it the first font family."""
-    font_manager.fontManager.addfont(str(korean_font_path()))
-    matplotlib.rcParams["font.family"] = FONT_FAMILIES
-
-
-def missing_glyphs_are_errors() -> None:
-    """From now on, drawing a character no font has raises instead of drawing an empty box: text's
-    ``UserWarning`` becomes an error, and mathtext's log record raises ``MissingGlyphError``."""
-    warnings.filterwarnings("error", message=MISSING_GLYPH, category=UserWarning)
-    mathtext = logging.getLogger("matplotlib.mathtext")
-    if not any(isinstance(handler, _RaiseOnMissingGlyph) for handler in mathtext.handlers):
-        mathtext.addHandler(_RaiseOnMissingGlyph())
+__all__ = [
+    "FONT_FAMILIES",
+    "FONT_FAMILY",
+    "MissingGlyphError",
+    "korean_font_path",
+    "missing_glyphs_are_errors",
+    "use_korean_font",
+]
