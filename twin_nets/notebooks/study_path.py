@@ -33,7 +33,11 @@ class Step:
 
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("00_시작하기", "Getting started: the paired training run and TensorBoard", ()),
-    Notebook("01_머신러닝", "Machine learning (§1.1–1.3)", ("C1.1-supervised", "C1.3-features")),
+    Notebook(
+        "01_머신러닝",
+        "Machine learning (§1.1–1.3)",
+        ("C1.1-supervised", "C1.1-kmeans", "C1.1-pca", "C1.1-autoencoder", "C1.1-anomaly", "C1.3-features"),
+    ),
     Notebook("02_퍼셉트론", "Perceptrons (§2.1–2.2)", ("C2.1-perceptron", "C2.2-mlp-xor", "C2.2-mlp")),
     Notebook(
         "03_순전파",
@@ -108,6 +112,25 @@ STEPS: tuple[Step, ...] = (
         ("torch_impl/models/supervised.py",),
         "C1.1-supervised-logistic",
         "scripts/supervised.py",
+    ),
+    Step(
+        "1.1",
+        "비지도학습 (군집화, 차원축소, 이상 탐지)",
+        "01_머신러닝",
+        (
+            "scratch/models/kmeans.py",
+            "scratch/models/pca.py",
+            "scratch/models/autoencoder.py",
+            "scratch/models/anomaly.py",
+        ),
+        (
+            "torch_impl/models/kmeans.py",
+            "torch_impl/models/pca.py",
+            "torch_impl/models/autoencoder.py",
+            "torch_impl/models/anomaly.py",
+        ),
+        "C1.1-autoencoder-codes",
+        "scripts/unsupervised.py",
     ),
     Step(
         "1.3",

@@ -1,11 +1,12 @@
-"""01_머신러닝: logistic and linear regression, features."""
+"""01_머신러닝: logistic and linear regression, k-means, PCA, the autoencoder, anomaly detection, features."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from scratch import nn
-from scratch.models import supervised
+from scratch.data import datasets
+from scratch.models import anomaly, autoencoder, kmeans, pca, supervised
 from twin_nets.notebooks.exercises import exercise
 
 
@@ -33,3 +34,33 @@ def _radius() -> float:
     radii = np.linspace(0.0, 1.0, 1_000_001)
     values = supervised.radial_feature(np.stack([radii, np.zeros_like(radii)], axis=1))[:, 0]
     return float(radii[np.argmin(np.abs(values - 0.5))])
+
+
+@exercise("C1.1-kmeans/1")
+def _kmeans_inertia() -> float:
+    x = np.array([[0.0], [2.0], [5.0], [11.0]])
+    return kmeans.lloyd(x, np.array([[0.0], [2.0]])).inertia
+
+
+@exercise("C1.1-pca/1")
+def _variance_ratio_by_hand() -> float:
+    x = np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, -2.0], [0.0, 2.0]])
+    return float(pca.pca(x, 1).explained_variance_ratio[0])
+
+
+@exercise("C1.1-pca/2", atol=5e-4)
+def _digits_three_components() -> float:
+    x, _ = datasets.load_digits()
+    return float(pca.pca(x, 3).explained_variance_ratio.sum())
+
+
+@exercise("C1.1-autoencoder/1")
+def _autoencoder_parameters() -> int:
+    spec = autoencoder.AutoencoderSpec(64, (32,), 2, "tanh")
+    model = autoencoder.Autoencoder(spec, np.random.default_rng(0))
+    return sum(p.data.size for p in model.parameters())
+
+
+@exercise("C1.1-anomaly/1")
+def _roc_auc_by_hand() -> float:
+    return anomaly.roc_auc(np.array([0.1, 0.3, 0.6, 0.6, 0.8]), np.array([0, 0, 0, 1, 1]))
