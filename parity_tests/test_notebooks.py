@@ -5,6 +5,7 @@ figures renders (a missing glyph is an error)."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import logging
 import re
@@ -16,23 +17,31 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-# The notebook toolchain comes with the [test] extra; where it is missing (an environment that did not
-# install the extras), say so as a skip rather than fail the whole suite at collection.
-for _module in ("nbformat", "nbclient", "jupytext", "ipykernel"):
-    pytest.importorskip(_module, reason=f"{_module} is missing: pip install -e '.[test]'")
-import nbformat  # noqa: E402
-
-from twin_nets.concepts import CONCEPTS  # noqa: E402
-from twin_nets.notebooks import ROOT  # noqa: E402
-from twin_nets.notebooks.font import (  # noqa: E402
+from twin_nets.concepts import CONCEPTS
+from twin_nets.notebooks import ROOT
+from twin_nets.notebooks.font import (
     FONT_FAMILIES,
     FONT_FAMILY,
     MissingGlyphError,
     missing_glyphs_are_errors,
     use_korean_font,
 )
-from twin_nets.notebooks.run import build, error_outputs, execute, notebook_path, source_path  # noqa: E402
-from twin_nets.notebooks.study_path import NOTEBOOKS, STEPS, concept_notebooks, with_table  # noqa: E402
+from twin_nets.notebooks.study_path import NOTEBOOKS, STEPS, concept_notebooks, with_table
+
+# The notebook toolchain comes with the [test] extra; where it is missing (an environment that did not
+# install the extras), say so as a skip rather than fail the whole suite at collection. It is imported by
+# the tests that use it (``run()``): nbformat's import alone costs seconds of CPU in every xdist worker.
+for _module in ("nbformat", "nbclient", "jupytext", "ipykernel"):
+    if importlib.util.find_spec(_module) is None:
+        pytest.skip(f"{_module} is missing: pip install -e '.[test]'", allow_module_level=True)
+
+
+def run():
+    """``twin_nets.notebooks.run`` (build, execute, read), imported on first use."""
+    from twin_nets.notebooks import run as module
+
+    return module
+
 
 STEMS = [notebook.stem for notebook in NOTEBOOKS]
 CONCEPT_HEADING = re.compile(r"^##+ (C\d(?:\.\d)*-[a-z0-9-]+)\b")
@@ -91,9 +100,9 @@ def test_a_missing_glyph_in_mathtext_is_an_error(glyph_errors):
             _draw("10⁻⁵")
 
 
-def _sections(notebook: nbformat.NotebookNode) -> dict[str, list[nbformat.NotebookNode]]:
+def _sections(notebook) -> dict[str, list]:
     """concept ID -> the cells from its heading to the next concept's heading."""
-    sections: dict[str, list[nbformat.NotebookNode]] = {}
+    sections: dict[str, list] = {}
     current = None
     for cell in notebook.cells:
         match = CONCEPT_HEADING.match(cell.source) if cell.cell_type == "markdown" else None
@@ -110,7 +119,7 @@ def _sections(notebook: nbformat.NotebookNode) -> dict[str, list[nbformat.Notebo
 def test_every_concept_is_taught_by_a_notebook(concept):
     stem = concept_notebooks().get(concept.id)
     assert stem is not None, f"{concept.id}: no notebook in twin_nets/notebooks/study_path.py teaches it"
-    section = _sections(build(stem)).get(concept.id)
+    section = _sections(run().build(stem)).get(concept.id)
     assert section, f"{concept.id}: {stem} has no heading '## {concept.id} …'"
     code = "\n".join(cell.source for cell in section if cell.cell_type == "code")
     assert PARITY_CALL.search(code), f"{concept.id}: its section in {stem} asserts no parity"
@@ -121,7 +130,7 @@ def test_the_study_path_names_only_registered_concepts_and_existing_files():
     registered = {c.id for c in CONCEPTS}
     assert set(concept_notebooks()) <= registered, set(concept_notebooks()) - registered
     for notebook in NOTEBOOKS:
-        assert set(_sections(build(notebook.stem))) == set(notebook.concepts), notebook.stem
+        assert set(_sections(run().build(notebook.stem))) == set(notebook.concepts), notebook.stem
     for step in STEPS:
         assert step.notebook in STEMS, step
         for path in (*step.scratch, *step.torch, step.script):
@@ -153,13 +162,16 @@ def test_the_korean_readme_gives_the_english_readmes_setup_commands():
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_the_committed_notebook_is_its_source_executed_without_errors(stem):
-    assert source_path(stem).is_file(), f"{stem}: no source"
-    committed = nbformat.read(notebook_path(stem), as_version=4)
-    source = build(stem)
+    import nbformat
+
+    notebooks = run()
+    assert notebooks.source_path(stem).is_file(), f"{stem}: no source"
+    committed = nbformat.read(notebooks.notebook_path(stem), as_version=4)
+    source = notebooks.build(stem)
     assert [(c.cell_type, c.source) for c in committed.cells] == [
         (c.cell_type, c.source) for c in source.cells
     ], f"{stem}: notebooks/{stem}.ipynb is not its source; run python -m twin_nets.notebooks {stem}"
-    assert error_outputs(committed) == [], f"{stem}: committed with an error output"
+    assert notebooks.error_outputs(committed) == [], f"{stem}: committed with an error output"
     counts = [cell.execution_count for cell in committed.cells if cell.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1)), f"{stem}: not executed top to bottom in one run"
 
@@ -167,8 +179,8 @@ def test_the_committed_notebook_is_its_source_executed_without_errors(stem):
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_the_notebook_executes_top_to_bottom(stem):
-    executed = execute(stem)  # raises on an error in any cell or an error output
-    assert error_outputs(executed.notebook) == []
+    executed = run().execute(stem)  # raises on an error in any cell or an error output
+    assert run().error_outputs(executed.notebook) == []
 
 
 def test_the_command_refuses_an_unknown_notebook_in_one_line():
