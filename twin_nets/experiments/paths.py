@@ -111,6 +111,7 @@ LOCAL_MINIMA, SADDLE = (
     )
 )
 
+
 def _check_run(surface: str, steps: int) -> None:
     if surface not in SURFACES:
         raise ValueError(f"run_path: expected surface to be one of {SURFACES}, got {surface!r}")
