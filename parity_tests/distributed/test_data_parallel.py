@@ -26,7 +26,8 @@ CASES = [
     Case("plain-bn", norm="batch"),  # C4.3-sync-batchnorm: the difference plain batch norm makes
 ]
 EQUAL = ("plain", "sync-bn")
-RANKS = [1, 2, pytest.param(4, marks=pytest.mark.slow)]  # 4 ranks on 2 cores: the longest job
+RANKS = [1, 2, 4]
+pytestmark = pytest.mark.slow  # every test here waits on a K-rank mpiexec job
 IDS = [f"C3.2.1-data-parallel-mpiexec-K{k}" for k in (1, 2, 4)]
 
 
