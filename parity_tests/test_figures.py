@@ -359,16 +359,8 @@ def _builder(group):
     return getattr(importlib.import_module(f"twin_nets.figures.{module}"), function)
 
 
-# the groups that take more than a few seconds (measured 5.6–18 s each on 2 busy cores) run in CI, not
-# in the dev loop's -m 'not slow'
-SLOW_GROUPS = {"supervised", "features", "perceptron", "xor", "activations", "optimizers", "surfaces",
-               "initialization", "backprop"}  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    "group",
-    [pytest.param(g, marks=pytest.mark.slow) if g in SLOW_GROUPS else g for g in (*OWN_SETTING, *SMALL)],
-)
+@pytest.mark.slow  # a figure group's layout: every figure of the group drawn, seconds each
+@pytest.mark.parametrize("group", [*OWN_SETTING, *SMALL])
 def test_no_legend_covers_the_data(group, tmp_path):
     """Every figure of the group, both twins: no legend lies over a curve, a point, a bar, a band or a
     text of its axes (backgrounds excepted, see ``_display_points``), the figure's title clears the

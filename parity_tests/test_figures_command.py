@@ -158,6 +158,7 @@ def test_every_group_names_a_builder_of_the_package():
         assert callable(getattr(importlib.import_module(f"twin_nets.figures.{module}"), function)), name
 
 
+@pytest.mark.slow  # a training or drawing run in a fresh interpreter, seconds of CPU
 def test_a_script_says_where_it_writes_and_lists_each_file(tmp_path):
     """C3.1.2: the losses script end to end, PNG files named by concept ID."""
     done = run("losses.py", "--outdir", "out", "--no-tensorboard", "--impl", "torch", cwd=tmp_path)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIGURE_SCRIPTS = sorted(
     p.name for p in SCRIPTS.glob("*.py") if "figures.command import main" in p.read_text()
 )
-MODULES = {"measurements": "twin_nets.measurements", "distributed": "twin_nets.figures.distributed"}
+MODULES = {"distributed": "twin_nets.figures.distributed"}
 # (command: a script of scripts/ or a key of MODULES, its prog, the flags that must work otherwise,
 #  {path flag: what it expects})
 COMMANDS = [
@@ -29,7 +29,6 @@ COMMANDS = [
     ("bench.py", "bench.py", ["--quick", "--no-train-runs", "--no-cuda"], {"--out": "a file"}),
     ("train.py", "train.py", ["--dataset", "xor", "--hidden", "4", "--epochs", "1"],
      {"--logdir": "a folder", "--data-dir": "a folder", "--experiment": "a folder name"}),
-    ("measurements", "python -m twin_nets.measurements", [], {"--record": "a file", "--update": "a file"}),
     ("distributed", "python -m twin_nets.figures.distributed", [], {"--outdir": "a folder"}),
 ]  # fmt: skip
 CASES = [
@@ -51,11 +50,8 @@ def run_here(command: str, argv: list[str], cwd: Path, capsys, monkeypatch) -> t
     ``SystemExit(main(argv))`` of the module, or of the package function the thin script calls."""
     monkeypatch.chdir(cwd)
     capsys.readouterr()
-    if command in MODULES:  # what ``python -m`` runs: SystemExit(main()) of the __main__ module
-        main_module = "twin_nets.measurements.__main__" if command == "measurements" else MODULES[command]
-        entry = importlib.import_module(main_module).main
-    else:
-        entry = script_entry(command)
+    # ``python -m`` runs SystemExit(main()) of the module; a script, the package function it calls
+    entry = importlib.import_module(MODULES[command]).main if command in MODULES else script_entry(command)
     monkeypatch.setattr(sys, "argv", [str(SCRIPTS / command), *argv])  # argparse's prog, as the user typed
     with pytest.raises(SystemExit) as stopped:
         raise SystemExit(entry(argv))

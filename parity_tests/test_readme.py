@@ -198,7 +198,6 @@ def _other_facts() -> dict[tuple[str, str], str]:
     import numpy as np
 
     from scratch.data.datasets import load_dataset
-    from twin_nets.measurements import SUITE_MARGIN
 
     python = re.search(r'^requires-python = "(.+)"$', (ROOT / "pyproject.toml").read_text(), re.M)[1]
     n_train = len(load_dataset("digits", rng=np.random.default_rng(0)).x_train)
@@ -207,7 +206,6 @@ def _other_facts() -> dict[tuple[str, str], str]:
         ("README.md", "Python"): f"Python {python.removeprefix('>=')}+",
         ("README.ko.md", "Python"): f"파이썬 {python.removeprefix('>=')} 이상",
         ("docs/maintainers.md", "BCELoss' clamp"): f"float32(1e-12) ≈ {float(np.float32(1e-12)):.8e}",
-        ("docs/maintainers.md", "the suite's margin"): f"by more than {SUITE_MARGIN:.0%} of it",
         ("docs/maintainers.md", "batch of one"): f"(the {n_train} training digits at batch size {leave_one})",
     }
 
@@ -244,3 +242,15 @@ def test_every_train_command_in_the_readmes_parses(flags):
     from twin_nets.training.config import parse_config
 
     parse_config(shlex.split(flags))
+
+
+def test_ci_runs_the_readmes_two_test_commands_after_the_lint():
+    """.ci/run runs exactly the Quick start's test commands (the fast run, then the complete one), in that
+    order, after ruff; the second one selects the tests the first leaves out."""
+    quick = README.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    readme = [line.split("  #", 1)[0].strip() for line in quick.splitlines() if " -m pytest" in line]
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    tests = [line for line in ci if " -m pytest" in line]
+    assert len(readme) == 2 and tests == readme, (readme, tests)
+    assert max(i for i, line in enumerate(ci) if "ruff" in line) < ci.index(tests[0])
+    assert '-m "slow or not slow"' in readme[1] and "-m" not in readme[0].split("pytest", 1)[1]

@@ -28,14 +28,6 @@ def replace_section(text: str, name: str, body: str, where: str = "the text") ->
     return f"{head}{begin}\n{body}\n{end}{tail}"
 
 
-def section_of(text: str, name: str) -> str:
-    """The body of section ``name`` in ``text`` ("" when the markers are not there)."""
-    begin, end = markers(name)
-    if begin not in text or end not in text:
-        return ""
-    return text.split(begin, 1)[1].split(end, 1)[0].strip("\n")
-
-
 def section_command(
     prog: str,
     description: str | None,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torchvision
 
 from scratch.data import datasets as plain
 from scratch.data.datasets import load_dataset, logic_gate, read_idx
@@ -162,6 +161,8 @@ def test_missing_idx_files_say_how_to_get_them(tmp_path):
 
 
 def test_offline_download_failure_says_how_to_get_the_files(tmp_path, monkeypatch):
+    import torchvision  # here, not at the top: its import costs every xdist worker seconds of CPU
+
     def offline(self):
         raise RuntimeError("Error downloading train-images-idx3-ubyte.gz: <urlopen error no network>")
 

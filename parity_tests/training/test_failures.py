@@ -103,6 +103,7 @@ def test_a_stale_lock_is_taken_over_and_said_so(tmp_path, capsys):
     assert not (root / outputs.HOLDER_NAME).exists(), "the run removes its own record when it ends"
 
 
+@pytest.mark.slow  # a training or drawing run in a fresh interpreter, seconds of CPU
 def test_a_run_in_another_process_holds_the_experiment_and_sigterm_stops_it(tmp_path, capsys):
     """A real second process: while it trains, a run of the same experiment is refused naming its PID;
     SIGTERM then stops it like Ctrl-C (a checkpoint pair, status ``interrupted``, exit 143, one line), and

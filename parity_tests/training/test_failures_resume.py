@@ -456,6 +456,7 @@ def test_resume_with_nothing_left_to_train_says_so_and_writes_nothing(finished, 
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
+@pytest.mark.slow  # a training or drawing run in a fresh interpreter, seconds of CPU
 def test_a_kill_between_checkpoints_resumes_to_where_an_uninterrupted_run_ends(tmp_path):
     """A real ``kill -9`` of a run that checkpoints every 2 epochs, once its first pair is committed: the
     pointer names a complete pair at an even epoch (the epochs after it are lost), and ``--resume`` from

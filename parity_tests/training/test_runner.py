@@ -427,6 +427,7 @@ def test_torch_twin_on_cuda(tmp_path):
     assert metrics["device"].startswith("cuda")
 
 
+@pytest.mark.slow  # the README's main job as it is: 40 epochs of a 64-512-10 MLP in both twins
 def test_the_default_run_reaches_97_percent_in_each_twin_and_agrees(tmp_path):
     """The README's main command, `python scripts/train.py` with no flags (issue: ≥ 97% test accuracy in
     each twin on digits, twins agreeing within the float64 contract)."""

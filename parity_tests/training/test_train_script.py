@@ -131,6 +131,7 @@ def test_mnist_offline_without_files_says_how_to_get_them(tmp_path, capsys, monk
     assert "torchvision.datasets.MNIST" in err and "download=True" in err
 
 
+@pytest.mark.slow  # a training or drawing run in a fresh interpreter, seconds of CPU
 def test_runs_as_a_script(tmp_path):
     """``python scripts/train.py`` from the repository root (PYTHONPATH=. stands in for pip install -e .)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -179,6 +180,7 @@ def test_the_script_is_a_thin_driver_of_the_package():
     assert result.returncode == 0 and "--checkpoint-every N" in result.stdout and result.stderr == ""
 
 
+@pytest.mark.slow  # a training or drawing run in a fresh interpreter, seconds of CPU
 def test_a_closed_stdout_stops_the_run_as_sigpipe_would_keeping_a_pair_to_resume(tmp_path):
     """``train.py | head -1``: once the reader of stdout is gone, the run stops at the next line it prints
     (an epoch's end), saves its pair, says so in one line on stderr and exits 141 (128 + SIGPIPE), not

@@ -111,8 +111,6 @@ LOCAL_MINIMA, SADDLE = (
     )
 )
 
-SETTINGS = (BOWL, LOCAL_MINIMA, SADDLE)
-
 
 def _check_run(surface: str, steps: int) -> None:
     if surface not in SURFACES:
