@@ -56,10 +56,10 @@ print(
 
 # %% [markdown]
 # 두 쌍둥이를 함께 2 rank로 학습하려면 `scripts/train.py --distributed`를 실행기(launcher)로 실행합니다. 두
-# 쌍둥이를 함께 돌릴 때는 `mpiexec`을, torch 쌍둥이만 돌릴 때는 `torchrun`을 씁니다(`torchrun`은 모델을
-# `DistributedDataParallel`로 감쌉니다, `torch_impl/distributed.py`). rank마다 같은 배치의 자기 몫을 맡으므로
-# 배치 크기와 마지막 배치가 K로 나누어떨어져야 합니다. digits의 학습 데이터 1437개를 배치 64로 나누면 마지막
-# 배치가 29개라서 `--drop-last`로 버립니다:
+# 쌍둥이를 함께 돌릴 때는 `mpiexec`을, torch 쌍둥이만 돌릴 때는 `torchrun`을 씁니다. 어느 실행기로 돌리든
+# torch 쌍둥이는 모델을 `DistributedDataParallel`로 감쌉니다(`torch_impl/distributed.py`). rank마다 같은
+# 배치의 자기 몫을 맡으므로 배치 크기와 마지막 배치가 K로 나누어떨어져야 합니다. digits의 학습 데이터
+# 1437개를 배치 64로 나누면 마지막 배치가 29개라서 `--drop-last`로 버립니다:
 #
 # ```bash
 # .venv/bin/mpiexec -n 2 .venv/bin/python scripts/train.py --distributed --drop-last --hidden 16 --epochs 1
