@@ -36,11 +36,10 @@ rng = np.random.default_rng(0)
 # ## C3.2-backprop — 역전파: 층마다 손으로 쓴 `backward` (노트 §3.2)
 #
 # scratch 쌍둥이의 모든 모듈은 `forward` 바로 옆에 `backward(g)`가 있습니다. `backward`는 출력 쪽에서 받은
-# 상류 기울기 g = ∂E/∂(출력)에 자기 층의 국소 미분을 곱해 ∂E/∂(입력)을 돌려주고, 파라미터의 기울기는
-# `.grad`에 더합니다. `Sequential.backward`는 이것을 마지막 층부터 첫 층까지 차례로 부릅니다. 연쇄법칙을
-# 그대로 코드로 옮긴 것입니다. torch 쌍둥이에서는 `loss.backward()` 한 줄로 torch의 자동 미분이 같은 일을 합니다.
-# 손으로 쓴 미분은 유한 차분(finite differences)으로 구한 근삿값과도 비교합니다(`gradcheck`, 상대 오차 <
-# 1e-7).
+# 상류 기울기 g = ∂E/∂(출력)에 자기 층의 국소 미분을 곱해 ∂E/∂(입력)을 돌려주고, 파라미터의 기울기는 `.grad`에
+# 더합니다. `Sequential.backward`는 이것을 마지막 층부터 첫 층까지 차례로 부릅니다. 연쇄법칙을 그대로 코드로
+# 옮긴 것입니다. torch 쌍둥이에서는 `loss.backward()` 한 줄로 torch의 자동 미분이 같은 일을 합니다. 손으로 쓴
+# 미분은 유한 차분(finite differences)으로 구한 근삿값과도 비교합니다(`gradcheck`, 상대 오차 < 1e-7).
 
 # %%
 show(snn.Sequential.backward, gradcheck)
@@ -83,11 +82,11 @@ check(답, "C3.2-backprop/2", hint="gᵀ는 모양 (1, 1), x는 모양 (1, 2)인
 #
 # 층마다 `backward`를 손으로 쓰는 대신, 연산을 하나하나 기록해 두었다가 마지막 연산부터 거꾸로 연쇄법칙을
 # 적용할 수도 있습니다. 이것이 역방향 자동 미분(reverse-mode automatic differentiation)이고, torch의
-# `torch.autograd`가 하는 일입니다. scratch 쌍둥이의 `scratch.autograd.Tensor`는 연산마다 국소 미분을 그 순전파 코드 바로 옆에
-# 둡니다(micrograd와 같은 방식). `backward()`는 위상 정렬로 노드의 순서를 정한 뒤, 출력에서 입력 쪽으로
-# 가며 각 노드의 기울기를 계산합니다. 노드 u의 기울기는 u를 입력으로 쓰는 노드 v마다 (v의 기울기) × (v를
-# u로 미분한 국소 미분)을 구해 모두 더한 값입니다: ∂E/∂u = Σᵥ ∂E/∂v · ∂v/∂u. 곧 상류 기울기 곱하기 국소
-# 미분입니다.
+# `torch.autograd`가 하는 일입니다. scratch 쌍둥이의 `scratch.autograd.Tensor`는 연산마다 국소 미분을 그
+# 순전파 코드 바로 옆에 둡니다(micrograd와 같은 방식). `backward()`는 위상 정렬로 노드의 순서를 정한 뒤,
+# 출력에서 입력 쪽으로 가며 각 노드의 기울기를 계산합니다. 노드 u의 기울기는 u를 입력으로 쓰는 노드 v마다 (v의
+# 기울기) × (v를 u로 미분한 국소 미분)을 구해 모두 더한 값입니다: ∂E/∂u = Σᵥ ∂E/∂v · ∂v/∂u. 곧 상류 기울기
+# 곱하기 국소 미분입니다.
 
 # %%
 show(sag.Tensor.backward)
