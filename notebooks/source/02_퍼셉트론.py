@@ -93,7 +93,7 @@ figure("C2.1-perceptron-xor")
 
 # %%
 답 = ...  # NAND(1, 1)
-check(답, "C2.1-perceptron/1", hint="w·x + b = −1 − 1 + 1.5를 계산하고, 0보다 큰지 봅니다")
+check(답, "C2.1-perceptron/1", hint="w·x + b를 계산하고, 0보다 큰지 봅니다")
 
 # %% [markdown]
 # **2.** 학습 규칙을 XOR에 100 에폭보다 훨씬 오래 돌리면 언젠가 수렴할까요? (`True` / `False`)

@@ -80,11 +80,11 @@ check(답, "C3.2.1-data-parallel/1", hint="rank 0이 앞의 64/2개를 받습니
 # ## C4.3-sync-batchnorm — 동기화 배치 정규화
 #
 # 데이터 병렬 학습은 배치를 K개로 나눕니다. 이때 rank마다 있는 평범한 `BatchNorm1d`는 **자기 몫의 B/K개**로만
-# 평균과 분산을 구하므로, 배치가 작아진 것과 같습니다. 노트가 경고한 대로, 배치가 작으면 배치 정규화의
-# 효과가 줄어듭니다. 동기화 배치 정규화(sync batch normalization)는 통계를 구하는 재료(개수, Σx, Σx²)를
+# 평균과 분산을 구하므로, 배치가 작아진 것과 같습니다. 노트가 경고한 대로, 배치가 작으면 배치 정규화의 효과가
+# 줄어듭니다. 동기화 배치 정규화(synchronized batch normalization)는 통계를 구하는 재료(개수, Σx, Σx²)를
 # 올리듀스로 모아서, 모든 rank가 배치 전체의 평균과 분산으로 정규화합니다(torch: `nn.SyncBatchNorm`). 두
-# 쌍둥이를 함께 학습할 때는
-# `mpiexec -n 2 python scripts/train.py --distributed --sync-bn --norm batch --drop-last`로 씁니다.
+# 쌍둥이를 함께 학습할 때는 `mpiexec -n 2 python scripts/train.py --distributed --sync-bn --norm batch
+# --drop-last`로 씁니다.
 
 # %%
 show(SyncBatchNorm)
