@@ -119,10 +119,10 @@ plt.show()
 # ```
 #
 # 그리고 브라우저에서 **http://localhost:6006** 을 엽니다. `SCALARS` 탭에서 `train/loss`를 보면
-# `getting-started/scratch`와 `getting-started/torch` 두 선이 겹쳐 있고, `parity/max_weight_diff`는
-# 1e-16 근처에 머뭅니다. `HISTOGRAMS` 탭에는 층별 가중치와 기울기의 분포가 있습니다.
-# JupyterLab 안에서 보려면 셀에 `%load_ext tensorboard`와 `%tensorboard --logdir notebooks/runs`를
-# 입력합니다. 기본 실행(`python scripts/train.py`)의 기록은 `runs/`에 쌓이므로 `tensorboard --logdir runs`.
+# `getting-started/scratch`와 `getting-started/torch` 두 선이 겹쳐 있고, `parity/max_weight_diff`는 1e-16
+# 근처에 머뭅니다. `HISTOGRAMS` 탭에는 층별 가중치와 기울기의 분포가 있습니다. JupyterLab 안에서 보려면 셀에
+# `%load_ext tensorboard`와 `%tensorboard --logdir notebooks/runs`를 입력합니다. 기본 실행(`python
+# scripts/train.py`)의 기록은 `runs/`에 쌓이므로 `tensorboard --logdir runs`로 엽니다.
 
 # %% [markdown]
 # ## 연습문제

@@ -137,7 +137,7 @@ xavier = smlp.build_mlp(
     smlp.MLPSpec((100,) * 7, activation="sigmoid", init="xavier"), np.random.default_rng(1)
 )
 rows = len(np.unique(small.state_dict()["0.weight"], axis=0))
-print(f"N(0, 0.01²): 첫 층 가중치 100행 중 서로 다른 행 {rows}개 (0으로 초기화하면 1개)")
+print(f"N(0, 0.01²): 첫 층 가중치 100행 중 서로 다른 행 {rows}개")
 small_std = [a.std() for a in sdiag.activation_outputs(small, x_deep)]
 xavier_std = [a.std() for a in sdiag.activation_outputs(xavier, x_deep)]
 print("층별 활성화값의 표준편차, N(0, 0.01²):", np.round(small_std, 4))
@@ -197,10 +197,11 @@ check(답, "C4.1-init-xavier/1", hint="분산은 표준편차의 제곱입니다
 # %% [markdown]
 # ## C4.1-init-he — He 초기화 (노트 §4.1)
 #
-# He 초기화는 표준편차 σ = √(2/n)인 정규분포로 초기화합니다. ReLU는 입력 중 음수인 절반을 0으로 만들어
-# 출력의 제곱 평균을 입력의 절반으로 줄입니다. 그래서 Xavier 초기화(n = m이면 σ² = 1/n)로는 층이 깊어질수록
-# 활성화값이 0 쪽으로 몰리고 기울기 소실이 생길 수 있습니다. 활성화 함수가 ReLU일 때는 분산을 그 두 배인
-# 2/n으로 잡는 He 초기화를 많이 씁니다(torch: `kaiming_normal_`, `nonlinearity="relu"`).
+# He 초기화는 표준편차 σ = √(2/n)인 정규분포로 초기화합니다. 입력이 0을 중심으로 대칭이면 ReLU는 그중 음수인
+# 절반을 0으로 만들어 출력의 제곱 평균을 입력의 절반으로 줄입니다. 그래서 Xavier 초기화(n = m이면 σ² =
+# 1/n)로는 층이 깊어질수록 활성화값이 0 쪽으로 몰리고 기울기 소실이 생길 수 있습니다. 활성화 함수가 ReLU일
+# 때는 분산을 그 두 배인 2/n으로 잡는 He 초기화를 많이 씁니다(torch: `kaiming_normal_`,
+# `nonlinearity="relu"`).
 
 # %%
 show(init.kaiming_normal_)
