@@ -453,7 +453,8 @@ for activation, init in (("sigmoid", "xavier"), ("relu", "he")):
     norms[activation] = s_norms
 fig, ax = plt.subplots(figsize=(6.5, 3))
 for activation, values in norms.items():
-    ax.semilogy(range(1, len(values) + 1), list(values.values()), "o-", label=activation)
+    label = {"sigmoid": "시그모이드 + Xavier 초기화", "relu": "ReLU + He 초기화"}[activation]
+    ax.semilogy(range(1, len(values) + 1), list(values.values()), "o-", label=label)
 ax.set(xlabel="가중치 층 (입력 쪽 → 출력 쪽)", ylabel="‖∂E/∂w‖", title="층별 기울기의 크기")
 ax.legend()
 plt.show()
@@ -470,5 +471,5 @@ figure("C3.2.3-vanishing-gradient-norms")
 check(
     답,
     "C3.2.3-vanishing/1",
-    hint="sigmoid 선의 왼쪽 끝(첫 층)과 오른쪽 끝(출력층)의 높이를 비교합니다. 눈금 하나가 10배입니다",
+    hint="시그모이드 선의 왼쪽 끝(첫 층)과 오른쪽 끝(출력층)의 높이를 비교합니다. 눈금 하나가 10배입니다",
 )

@@ -279,7 +279,7 @@ show(snn.BatchNorm1d)
 
 # %%
 batches = DataLoader(TensorDataset(np.zeros((1000, 1)), np.zeros(1000)), batch_size=100)
-print(f"데이터 1000개, 배치 크기 100: 한 에폭 = 배치 {len(batches)}개 = iteration(스텝) {len(batches)}번")
+print(f"데이터 1000개, 배치 크기 100: 한 에폭 = 배치 {len(batches)}개 = 스텝(iteration) {len(batches)}번")
 
 # %%
 s_bn, t_bn = snn.BatchNorm1d(3), tnn.BatchNorm1d(3, dtype=torch.float64)
