@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 01. 머신러닝 (노트 §1.1–1.3)
 #
-# 노트는 머신러닝을 "데이터로부터 학습(training or learning)을 통해 성능을 개선할 수 있는 컴퓨터
+# 노트는 머신러닝을 "데이터로부터 학습(Training or learning)을 통해 성능을 개선할 수 있는 컴퓨터
 # 알고리즘의 한 분야"로 정의합니다. 스팸 메일 분류기를 만든다고 하면, 전통적인 프로그래밍에서는 사람이 구분
 # 규칙을 하나하나 적어야 하지만 머신러닝은 데이터에서 규칙을 스스로 학습합니다. 노트는 머신러닝을
 # 지도학습(supervised learning), 비지도학습(unsupervised learning), 강화학습(reinforcement learning)의
