@@ -271,8 +271,8 @@ check(답, "C4.2-dropout/1", hint="남는 비율은 1 − p입니다. 그 역수
 #
 # > **노트 바로잡기.** 노트는 "iteration은 전체 데이터셋을 몇 개의 batch로 나누는지를 의미"한다고 합니다. 한
 # > iteration은 배치 **하나**로 가중치를 한 번 갱신하는 것(한 스텝)입니다. 노트의 예에서 "전체 iteration 수는
-# > 10"이라고 한 10은 한 에폭의 iteration **수**입니다(05_최적화의 SGD 절). 아래 셀이 `DataLoader`로 센 한
-# > 에폭의 배치 수를 출력합니다.
+# > 10"이라고 한 것은 맞습니다. 10은 iteration 하나가 아니라 한 에폭의 iteration **수**입니다(05_최적화의 SGD
+# > 절). 아래 셀이 `DataLoader`로 센 한 에폭의 배치 수를 출력합니다.
 
 # %%
 show(snn.BatchNorm1d)
