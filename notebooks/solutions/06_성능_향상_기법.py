@@ -12,8 +12,8 @@ import numpy as np
 답 = True
 
 # %% C4.1-init-xavier/1
-# (2/√(n+m)) / (√2/√(n+m)) = 2/√2 = √2.
-답 = round(math.sqrt(2), 2)
+# 표준편차의 비가 (2/√(n+m)) / (√2/√(n+m)) = 2/√2 = √2이므로, 분산의 비는 (√2)² = 2입니다.
+답 = 2.0
 
 # %% C4.1-init-he/1
 답 = round(math.sqrt(2 / 100), 4)

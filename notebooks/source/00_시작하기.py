@@ -6,6 +6,8 @@
 #
 # - `scratch/` — NumPy만으로 손으로 쓴 구현입니다. 모든 역전파(backward) 코드가 순전파(forward) 코드 바로
 #   옆에 있고, docstring에 노트의 기호(x, w, b, ŷ, E, α …)로 수식을 적었습니다. 이 폴더가 교과서입니다.
+#   코드와 docstring은 영어로 썼고, 노트를 `seed`라고 부릅니다. `seed §3.1.1`은 노트 §3.1.1이고, 이름이
+#   `seed_`로 시작하는 함수(`seed_xor_network` 등)는 노트에 적힌 그대로의 식이나 가중치입니다.
 # - `torch_impl/` — 같은 내용을 `torch.nn`과 `torch.optim`으로 구현합니다. PyTorch에 있는 클래스는 그대로
 #   씁니다.
 # - `parity_tests/` — 두 쌍둥이의 결과가 float64에서 허용 오차(`rtol=1e-10, atol=1e-12`) 안에서 같음을
@@ -41,7 +43,7 @@ EXPERIMENT = "getting-started"
 # ## 1. 두 쌍둥이를 함께 짧게 학습하기
 #
 # scikit-learn에 들어 있는 손글씨 숫자(digits, 8×8 = 64 픽셀, 10 클래스)로 64 → 64 → 10 ReLU 다층
-# 퍼셉트론을 Adam으로 5 에폭 학습합니다. 기본 실행(`python scripts/train.py`, 은닉 유닛 512개, 40 에폭)을
+# 퍼셉트론을 Adam으로 5 에폭 학습합니다. 기본 실행(`python scripts/train.py`, 은닉 노드 512개, 40 에폭)을
 # 작게 줄인 것입니다. 저장소 루트의 터미널에서 같은 명령을 그대로 실행할 수 있습니다.
 #
 # ```bash
@@ -117,10 +119,10 @@ plt.show()
 # ```
 #
 # 그리고 브라우저에서 **http://localhost:6006** 을 엽니다. `SCALARS` 탭에서 `train/loss`를 보면
-# `getting-started/scratch`와 `getting-started/torch` 두 선이 겹쳐 있고, `parity/max_weight_diff`는
-# 1e-16 근처에 머뭅니다. `HISTOGRAMS` 탭에는 층별 가중치와 기울기의 분포가 있습니다.
-# JupyterLab 안에서 보려면 셀에 `%load_ext tensorboard`와 `%tensorboard --logdir notebooks/runs`를
-# 입력합니다. 기본 실행(`python scripts/train.py`)의 기록은 `runs/`에 쌓이므로 `tensorboard --logdir runs`.
+# `getting-started/scratch`와 `getting-started/torch` 두 선이 겹쳐 있고, `parity/max_weight_diff`는 1e-16
+# 근처에 머뭅니다. `HISTOGRAMS` 탭에는 층별 가중치와 기울기의 분포가 있습니다. JupyterLab 안에서 보려면 셀에
+# `%load_ext tensorboard`와 `%tensorboard --logdir notebooks/runs`를 입력합니다. 기본 실행(`python
+# scripts/train.py`)의 기록은 `runs/`에 쌓이므로 `tensorboard --logdir runs`로 엽니다.
 
 # %% [markdown]
 # ## 연습문제

@@ -1,16 +1,16 @@
 # %% [markdown]
 # # 05. 최적화 (노트 §3.2.1–3.2.3)
 #
-# 역전파(§3.2, 04_역전파)로 손실 E의 기울기를 모든 가중치에 대해 구했으면, 이제 그 기울기로 가중치와 편향을
-# 손실 함수에 대해 최적화(optimization)할 차례입니다. 노트는 이런 방법들을 통틀어
+# 역전파(§3.2, 04_역전파)로 모든 가중치에 대한 손실 E의 기울기를 구했으면, 이제 그 기울기로 손실이 작아지도록
+# 가중치와 편향을 고칠 차례입니다. 이것을 최적화(optimization)라고 하고, 노트는 최적화하는 방법들을 통틀어
 # **옵티마이저**(optimizer)라고 부르고, 글로는 경사 하강법(gradient descent), 확률적 경사 하강법(SGD),
 # 모멘텀(momentum), Adam 네 가지를 설명합니다. 이 노트북은 그 넷에, Adam을 이해하는 데 필요한 AdaGrad와
 # RMSprop, 그리고 Nesterov 모멘텀과 AdamW를 덧붙입니다(이 넷은 노트 밖의 내용입니다). 그다음 옵티마이저가
 # 부딪치는 지역 최솟값(local minimum)과 안장점(saddle point), 그리고 기울기 소실 문제를 봅니다.
 #
 # 옵티마이저는 여러 스텝에 걸쳐 두 쌍둥이를 비교합니다. 같은 출발점에서 20 스텝 이상 간 경로 전체가
-# float64에서 `rtol=1e-10` 안에서 같아야 합니다. 곡면 위를 움직일 때 scratch 쌍둥이는 손으로 쓴 기울기를,
-# torch 쌍둥이는 autograd가 구한 기울기를 씁니다.
+# float64에서 허용 오차(`rtol=1e-10, atol=1e-12`) 안에서 같아야 합니다. 곡면 위를 움직일 때 scratch 쌍둥이는
+# 손으로 쓴 기울기를, torch 쌍둥이는 자동 미분(autograd)이 구한 기울기를 씁니다.
 
 # %%
 import inspect
@@ -107,7 +107,7 @@ assert_twin_close(gd[0], gd[1], "C3.2.1-gd: path on the bowl", kind="trajectory"
 f_values = ssurf.Bowl.function(gd[0][:, 0], gd[0][:, 1])
 assert np.all(np.diff(f_values) < 0), "gradient descent raised the loss"
 print("스텝 0, 1, 2, 5, 10, 30의 f:", f_values[[0, 1, 2, 5, 10, 30]].round(4))
-draw("Bowl", {"GD (α=0.1)": gd}, "경사 하강법: f = x²/20 + y²")
+draw("Bowl", {"경사 하강법 (α=0.1)": gd}, "경사 하강법: f = x²/20 + y²")
 
 # %% [markdown]
 # **연습.** α = 0.1로 (−7, 2)에서 한 스텝을 갑니다. ∇f = (x/10, 2y)이면 다음 점 (x, y)는?
@@ -115,7 +115,7 @@ draw("Bowl", {"GD (α=0.1)": gd}, "경사 하강법: f = x²/20 + y²")
 
 # %%
 답 = ...  # 한 스텝 뒤의 점
-check(답, "C3.2.1-gd/1", hint="(x, y) − α ∇f(x, y)이고, ∇f(−7, 2) = (−0.7, 4)입니다")
+check(답, "C3.2.1-gd/1", hint="다음 점은 (x, y) − α ∇f(x, y)입니다. 출발점 (−7, 2)에서 ∇f를 먼저 구합니다")
 
 # %% [markdown]
 # ## C3.2.1-sgd — 확률적 경사 하강법 (노트 §3.2.1)
@@ -172,7 +172,7 @@ figure("C3.2.1-gd-vs-sgd-loss")
 
 # %%
 답 = ...  # 한 에폭의 스텝 수
-check(답, "C3.2.1-sgd/1", hint="⌈N/B⌉: 100개짜리 배치 10개와 50개짜리 배치 1개입니다")
+check(답, "C3.2.1-sgd/1", hint="⌈N/B⌉는 N/B를 올림한 정수입니다. 100개가 안 되는 마지막 배치도 한 스텝입니다")
 
 # %% [markdown]
 # ## C3.2.1-momentum — 모멘텀 (노트 §3.2.1)
@@ -201,7 +201,11 @@ assert_twin_close(textbook[0], momentum[1], "C3.2.1-momentum: textbook form = to
 print(f"10 스텝 뒤 x: 경사 하강법 {gd[0][10, 0]:.2f}, 모멘텀 {momentum[0][10, 0]:.2f} (출발 −7, 최솟값 0)")
 x_gradients = momentum[0][:10, 0] / 10  # ∂f/∂x = x/10 at each point the momentum path visited
 print("모멘텀이 지난 점들의 ∂f/∂x 부호:", np.sign(x_gradients).astype(int))
-draw("Bowl", {"GD (α=0.1)": gd, "모멘텀 (α=0.1, μ=0.9)": momentum}, "모멘텀: 같은 방향의 기울기가 쌓입니다")
+draw(
+    "Bowl",
+    {"경사 하강법 (α=0.1)": gd, "모멘텀 (α=0.1, μ=0.9)": momentum},
+    "모멘텀: 같은 방향의 기울기가 쌓입니다",
+)
 
 # %% [markdown]
 # **연습.** 기울기가 매 스텝 g = 1로 같다면, 모멘텀(torch의 식, μ = 0.9)의 b는 b₁ = 1, b₂ = 0.9·1 + 1, …로
@@ -209,12 +213,13 @@ draw("Bowl", {"GD (α=0.1)": gd, "모멘텀 (α=0.1, μ=0.9)": momentum}, "모�
 
 # %%
 답 = ...  # b₃
-check(답, "C3.2.1-momentum/1", hint="b₃ = μ b₂ + g이고 b₂ = 1.9입니다")
+check(답, "C3.2.1-momentum/1", hint="b ← μb + g를 b₁에서 두 번 적용합니다")
 
 # %% [markdown]
 # ## C3.2.1-nesterov — Nesterov 모멘텀 (노트 밖, §3.2.1의 심화)
 #
-# 노트는 여러 옵티마이저를 그림으로 보여 주며 "모두 기억할 필요는 없고 Adam만 기억하라"고 합니다.
+# 노트는 여러 옵티마이저를 그림으로 보여 주며 "여기 있는 모든 optimizer를 기억할 필요는 없고, 딥러닝에서
+# 가장 많이 쓰이는 Adam에 대해서만 기억해주시면 좋을 것 같습니다"라고 합니다.
 # Nesterov 모멘텀은 관성으로 갈 곳을 먼저 내다보고 그곳의 기울기로 방향을 고칩니다. torch의 식에서는 갱신
 # 방향이 b 대신 g + μb입니다.
 
@@ -228,7 +233,7 @@ draw("Bowl", {"모멘텀": momentum, "Nesterov": nesterov}, "Nesterov: 덜 넘�
 
 # %%
 답 = ...  # g + μ b₁
-check(답, "C3.2.1-nesterov/1", hint="1 + 0.9 × 1입니다")
+check(답, "C3.2.1-nesterov/1", hint="갱신 방향의 식 g + μb에 g = 1과 b = b₁을 넣습니다")
 
 # %% [markdown]
 # ## C3.2.1-adagrad — AdaGrad (노트 밖, §3.2.1의 심화)
@@ -250,13 +255,18 @@ draw("Bowl", {"AdaGrad (α=1.5)": adagrad}, "AdaGrad")
 
 # %%
 답 = ...  # AdaGrad 한 스텝 뒤의 점
-check(답, "C3.2.1-adagrad/1", hint="∇f(−7, 2) = (−0.7, 4)의 부호는 (−, +)입니다. 부호와 반대로 α만큼 갑니다")
+check(
+    답,
+    "C3.2.1-adagrad/1",
+    hint="출발점에서 ∇f의 두 성분의 부호를 구합니다. 각 좌표는 그 부호와 반대쪽으로 α만큼 움직입니다",
+)
 
 # %% [markdown]
 # ## C3.2.1-rmsprop — RMSprop (노트 밖, §3.2.1의 심화)
 #
-# RMSprop은 AdaGrad의 합 대신 지수 이동 평균 v ← αv + (1 − α)g²(torch의 기본값 α = 0.99)으로 나눕니다.
-# 그래서 오래전의 기울기는 점점 잊힙니다.
+# RMSprop은 AdaGrad의 합 대신 기울기 제곱의 지수 이동 평균 v ← a v + (1 − a) g²의 제곱근으로 나눕니다:
+# w ← w − α g / (√v + ε). 그래서 오래전의 기울기는 점점 잊힙니다. 비율 a는 torch의 인자 `alpha`이고
+# 기본값은 0.99입니다(학습률 α와 헷갈리지 않도록 여기서는 a라고 씁니다).
 
 # %%
 show(soptim.RMSprop, rule(soptim.RMSprop))
@@ -267,12 +277,12 @@ assert_twin_close(rmsprop[0], rmsprop[1], "C3.2.1-rmsprop: path", kind="trajecto
 draw("Bowl", {"RMSprop (lr=0.1)": rmsprop}, "RMSprop")
 
 # %% [markdown]
-# **연습.** 첫 스텝에서는 v = 0.01 g²이므로 이동은 lr · g / √(0.01 g²) = 10 · lr · sign(g)입니다.
-# lr = 0.1로 (−7, 2)에서 한 스텝 뒤의 점은? (`np.array([x, y])`로 답하세요)
+# **연습.** 첫 스텝에서는 v = (1 − 0.99) g² = 0.01 g²입니다. ε을 무시하면 각 좌표의 이동은 얼마일까요?
+# 학습률 α = 0.1로 (−7, 2)에서 한 스텝 뒤의 점은? (`np.array([x, y])`로 답하세요)
 
 # %%
 답 = ...  # RMSprop 한 스텝 뒤의 점
-check(답, "C3.2.1-rmsprop/1", hint="각 좌표가 기울기의 부호와 반대로 10 × 0.1만큼 움직입니다")
+check(답, "C3.2.1-rmsprop/1", hint="α g / √(0.01 g²)에서 g의 크기는 약분되고 부호만 남습니다")
 
 # %% [markdown]
 # ## C3.2.1-adam — Adam (노트 §3.2.1)
@@ -289,7 +299,7 @@ adam = paths("Bowl", "Adam", {"lr": 0.3})
 assert_twin_close(adam[0], adam[1], "C3.2.1-adam: path", kind="trajectory")
 draw(
     "Bowl",
-    {"SGD (lr=0.1)": gd, "모멘텀": momentum, "AdaGrad": adagrad, "Adam (lr=0.3)": adam},
+    {"경사 하강법 (lr=0.1)": gd, "모멘텀": momentum, "AdaGrad": adagrad, "Adam (lr=0.3)": adam},
     "네 옵티마이저의 경로",
 )
 
@@ -297,7 +307,7 @@ draw(
 figure("C3.2.1-optimizer-paths")
 
 # %% [markdown]
-# **연습.** 첫 스텝에서는 m̂ = g, v̂ = g²이므로 이동은 α·sign(g)입니다(ε은 무시합니다). lr = 0.3으로
+# **연습.** 첫 스텝에서는 m̂ = g, v̂ = g²이므로 이동은 α·sign(g)입니다(ε은 무시합니다). 학습률 α = 0.3으로
 # (−7, 2)에서 한 스텝 뒤의 점은? (`np.array([x, y])`로 답하세요)
 
 # %%
@@ -328,9 +338,10 @@ check(답, "C3.2.1-adamw/1", hint="기울기가 0이면 Adam 부분은 움직이
 # %% [markdown]
 # ## C3.2.2-local-minima — 지역 최솟값 (노트 §3.2.2)
 #
-# 옵티마이저의 목표는 손실이 가장 작은 지점이지만, 함수에는 극소인 지점이 여러 곳 있을 수 있습니다. 전체에서
-# 가장 낮은 곳이 전역 최솟값(global minimum)이고, 주변에서만 가장 낮은 곳이 지역 최솟값(local minimum)입니다.
-# 곡면 f = (x² − 1)² + 0.3x + y²는 x ≈ 0.96에 얕은 지역 최솟값이, x ≈ −1.04에 전역 최솟값이 있습니다.
+# 옵티마이저의 목표는 손실이 가장 작은 지점이지만, 함수에는 주변보다 낮은 지점이 여러 곳 있을 수 있습니다.
+# 전체에서 가장 낮은 곳이 전역 최솟값(global minimum)이고, 주변에서만 가장 낮은 곳이 지역 최솟값(local
+# minimum)입니다. 곡면 f = (x² − 1)² + 0.3x + y²는 x ≈ 0.96에 얕은 지역 최솟값이, x ≈ −1.04에 전역 최솟값이
+# 있습니다.
 #
 # > **노트 바로잡기.** 노트는 "학습률이 과하게 작은 경우에는 극소지점에서 머무르게 될 수도 있습니다. 이것이
 # > 바로 Local minima입니다"라고 씁니다. 지역 최솟값은 **손실 곡면의 성질**이고, 학습률과 상관없이 그 자리에
@@ -344,15 +355,21 @@ show(ssurf.TwoMinima)
 # %%
 start_lm = (2.0, 1.5)
 local_runs = {
-    "GD (lr=0.01)": paths("TwoMinima", "SGD", {"lr": 0.01}, start_lm, 800),
-    "GD (lr=0.1)": paths("TwoMinima", "SGD", {"lr": 0.1}, start_lm, 800),
+    "경사 하강법 (lr=0.01)": paths("TwoMinima", "SGD", {"lr": 0.01}, start_lm, 800),
+    "경사 하강법 (lr=0.1)": paths("TwoMinima", "SGD", {"lr": 0.1}, start_lm, 800),
     "모멘텀 (lr=0.01, μ=0.9)": paths("TwoMinima", "SGD", {"lr": 0.01, "momentum": 0.9}, start_lm, 800),
     "Adam (lr=0.3)": paths("TwoMinima", "Adam", {"lr": 0.3}, start_lm, 800),
 }
 for label, (s_path, t_path) in local_runs.items():
     assert_twin_close(s_path, t_path, f"C3.2.2-local-minima: {label}", kind="trajectory")
     print(f"{label:28s} 도착 x = {s_path[-1, 0]:+.3f}")
-draw("TwoMinima", local_runs, "지역 최솟값: GD는 얕은 극소에서 멈춥니다", xlim=(-2, 2.5), ylim=(-1.75, 1.75))
+draw(
+    "TwoMinima",
+    local_runs,
+    "지역 최솟값: 학습률이 작은 경사 하강법은 얕은 쪽에서 멈춥니다",
+    xlim=(-2, 2.5),
+    ylim=(-1.75, 1.75),
+)
 
 # %%
 figure("C3.2.2-local-minima-paths")
@@ -362,7 +379,7 @@ figure("C3.2.2-local-minima-paths")
 # 얼마일까요? (소수 둘째 자리까지)
 
 # %%
-답 = ...  # GD가 멈춘 점의 ∂f/∂x
+답 = ...  # 경사 하강법이 멈춘 점의 ∂f/∂x
 check(답, "C3.2.2-local-minima/1", hint="경사 하강법은 w ← w − α ∂f/∂w입니다. 더 움직이지 않는다면 ∂f/∂w는?")
 
 # %% [markdown]
@@ -379,14 +396,14 @@ show(ssurf.Saddle)
 # %%
 start_saddle = (1.5, 0.001)
 saddle_runs = {
-    "GD (lr=0.01)": paths("Saddle", "SGD", {"lr": 0.01}, start_saddle, 100),
+    "경사 하강법 (lr=0.01)": paths("Saddle", "SGD", {"lr": 0.01}, start_saddle, 100),
     "모멘텀 (lr=0.01, μ=0.9)": paths("Saddle", "SGD", {"lr": 0.01, "momentum": 0.9}, start_saddle, 100),
     "Adam (lr=0.05)": paths("Saddle", "Adam", {"lr": 0.05}, start_saddle, 100),
 }
 for label, (s_path, t_path) in saddle_runs.items():
     assert_twin_close(s_path, t_path, f"C3.2.2-saddle: {label}", kind="trajectory")
     print(f"{label:28s} 100 스텝 뒤 y = {s_path[-1, 1]:+.4f}")
-draw("Saddle", saddle_runs, "안장점: GD는 안장점 근처에 오래 머뭅니다", xlim=(-2, 2), ylim=(-2, 2))
+draw("Saddle", saddle_runs, "안장점: 경사 하강법은 안장점 근처에 오래 머뭅니다", xlim=(-2, 2), ylim=(-2, 2))
 
 # %%
 figure("C3.2.2-saddle-paths")
@@ -408,7 +425,7 @@ check(답, "C3.2.2-saddle/1", hint="0.001 × 1.02ⁿ ≥ 0.1을 만족하는 가
 # 못하면 층을 지날수록 기울기가 0에 가까워지고 입력 쪽 층의 학습이 멈춥니다. 반대로 가중치가 크면 기울기가
 # 커질 수도 있습니다(기울기 폭발). 그래서 초기화(06_성능_향상_기법)가 활성화 함수와 짝을 이룹니다. tanh도
 # 0에서 멀어지면 미분이 작아집니다. ReLU는 양수 쪽 미분이 1이라 이 문제를 크게 줄였습니다. 가중치 층
-# 10개(은닉층의 유닛은 100개씩)인 네트워크에서 층별 기울기의 크기(norm)를 두 쌍둥이로 잽니다. 시그모이드에는
+# 10개(은닉층의 노드는 100개씩)인 네트워크에서 층별 기울기의 크기(norm)를 두 쌍둥이로 잽니다. 시그모이드에는
 # Xavier 초기화를, ReLU에는 He 초기화를 씁니다.
 
 # %%
@@ -437,7 +454,8 @@ for activation, init in (("sigmoid", "xavier"), ("relu", "he")):
     norms[activation] = s_norms
 fig, ax = plt.subplots(figsize=(6.5, 3))
 for activation, values in norms.items():
-    ax.semilogy(range(1, len(values) + 1), list(values.values()), "o-", label=activation)
+    label = {"sigmoid": "시그모이드 + Xavier 초기화", "relu": "ReLU + He 초기화"}[activation]
+    ax.semilogy(range(1, len(values) + 1), list(values.values()), "o-", label=label)
 ax.set(xlabel="가중치 층 (입력 쪽 → 출력 쪽)", ylabel="‖∂E/∂w‖", title="층별 기울기의 크기")
 ax.legend()
 plt.show()
@@ -446,13 +464,14 @@ plt.show()
 figure("C3.2.3-vanishing-gradient-norms")
 
 # %% [markdown]
-# **연습.** 위 그림의 시그모이드 네트워크에서, 첫 층 가중치(`0.weight`) 기울기의 크기는 출력층
-# 가중치(`18.weight`) 기울기의 크기의 1/100보다 작을까요? (`True`/`False`, 그림의 세로축은 로그 눈금입니다)
+# **연습.** 이 절에서 그린 "층별 기울기의 크기" 그림의 시그모이드 네트워크에서, 첫 층 가중치(`0.weight`)
+# 기울기의 크기는 출력층 가중치(`18.weight`) 기울기의 크기의 1/100보다 작을까요? (`True`/`False`, 그림의
+# 세로축은 로그 눈금입니다)
 
 # %%
 답 = ...  # True 또는 False
 check(
     답,
     "C3.2.3-vanishing/1",
-    hint="sigmoid 선의 왼쪽 끝(첫 층)과 오른쪽 끝(출력층)의 높이를 비교합니다. 눈금 하나가 10배입니다",
+    hint="시그모이드 선의 왼쪽 끝(첫 층)과 오른쪽 끝(출력층)의 높이를 비교합니다. 눈금 하나가 10배입니다",
 )

@@ -2,7 +2,7 @@
 # # 06. 성능 향상 기법 (노트 §4.1–4.3)
 #
 # 노트의 마지막 장은 학습이 더 잘 되게 하는 세 가지 기법입니다. 학습을 시작할 가중치를 정하는 **가중치
-# 초기화**(weight initialization), 과적합을 막는 **드롭아웃**(dropout), 배치마다 분포를 정규화하는 **배치
+# 초기화**(weight initialization), 과적합을 줄이는 **드롭아웃**(dropout), 배치마다 분포를 정규화하는 **배치
 # 정규화**(batch normalization)와 그 짝인 **레이어 정규화**(layer normalization)입니다. 여러 프로세스에
 # 배치를 나누어 학습할 때의 동기화 배치 정규화는 심화 노트북 07_심화_데이터_병렬에 있습니다.
 
@@ -108,7 +108,7 @@ check(답, "C4.1-init-zero/1", hint="모든 은닉 노드가 같은 값에서 �
 # 가중치를 정규분포에서 무작위로 뽑아 시작합니다(random initialization). 노트의 설명은 이렇습니다. 평균 0,
 # 표준편차 1인 정규분포 N(0, 1)을 쓰면 시그모이드를 지날수록 출력이 0과 1에 몰리고, 그 지점의 기울기가 0에
 # 가까워져 기울기 소실이 생깁니다. 표준편차 0.01인 N(0, 0.01²)을 쓰면 출력이 0.5로 몰립니다. 은닉층 5개 ×
-# 유닛 100개 네트워크에 표준정규분포 입력 500개를 넣어 층마다 활성화값의 분포를 봅니다. (두 쌍둥이의 난수
+# 노드 100개 네트워크에 표준정규분포 입력 500개를 넣어 층마다 활성화값의 분포를 봅니다. (두 쌍둥이의 난수
 # 생성기가 다르므로 가중치는 scratch 쌍둥이가 뽑고 torch 쌍둥이에 state dict로 옮깁니다.)
 #
 # > **노트 바로잡기.** 노트는 N(0, 0.01²)이면 "Zero initialization과 같이 여러 개의 노드를 사용하는 의미가
@@ -137,7 +137,7 @@ xavier = smlp.build_mlp(
     smlp.MLPSpec((100,) * 7, activation="sigmoid", init="xavier"), np.random.default_rng(1)
 )
 rows = len(np.unique(small.state_dict()["0.weight"], axis=0))
-print(f"N(0, 0.01²): 첫 층 가중치 100행 중 서로 다른 행 {rows}개 (0으로 초기화하면 1개)")
+print(f"N(0, 0.01²): 첫 층 가중치 100행 중 서로 다른 행 {rows}개")
 small_std = [a.std() for a in sdiag.activation_outputs(small, x_deep)]
 xavier_std = [a.std() for a in sdiag.activation_outputs(xavier, x_deep)]
 print("층별 활성화값의 표준편차, N(0, 0.01²):", np.round(small_std, 4))
@@ -187,19 +187,21 @@ print(f"σ: scratch {draws.std():.5f}, torch {torch_draws.std().item():.5f}, 식
 figure("C4.1-init-xavier-seed-vs-glorot")
 
 # %% [markdown]
-# **연습.** n = m = 100일 때 노트의 σ = 2/√(n+m)는 torch의 σ = √(2/(n+m))의 몇 배일까요? (소수 둘째 자리까지)
+# **연습.** 노트의 식으로 뽑은 가중치의 **분산**은 torch의 식으로 뽑은 가중치의 분산의 몇 배일까요?
+# (소수 첫째 자리까지)
 
 # %%
-답 = ...  # 노트의 σ / torch의 σ
-check(답, "C4.1-init-xavier/1", hint="두 식의 분모 √(n+m)은 같습니다. 분자끼리 나눕니다: 2 / √2")
+답 = ...  # 노트의 σ² / torch의 σ²
+check(답, "C4.1-init-xavier/1", hint="분산은 표준편차의 제곱입니다. 위에서 두 표준편차의 비를 구했습니다")
 
 # %% [markdown]
 # ## C4.1-init-he — He 초기화 (노트 §4.1)
 #
-# He 초기화는 표준편차 σ = √(2/n)인 정규분포로 초기화합니다. ReLU는 입력 중 음수인 절반을 0으로 만들어
-# 출력의 제곱 평균을 입력의 절반으로 줄입니다. 그래서 Xavier 초기화(n = m이면 σ² = 1/n)로는 층이 깊어질수록
-# 활성화값이 0 쪽으로 몰리고 기울기 소실이 생길 수 있습니다. 활성화 함수가 ReLU일 때는 분산을 그 두 배인
-# 2/n으로 잡는 He 초기화를 많이 씁니다(torch: `kaiming_normal_`, `nonlinearity="relu"`).
+# He 초기화는 표준편차 σ = √(2/n)인 정규분포로 초기화합니다. 입력이 0을 중심으로 대칭이면 ReLU는 그중 음수인
+# 절반을 0으로 만들어 출력의 제곱 평균을 입력의 절반으로 줄입니다. 그래서 Xavier 초기화(n = m이면 σ² =
+# 1/n)로는 층이 깊어질수록 활성화값이 0 쪽으로 몰리고 기울기 소실이 생길 수 있습니다. 활성화 함수가 ReLU일
+# 때는 분산을 그 두 배인 2/n으로 잡는 He 초기화를 많이 씁니다(torch: `kaiming_normal_`,
+# `nonlinearity="relu"`).
 
 # %%
 show(init.kaiming_normal_)
@@ -221,13 +223,13 @@ figure("C4.1-init-histograms-relu")
 
 # %%
 답 = ...  # √(2/100)
-check(답, "C4.1-init-he/1", hint="2/100 = 0.02의 제곱근입니다")
+check(답, "C4.1-init-he/1", hint="He 초기화의 표준편차 식 σ = √(2/n)에 n을 넣습니다")
 
 # %% [markdown]
 # ## C4.2-dropout — 드롭아웃 (노트 §4.2)
 #
 # 드롭아웃(dropout)은 배치마다 일정한 비율의 노드를 버리고 학습하는 방법입니다. 무작위로 노드를 빼고
-# 학습하므로 여러 모델을 앙상블(ensemble)한 것과 비슷한 효과가 나고, 과적합을 막습니다. torch와 같이 p는
+# 학습하므로 여러 모델을 앙상블(ensemble)한 것과 비슷한 효과가 나고, 과적합이 줄어듭니다. torch와 같이 p는
 # **버릴** 확률이고, 남은 값에는 1/(1 − p)를 곱합니다(inverted dropout). 그래서 평가(eval) 때는 아무것도
 # 하지 않아도 출력의 기댓값이 학습 때와 같습니다. 두 쌍둥이는 같은 NumPy 난수 생성기로 같은 마스크를
 # 뽑습니다(torch 쪽은 `SharedMaskDropout`).
@@ -267,17 +269,17 @@ check(답, "C4.2-dropout/1", hint="남는 비율은 1 − p입니다. 그 역수
 # `running_var`)을 씁니다. torch와 같이 정규화에는 편향(biased) 분산을, `running_var`에는 불편(unbiased)
 # 분산을 쓰고, 이동 평균의 비율은 `momentum=0.1`입니다.
 #
-# > **노트 바로잡기.** 노트는 "iteration은 전체 데이터셋을 몇 개의 batch로 나누는지를 의미"한다고 합니다.
-# > 한 iteration은 배치 **하나**로 가중치를 한 번 갱신하는 것(한 스텝)입니다. "데이터 1000개를 배치 100으로
-# > 나누면 10"은 한 에폭의 iteration **수**입니다(05_최적화의 SGD 절). 아래 셀이 `DataLoader`로 센 한
-# > 에폭의 배치 수를 출력합니다.
+# > **노트 바로잡기.** 노트는 "iteration은 전체 데이터셋을 몇 개의 batch로 나누는지를 의미"한다고 합니다. 한
+# > iteration은 배치 **하나**로 가중치를 한 번 갱신하는 것(한 스텝)입니다. 노트의 예에서 "전체 iteration 수는
+# > 10"이라고 한 것은 맞습니다. 10은 iteration 하나가 아니라 한 에폭의 iteration **수**입니다(05_최적화의 SGD
+# > 절). 아래 셀이 `DataLoader`로 센 한 에폭의 배치 수를 출력합니다.
 
 # %%
 show(snn.BatchNorm1d)
 
 # %%
 batches = DataLoader(TensorDataset(np.zeros((1000, 1)), np.zeros(1000)), batch_size=100)
-print(f"데이터 1000개, 배치 크기 100: 한 에폭 = 배치 {len(batches)}개 = iteration(스텝) {len(batches)}번")
+print(f"데이터 1000개, 배치 크기 100: 한 에폭 = 배치 {len(batches)}개 = 스텝(iteration) {len(batches)}번")
 
 # %%
 s_bn, t_bn = snn.BatchNorm1d(3), tnn.BatchNorm1d(3, dtype=torch.float64)

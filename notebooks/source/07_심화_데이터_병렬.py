@@ -56,10 +56,10 @@ print(
 
 # %% [markdown]
 # 두 쌍둥이를 함께 2 rank로 학습하려면 `scripts/train.py --distributed`를 실행기(launcher)로 실행합니다. 두
-# 쌍둥이를 함께 돌릴 때는 `mpiexec`을, torch 쌍둥이만 돌릴 때는 `torchrun`을 씁니다(`torchrun`은 모델을
-# `DistributedDataParallel`로 감쌉니다, `torch_impl/distributed.py`). rank마다 같은 배치의 자기 몫을 맡으므로
-# 배치 크기와 마지막 배치가 K로 나누어떨어져야 합니다. digits의 학습 데이터 1437개를 배치 64로 나누면 마지막
-# 배치가 29개라서 `--drop-last`로 버립니다:
+# 쌍둥이를 함께 돌릴 때는 `mpiexec`을, torch 쌍둥이만 돌릴 때는 `torchrun`을 씁니다. 어느 실행기로 돌리든
+# torch 쌍둥이는 모델을 `DistributedDataParallel`로 감쌉니다(`torch_impl/distributed.py`). rank마다 같은
+# 배치의 자기 몫을 맡으므로 배치 크기와 마지막 배치가 K로 나누어떨어져야 합니다. digits의 학습 데이터
+# 1437개를 배치 64로 나누면 마지막 배치가 29개라서 `--drop-last`로 버립니다:
 #
 # ```bash
 # .venv/bin/mpiexec -n 2 .venv/bin/python scripts/train.py --distributed --drop-last --hidden 16 --epochs 1
@@ -80,11 +80,11 @@ check(답, "C3.2.1-data-parallel/1", hint="rank 0이 앞의 64/2개를 받습니
 # ## C4.3-sync-batchnorm — 동기화 배치 정규화
 #
 # 데이터 병렬 학습은 배치를 K개로 나눕니다. 이때 rank마다 있는 평범한 `BatchNorm1d`는 **자기 몫의 B/K개**로만
-# 평균과 분산을 구하므로, 배치가 작아진 것과 같습니다. 노트가 경고한 대로, 배치가 작으면 배치 정규화의
-# 효과가 줄어듭니다. 동기화 배치 정규화(sync batch normalization)는 통계를 구하는 재료(개수, Σx, Σx²)를
+# 평균과 분산을 구하므로, 배치가 작아진 것과 같습니다. 노트가 경고한 대로, 배치가 작으면 배치 정규화의 효과가
+# 줄어듭니다. 동기화 배치 정규화(synchronized batch normalization)는 통계를 구하는 재료(개수, Σx, Σx²)를
 # 올리듀스로 모아서, 모든 rank가 배치 전체의 평균과 분산으로 정규화합니다(torch: `nn.SyncBatchNorm`). 두
-# 쌍둥이를 함께 학습할 때는
-# `mpiexec -n 2 python scripts/train.py --distributed --sync-bn --norm batch --drop-last`로 씁니다.
+# 쌍둥이를 함께 학습할 때는 `mpiexec -n 2 python scripts/train.py --distributed --sync-bn --norm batch
+# --drop-last`로 씁니다.
 
 # %%
 show(SyncBatchNorm)
