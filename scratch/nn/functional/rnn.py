@@ -98,12 +98,18 @@ def lstm_cell(x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
     Shape:     x (N, n), h, c (N, H) -> h', c' (N, H);  W_ih (4H, n), W_hh (4H, H), b (4H,)
     """
     a = _affine(x, h, w_ih, w_hh, b_ih, b_hh)
+    h_new, c_new, gates, tanh_c_new = lstm_gates(a, c)
+    return h_new, c_new, LSTMCellCache(x, h, c, gates, tanh_c_new, (w_ih, w_hh, b_ih is not None))
+
+
+def lstm_gates(a: np.ndarray, c: np.ndarray):
+    """The LSTM's gating, from the pre-activations a (N, 4H) on: (h', c', (i, f, g, o), tanh c').
+    Shared with the layer-normalized LSTM (``scratch.models.normalized_lstm``), whose a is normalized."""
     a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
     i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
     c_new = f * c + i * g
     tanh_c_new = np.tanh(c_new)
-    h_new = o * tanh_c_new
-    return h_new, c_new, LSTMCellCache(x, h, c, (i, f, g, o), tanh_c_new, (w_ih, w_hh, b_ih is not None))
+    return o * tanh_c_new, c_new, (i, f, g, o), tanh_c_new
 
 
 def lstm_cell_backward(grad_h, grad_c, cache: LSTMCellCache):
