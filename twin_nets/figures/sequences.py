@@ -1,14 +1,15 @@
 """Figures of sequences (seed §4.3's claim, week 3's RNN): batch norm against layer norm inside an LSTM's
 recurrence (C4.3-layernorm-sequences), in Korean.
 
+  C4.3-rnn-vanishing-through-time.png   ‖∂E/∂h_t‖ against t: tanh RNN, LSTM, LSTM with b_f = 1
   C4.3-layernorm-sequences.png   left: how far sequence A's outputs move when only its batch-mates or only
                                  their padding change (the seeds' mean as bars, their range as error bars,
                                  scratch and torch twins side by side); right: per step, eval mode against
                                  the batch's own statistics, with the training length marked (mean and
                                  range over seeds)
 
-Not yet in ``GROUPS``: ``sequence_figures(outdir, board, twins)`` has the builders' signature, so adding
-``"sequences": ("sequences", "sequence_figures")`` registers it.
+Not yet in ``GROUPS``: ``sequence_figures`` and ``through_time_figures`` have the builders' signature,
+so adding ``"sequences": ("sequences", "sequence_figures")`` (and the same for the other) registers them.
 """
 
 from __future__ import annotations
@@ -92,3 +93,34 @@ def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TW
     )
     print(summary(gaps))
     return [path]
+
+
+THROUGH_TIME = "C4.3-rnn-vanishing-through-time"
+MODEL_KO = {
+    "rnn-tanh": "tanh RNN",
+    "lstm": "LSTM (torch 기본 초기화)",
+    "lstm-forget-bias-1": "LSTM (망각 게이트 편향 1)",
+}
+
+
+def through_time_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS) -> list[Path]:
+    """‖∂E/∂h_t‖ / ‖∂E/∂h_T‖ against t, the seeds' mean (line: scratch, markers: torch) and range (band)."""
+    from twin_nets.experiments import through_time as tt
+
+    runs = [tt.measure(seed) for seed in SEEDS]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    steps = np.arange(1, tt.STEPS + 1)
+    for model, color in zip(tt.MODELS, ("tab:red", "tab:gray", "tab:green"), strict=True):
+        for twin, style in zip(twins, ("-", "o"), strict=False):
+            curves = np.array([r[model][twin] / r[model][twin][-1] for r in runs])
+            mean = np.exp(np.log(curves).mean(0))  # geometric mean: the curves span 12 orders of magnitude
+            ax.semilogy(steps, mean, style, color=color, ms=3, label=f"{MODEL_KO[model]} ({twin})")
+            if twin == "scratch":
+                ax.fill_between(steps, curves.min(0), curves.max(0), color=color, alpha=0.2)
+    # ASCII tick labels: mathtext's 10⁻¹² needs a U+2212 minus that the bundled Korean font lacks
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}"))
+    ax.set_xlabel("시간 단계 t (손실은 마지막 단계 T에서만)")
+    ax.set_ylabel("기울기 크기 ‖dE/dh_t‖ (마지막 단계 = 1)")
+    ax.set_title("시간을 거슬러 가는 기울기 소실: 시퀀스 길이 40")
+    ax.legend(fontsize=8)
+    return [save_figure(fig, THROUGH_TIME, outdir, board)]
