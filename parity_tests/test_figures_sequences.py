@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("koreanize_matplotlib", reason="the Korean font comes with the notebooks' extra")
-from twin_nets.figures import sequences  # noqa: E402
+from twin_nets.figures import sequences
 
 
 @pytest.mark.slow
