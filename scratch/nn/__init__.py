@@ -15,15 +15,23 @@ from scratch.nn.loss import (
 )
 from scratch.nn.module import Module, Parameter, Sequential
 from scratch.nn.normalization import LayerNorm
+from scratch.nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from scratch.nn.sparse import Embedding
 
 __all__ = [
     "ELU",
+    "GRU",
+    "LSTM",
+    "RNN",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
+    "GRUCell",
     "HalfSquaredErrorLoss",
+    "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -33,6 +41,7 @@ __all__ = [
     "NLLLoss",
     "PReLU",
     "Parameter",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "Sigmoid",

@@ -52,6 +52,15 @@ from scratch.nn.functional.normalization import (
     layer_norm,
     layer_norm_backward,
 )
+from scratch.nn.functional.rnn import (
+    gru_cell,
+    gru_cell_backward,
+    lstm_cell,
+    lstm_cell_backward,
+    rnn_cell,
+    rnn_cell_backward,
+)
+from scratch.nn.functional.sparse import embedding, embedding_backward
 
 __all__ = [
     "batch_norm",
@@ -68,6 +77,10 @@ __all__ = [
     "dropout_backward",
     "elu",
     "elu_backward",
+    "embedding",
+    "embedding_backward",
+    "gru_cell",
+    "gru_cell_backward",
     "half_squared_error",
     "half_squared_error_backward",
     "layer_norm",
@@ -78,6 +91,8 @@ __all__ = [
     "linear_backward",
     "log_softmax",
     "log_softmax_backward",
+    "lstm_cell",
+    "lstm_cell_backward",
     "mse_loss",
     "mse_loss_backward",
     "nll_loss",
@@ -86,6 +101,8 @@ __all__ = [
     "prelu_backward",
     "relu",
     "relu_backward",
+    "rnn_cell",
+    "rnn_cell_backward",
     "sigmoid",
     "sigmoid_backward",
     "softmax",

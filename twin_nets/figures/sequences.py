@@ -1,0 +1,126 @@
+"""Figures of sequences (seed §4.3's claim, week 3's RNN): batch norm against layer norm inside an LSTM's
+recurrence (C4.3-layernorm-sequences), in Korean.
+
+  C4.3-rnn-vanishing-through-time.png   ‖∂E/∂h_t‖ against t: tanh RNN, LSTM, LSTM with b_f = 1
+  C4.3-layernorm-sequences.png   left: how far sequence A's outputs move when only its batch-mates or only
+                                 their padding change (the seeds' mean as bars, their range as error bars,
+                                 scratch and torch twins side by side); right: per step, eval mode against
+                                 the batch's own statistics, with the training length marked (mean and
+                                 range over seeds)
+
+Not yet in ``GROUPS``: ``sequence_figures`` and ``through_time_figures`` have the builders' signature,
+so adding ``"sequences": ("sequences", "sequence_figures")`` (and the same for the other) registers them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import koreanize_matplotlib  # noqa: F401  (a bundled Korean font for the titles)
+import numpy as np
+
+from twin_nets.experiments import sequence_norm as sn
+from twin_nets.figures import plt, save_figure
+from twin_nets.figures.board import FigureBoard
+
+CONCEPT = "C4.3-layernorm-sequences"
+SEEDS = range(5)
+NORM_KO = {"batch": "배치 정규화", "layer": "레이어 정규화"}
+COLORS = {"batch": "tab:blue", "layer": "tab:orange"}
+
+
+def summary(gaps: dict) -> str:
+    """The measured spreads, one line per normalization, quantity and twin."""
+    lines = [f"{CONCEPT}: sequence A's largest output change, mean (range) over seeds {list(SEEDS)}"]
+    for norm, rows in gaps.items():
+        for twin in sn.TWINS:
+            mates = np.array([g[twin].batch_mates for g in rows])
+            padding = np.array([g[twin].padding for g in rows])
+            unseen = np.array([g[twin].unseen_by_step for g in rows])
+            seen, beyond = unseen[:, : sn.TRAIN_LENGTH].mean(1), unseen[:, sn.TRAIN_LENGTH :].mean(1)
+            lines.append(
+                f"  {norm:5s} {twin:7s} batch-mates {mates.mean():.3g} "
+                f"({mates.min():.3g}–{mates.max():.3g}), "
+                f"padding {padding.mean():.3g} ({padding.min():.3g}–{padding.max():.3g}), eval gap "
+                f"steps ≤ {sn.TRAIN_LENGTH} {seen.mean():.3g} ({seen.min():.3g}–{seen.max():.3g}), "
+                f"beyond {beyond.mean():.3g} ({beyond.min():.3g}–{beyond.max():.3g})"
+            )
+    return "\n".join(lines)
+
+
+def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS) -> list[Path]:
+    """Measure over ``SEEDS`` and draw ``C4.3-layernorm-sequences.png``."""
+    gaps = sn.measure_seeds(SEEDS)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
+    labels = ["같은 배치의 다른 시퀀스가 바뀔 때", "다른 시퀀스의 패딩만 바뀔 때"]
+    for k, norm in enumerate(sn.NORMS):
+        for j, twin in enumerate(twins):
+            values = np.array([[g[twin].batch_mates, g[twin].padding] for g in gaps[norm]])
+            x = np.arange(2) + (2 * k + j - 1.5) * 0.18
+            mean = values.mean(0)
+            err = np.abs(np.stack([mean - values.min(0), values.max(0) - mean]))
+            left.bar(
+                x,
+                mean,
+                0.17,
+                yerr=err,
+                color=COLORS[norm],
+                alpha=1.0 if twin == "scratch" else 0.55,
+                label=f"{NORM_KO[norm]} ({twin})",
+                capsize=3,
+            )
+    left.set_xticks(range(2), labels)
+    left.set_ylabel("시퀀스 A 출력의 최대 변화")
+    left.set_title("같은 시퀀스, 다른 배치 (학습 모드)")
+    left.legend(fontsize=8)
+    steps = np.arange(1, sn.TEST_LENGTH + 1)
+    for norm in sn.NORMS:
+        for twin, style in zip(twins, ("-", "o"), strict=False):
+            curves = np.array([g[twin].unseen_by_step for g in gaps[norm]])
+            right.plot(
+                steps, curves.mean(0), style, color=COLORS[norm], ms=4, label=f"{NORM_KO[norm]} ({twin})"
+            )
+            if twin == "scratch":
+                right.fill_between(steps, curves.min(0), curves.max(0), color=COLORS[norm], alpha=0.2)
+    right.axvline(sn.TRAIN_LENGTH + 0.5, color="gray", ls="--")
+    right.text(sn.TRAIN_LENGTH + 0.7, right.get_ylim()[1] * 0.05, "← 학습한 시퀀스 길이", color="gray")
+    right.set_xlabel("시퀀스 길이 (시간 단계 t)")
+    right.set_ylabel("평가 모드와 배치 통계의 최대 차이")
+    right.set_title("학습 때 보지 못한 시퀀스 길이")
+    right.legend(fontsize=8, loc="center right")
+    path = save_figure(
+        fig, CONCEPT, outdir, board, title="순환 신경망 안의 배치 정규화와 레이어 정규화 (노트 §4.3)"
+    )
+    print(summary(gaps))
+    return [path]
+
+
+THROUGH_TIME = "C4.3-rnn-vanishing-through-time"
+MODEL_KO = {
+    "rnn-tanh": "tanh RNN",
+    "lstm": "LSTM (torch 기본 초기화)",
+    "lstm-forget-bias-1": "LSTM (망각 게이트 편향 1)",
+}
+
+
+def through_time_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS) -> list[Path]:
+    """‖∂E/∂h_t‖ / ‖∂E/∂h_T‖ against t, the seeds' mean (line: scratch, markers: torch) and range (band)."""
+    from twin_nets.experiments import through_time as tt
+
+    runs = [tt.measure(seed) for seed in SEEDS]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    steps = np.arange(1, tt.STEPS + 1)
+    for model, color in zip(tt.MODELS, ("tab:red", "tab:gray", "tab:green"), strict=True):
+        for twin, style in zip(twins, ("-", "o"), strict=False):
+            curves = np.array([r[model][twin] / r[model][twin][-1] for r in runs])
+            mean = np.exp(np.log(curves).mean(0))  # geometric mean: the curves span 12 orders of magnitude
+            ax.semilogy(steps, mean, style, color=color, ms=3, label=f"{MODEL_KO[model]} ({twin})")
+            if twin == "scratch":
+                ax.fill_between(steps, curves.min(0), curves.max(0), color=color, alpha=0.2)
+    # ASCII tick labels: mathtext's 10⁻¹² needs a U+2212 minus that the bundled Korean font lacks
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}"))
+    ax.set_xlabel("시간 단계 t (손실은 마지막 단계 T에서만)")
+    ax.set_ylabel("기울기 크기 ‖dE/dh_t‖ (마지막 단계 = 1)")
+    ax.set_title("시간을 거슬러 가는 기울기 소실: 시퀀스 길이 40")
+    ax.legend(fontsize=8)
+    return [save_figure(fig, THROUGH_TIME, outdir, board)]
