@@ -10,8 +10,10 @@ from scratch.nn.loss import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     HalfSquaredErrorLoss,
+    HuberLoss,
     MSELoss,
     NLLLoss,
+    SmoothL1Loss,
 )
 from scratch.nn.module import Module, Parameter, Sequential
 from scratch.nn.normalization import LayerNorm
@@ -24,6 +26,7 @@ __all__ = [
     "CrossEntropyLoss",
     "Dropout",
     "HalfSquaredErrorLoss",
+    "HuberLoss",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -36,6 +39,7 @@ __all__ = [
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Step",
     "Tanh",
