@@ -17,6 +17,7 @@ After every update the largest |scratch − torch| over all weights is measured 
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ def make_env(render_mode: str | None = None) -> Any:
     """gymnasium's CartPole-v1 (imported here: the suite skips RL tests where gymnasium is missing)."""
     import gymnasium
 
+    if render_mode is not None:  # pygame draws off-screen: no display, no sound device needed
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     return gymnasium.make(ENV_ID, render_mode=render_mode)
 
 

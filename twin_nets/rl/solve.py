@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
+from twin_nets.atomic import atomic_write
+from twin_nets.kit import kit
 from twin_nets.rl.config import SOLVED_WINDOW, RLConfig
-from twin_nets.rl.paired import RunResult, run
+from twin_nets.rl.paired import RunResult, network, run
 
 
 def progress(every: int, out=print):
@@ -37,14 +40,22 @@ def progress(every: int, out=print):
 
 
 def solve(
-    base: RLConfig, seeds: Sequence[int], twins: tuple[str, ...], every: int = 50, out=print
+    base: RLConfig,
+    seeds: Sequence[int],
+    twins: tuple[str, ...],
+    every: int = 50,
+    out=print,
+    save_dir: Path | None = None,
 ) -> list[RunResult]:
-    """One run per seed; a line per seed and a summary line."""
+    """One run per seed; a line per seed and a summary line. With ``save_dir``: each run's returns and
+    each twin's trained weights in ``<save_dir>/<concept>-seed<k>.npz`` (``save``)."""
     results = []
     for seed in seeds:
         config = RLConfig(**{**base.to_dict(), "seed": seed, "stop_when_solved": True})
         result = run(config, twins, on_episode=progress(every, out))
         results.append(result)
+        if save_dir is not None:
+            save(result, Path(save_dir) / f"{config.concept}-seed{seed}.npz")
         p = result.pairing
         out(
             f"{config.concept} seed {seed} ({'+'.join(twins)}): solved at episode {result.solved_at} "
@@ -54,6 +65,15 @@ def solve(
         )
     out(summary(results))
     return results
+
+
+def save(result: RunResult, path: Path) -> Path:
+    """The run's returns, solved-at episode and each twin's network weights (``<twin>/<key>``), atomically."""
+    arrays = {"returns": np.asarray(result.returns), "solved_at": np.asarray(result.solved_at or -1)}
+    for twin, agent in result.agents.items():
+        for key, value in kit(twin).state(network(agent)).items():
+            arrays[f"{twin}/{key}"] = value
+    return atomic_write(path, lambda handle: np.savez(handle, **arrays))
 
 
 def summary(results: Sequence[RunResult]) -> str:
