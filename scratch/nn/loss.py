@@ -296,7 +296,9 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class HuberLoss(_Loss):
-    r"""C3.1.2-huber: 손실 함수 (Huber loss), seed §3.1.2 (beyond the notes)
+    r"""C3.1.2-huber: 손실 함수 (Huber loss), seed §3.1.2
+
+    Beyond the notes: DQN's loss (C1.2-dqn).
 
     Math:      ℓ_i = ½ d_i²  (|d_i| < δ),  δ (|d_i| − ½ δ)  otherwise,  d = ŷ − y — ``functional.huber_loss``;
                reduced as MSELoss. MSE near 0, a line of slope δ beyond δ: DQN's loss on TD errors.
@@ -328,7 +330,9 @@ class HuberLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    r"""C3.1.2-huber: 손실 함수 (smooth L1 loss), seed §3.1.2 (beyond the notes)
+    r"""C3.1.2-huber: 손실 함수 (smooth L1 loss), seed §3.1.2
+
+    Beyond the notes: Huber divided by β.
 
     Math:      ℓ_i = ½ d_i² / β  (|d_i| < β),  |d_i| − ½ β  otherwise — ``functional.smooth_l1_loss``;
                HuberLoss(δ = β) / β for β > 0; the L1 loss |d| for β = 0; reduced as MSELoss.

@@ -25,7 +25,9 @@ from scratch.nn.loss import HuberLoss
 
 
 class ReplayBuffer:
-    """The last ``capacity`` transitions in NumPy arrays (a ring); ``sample(indices)`` takes the rows the
+    """C1.2-dqn: 강화학습 (replay buffer), seed §1.2
+
+    The last ``capacity`` transitions in NumPy arrays (a ring); ``sample(indices)`` takes the rows the
     caller drew, so both twins' buffers give the same mini-batch.
 
     Example:
@@ -60,7 +62,9 @@ class ReplayBuffer:
 
 
 def td_targets(next_q: np.ndarray, rewards: np.ndarray, done: np.ndarray, gamma: float) -> np.ndarray:
-    """y = r + γ (1 − done) max_{a′} Q_target(s′, a′), from the target network's Q(s′, ·) (B, A).
+    """C1.2-dqn: 강화학습 (TD target), seed §1.2
+
+    y = r + γ (1 − done) max_{a′} Q_target(s′, a′), from the target network's Q(s′, ·) (B, A).
 
     Example:
         >>> td_targets(np.array([[1.0, 3.0], [2.0, 0.0]]), np.ones(2), np.array([0.0, 1.0]), 0.5).tolist()
@@ -70,7 +74,9 @@ def td_targets(next_q: np.ndarray, rewards: np.ndarray, done: np.ndarray, gamma:
 
 
 class DQNAgent:
-    """C1.2-dqn: 강화학습 (DQN agent), seed §1.2 — a Q-network, its target copy, Adam, the Huber loss.
+    """C1.2-dqn: 강화학습 (DQN agent), seed §1.2
+
+    A Q-network, its target copy, Adam, the Huber loss.
 
     Args:
         q_net: an MLP from states (N, 4) to Q-values (N, num_actions).

@@ -25,7 +25,9 @@ from scratch.nn.functional.activation import log_softmax
 
 
 def returns_to_go(rewards: np.ndarray, gamma: float) -> np.ndarray:
-    """G_t = r_t + γ G_{t+1}, from the last step back (G_T = 0); the rewards' shape and dtype.
+    """C1.2-reinforce: 강화학습 (returns-to-go), seed §1.2
+
+    G_t = r_t + γ G_{t+1}, from the last step back (G_T = 0); the rewards' shape and dtype.
 
     Example:
         >>> returns_to_go(np.array([1.0, 1.0, 1.0]), 0.5).tolist()  # 1 + ½(1 + ½·1)
@@ -72,7 +74,9 @@ def reinforce_loss_backward(cache: tuple) -> np.ndarray:
 
 
 class ReinforceAgent:
-    """C1.2-reinforce: 강화학습 (REINFORCE agent), seed §1.2 — a policy MLP, its optimizer, γ.
+    """C1.2-reinforce: 강화학습 (REINFORCE agent), seed §1.2
+
+    A policy MLP, its optimizer, γ.
 
     Args:
         policy: an MLP from states (N, 4) to logits (N, num_actions) (``scratch.models.mlp.build_mlp``).

@@ -15,7 +15,9 @@ from torch import nn
 
 
 class ReplayBuffer:
-    """The last ``capacity`` transitions in tensors (a ring); twin of ``scratch.rl.ReplayBuffer``.
+    """C1.2-dqn: 강화학습 (replay buffer), seed §1.2
+
+    The last ``capacity`` transitions in tensors (a ring); twin of ``scratch.rl.ReplayBuffer``.
 
     Example:
         >>> buffer = ReplayBuffer(capacity=2, state_dim=1)
@@ -48,7 +50,9 @@ class ReplayBuffer:
 
 
 def td_targets(next_q: torch.Tensor, rewards: torch.Tensor, done: torch.Tensor, gamma: float) -> torch.Tensor:
-    """y = r + γ (1 − done) max_{a′} Q_target(s′, a′).
+    """C1.2-dqn: 강화학습 (TD target), seed §1.2
+
+    y = r + γ (1 − done) max_{a′} Q_target(s′, a′).
 
     Example:
         >>> q = torch.tensor([[1.0, 3.0], [2.0, 0.0]])
@@ -59,7 +63,9 @@ def td_targets(next_q: torch.Tensor, rewards: torch.Tensor, done: torch.Tensor, 
 
 
 class DQNAgent:
-    """C1.2-dqn: 강화학습 (DQN agent), seed §1.2 — twin of ``scratch.rl.DQNAgent``.
+    """C1.2-dqn: 강화학습 (DQN agent), seed §1.2
+
+    Twin of ``scratch.rl.DQNAgent``.
 
     Example:
         >>> from torch_impl.models.mlp import build_mlp

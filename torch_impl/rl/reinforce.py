@@ -14,7 +14,9 @@ import torch
 
 
 def returns_to_go(rewards: torch.Tensor, gamma: float) -> torch.Tensor:
-    """G_t = r_t + γ G_{t+1}, from the last step back.
+    """C1.2-reinforce: 강화학습 (returns-to-go), seed §1.2
+
+    G_t = r_t + γ G_{t+1}, from the last step back.
 
     Example:
         >>> returns_to_go(torch.tensor([1.0, 1.0, 1.0], dtype=torch.float64), 0.5).tolist()
@@ -29,7 +31,9 @@ def returns_to_go(rewards: torch.Tensor, gamma: float) -> torch.Tensor:
 
 
 class ReinforceAgent:
-    """C1.2-reinforce: 강화학습 (REINFORCE agent), seed §1.2 — twin of ``scratch.rl.ReinforceAgent``.
+    """C1.2-reinforce: 강화학습 (REINFORCE agent), seed §1.2
+
+    Twin of ``scratch.rl.ReinforceAgent``.
 
     Example:
         >>> from torch_impl.models.mlp import build_mlp

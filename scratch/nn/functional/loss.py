@@ -261,7 +261,7 @@ class HuberCache(NamedTuple):
 def huber_loss(
     input: np.ndarray, target: np.ndarray, reduction: str = "mean", delta: float = 1.0
 ) -> tuple[np.ndarray, HuberCache]:
-    r"""C3.1.2-huber: 손실 함수 (Huber loss), seed §3.1.2 (beyond the notes)
+    r"""C3.1.2-huber: 손실 함수 (Huber loss), seed §3.1.2
 
     Math:      d = ŷ − y;   ℓ = ½ d²  where |d| < δ,   δ (|d| − ½ δ)  elsewhere;   reduced as MSE
                (squared near 0, like MSE; a straight line of slope δ far away, so one outlier's pull is
@@ -301,7 +301,7 @@ def huber_loss_backward(grad_output: np.ndarray | float, cache: HuberCache) -> n
 def smooth_l1_loss(
     input: np.ndarray, target: np.ndarray, reduction: str = "mean", beta: float = 1.0
 ) -> tuple[np.ndarray, HuberCache]:
-    r"""C3.1.2-huber: 손실 함수 (smooth L1 loss), seed §3.1.2 (beyond the notes)
+    r"""C3.1.2-huber: 손실 함수 (smooth L1 loss), seed §3.1.2
 
     Math:      d = ŷ − y;   ℓ = ½ d² / β  where |d| < β,   |d| − ½ β  elsewhere;   reduced as MSE.
                For β > 0 that is Huber with δ = β, divided by β; β = 0 is the L1 loss |d| (torch calls
