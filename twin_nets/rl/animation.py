@@ -37,6 +37,23 @@ def play(agent: Any, seed: int, max_steps: int = 500, every: int = 1) -> tuple[l
     return frames, total
 
 
+def evaluate(agent: Any, seed: int, episodes: int = 100) -> list[float]:
+    """The greedy returns of ``episodes`` episodes, environment seeds drawn from ``seed`` (no learning)."""
+    rng = np.random.default_rng(seed)
+    env, returns = make_env(), []
+    for _ in range(episodes):
+        obs, _ = env.reset(seed=int(rng.integers(2**31)))
+        total, done = 0.0, False
+        while not done:
+            obs, reward, terminated, truncated, _ = env.step(
+                greedy_action(agent, np.asarray(obs, np.float64))
+            )
+            total, done = total + float(reward), terminated or truncated
+        returns.append(total)
+    env.close()
+    return returns
+
+
 def write_gif(frames: list[np.ndarray], path: str | Path, fps: int = 25, scale: float = 0.5) -> Path:
     """``frames`` (H, W, 3) uint8 as a looping GIF at ``fps`` frames per second, each scaled by ``scale``."""
     from PIL import Image

@@ -17,7 +17,7 @@ import numpy as np
 from twin_nets.atomic import atomic_write
 from twin_nets.kit import kit
 from twin_nets.rl.config import SOLVED_WINDOW, RLConfig
-from twin_nets.rl.paired import RunResult, network, run
+from twin_nets.rl.paired import RunResult, build_agent, network, run
 
 
 def progress(every: int, out=print):
@@ -74,6 +74,19 @@ def save(result: RunResult, path: Path) -> Path:
         for key, value in kit(twin).state(network(agent)).items():
             arrays[f"{twin}/{key}"] = value
     return atomic_write(path, lambda handle: np.savez(handle, **arrays))
+
+
+def load(path: Path, config: RLConfig) -> RunResult:
+    """A run ``save`` wrote: its returns, solved-at episode and each twin's agent with its trained weights."""
+    with np.load(path) as data:
+        arrays = {key: data[key] for key in data.files}
+    twins = tuple(t for t in ("scratch", "torch") if any(k.startswith(f"{t}/") for k in arrays))
+    result = RunResult(config, twins, returns=[float(x) for x in arrays["returns"]])
+    result.solved_at = None if int(arrays["solved_at"]) < 0 else int(arrays["solved_at"])
+    for twin in twins:
+        state = {k.partition("/")[2]: v for k, v in arrays.items() if k.startswith(f"{twin}/")}
+        result.agents[twin] = build_agent(kit(twin), config, state)
+    return result
 
 
 def summary(results: Sequence[RunResult]) -> str:
