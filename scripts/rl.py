@@ -14,4 +14,4 @@ Usage: python scripts/rl.py [--algorithm {reinforce,dqn,both}] [--seeds 0 1 2 3 
 from twin_nets.rl.command import main
 
 if __name__ == "__main__":
-    raise SystemExit(main(__doc__))
+    raise SystemExit(main())

@@ -1224,3 +1224,23 @@ def test_nan_label_smoothing_is_refused_where_torch_lets_it_through():
     assert torch.equal(tnn.CrossEntropyLoss(label_smoothing=float("nan"))(x, t), tnn.CrossEntropyLoss()(x, t))
     with pytest.raises(ValueError, match="label_smoothing in"):
         snn.CrossEntropyLoss(label_smoothing=np.nan)
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "bad"),
+    [
+        pytest.param("HuberLoss", "delta", 0.0, id="C3.1.2-huber-delta-0"),
+        pytest.param("HuberLoss", "delta", -1.0, id="C3.1.2-huber-delta-negative"),
+        pytest.param("SmoothL1Loss", "beta", -1.0, id="C3.1.2-huber-smooth-l1-beta-negative"),
+    ],
+)
+def test_huber_thresholds_are_refused_where_torch_refuses_them(make, name, bad):
+    """torch refuses them at the first call (RuntimeError); scratch at construction, naming the argument."""
+    with pytest.raises(RuntimeError, match=name):
+        getattr(tnn, make)(**{name: bad})(torch.zeros(2), torch.zeros(2))
+    with pytest.raises(ValueError, match=f"expected {name} to be a finite number"):
+        getattr(snn, make)(**{name: bad})
+    for fine in (0.5, 2):
+        getattr(snn, make)(**{name: fine})
+    if make == "SmoothL1Loss":
+        snn.SmoothL1Loss(beta=0.0)  # β = 0 is the L1 loss, allowed in both

@@ -37,17 +37,21 @@ def play(agent: Any, seed: int, max_steps: int = 500, every: int = 1) -> tuple[l
     return frames, total
 
 
-def evaluate(agent: Any, seed: int, episodes: int = 100) -> list[float]:
-    """The greedy returns of ``episodes`` episodes, environment seeds drawn from ``seed`` (no learning)."""
+def evaluate(agent: Any, seed: int, episodes: int = 100, greedy: bool = True) -> list[float]:
+    """The returns of ``episodes`` episodes without learning, environment seeds drawn from ``seed``:
+    greedy, or (REINFORCE, ``greedy=False``) each action sampled from π as in training."""
     rng = np.random.default_rng(seed)
     env, returns = make_env(), []
     for _ in range(episodes):
         obs, _ = env.reset(seed=int(rng.integers(2**31)))
         total, done = 0.0, False
         while not done:
-            obs, reward, terminated, truncated, _ = env.step(
-                greedy_action(agent, np.asarray(obs, np.float64))
-            )
+            s = np.asarray(obs, np.float64)
+            if greedy:
+                action = greedy_action(agent, s)
+            else:
+                action = int(np.sum(np.cumsum(agent.probabilities(s))[:-1] <= rng.random()))
+            obs, reward, terminated, truncated, _ = env.step(action)
             total, done = total + float(reward), terminated or truncated
         returns.append(total)
     env.close()

@@ -19,22 +19,22 @@ from twin_nets.rl.config import ALGORITHMS, RLConfig
 
 def parser(description: str) -> OneLineParser:
     p = OneLineParser(description=description)
-    p.add_argument("--algorithm", choices=(*ALGORITHMS, "both"), default="both")
+    p.add_argument("--algorithm", choices=(*ALGORITHMS, "both"), default="both", help="which agent learns")
     p.add_argument("--seeds", type=int, nargs="+", default=[0], help="one paired run per seed")
-    p.add_argument("--impl", choices=IMPLS, default="both")
+    p.add_argument("--impl", choices=IMPLS, default="both", help="the twins of the paired run")
     p.add_argument("--episodes", type=int, default=None, help="the most episodes (default: per algorithm)")
     p.add_argument("--logdir", type=FOLDER, default=Path("runs/rl"), help="TensorBoard's folder")
-    p.add_argument("--no-tensorboard", action="store_true")
+    p.add_argument("--no-tensorboard", action="store_true", help="write no TensorBoard logs")
     p.add_argument("--outdir", type=FOLDER, default=None, help="where the figure and the GIFs go")
     p.add_argument("--every", type=int, default=50, help="a progress line every this many episodes")
     return p
 
 
-def main(description: str = __doc__, argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     from twin_nets.rl.board import RLBoard
     from twin_nets.rl.solve import progress, summary
 
-    p = parser(description)
+    p = parser(__doc__)
     args = p.parse_args(argv)
     algorithms = ALGORITHMS if args.algorithm == "both" else (args.algorithm,)
     twins = twins_of(args.impl)
@@ -79,6 +79,6 @@ def write_outputs(results: dict, outdir: Path) -> None:
     print(save_figure(return_figure(results), "C1.2-rl-returns", outdir))
     for result in results.values():
         agent = result.agents[result.twins[0]]
-        frames, total = play(agent, seed=result.config.seed, every=2)
-        path = write_gif(frames, Path(outdir) / f"{result.config.concept}-cartpole.gif", fps=25)
+        frames, total = play(agent, seed=result.config.seed, every=4)  # 50 steps a second: real time
+        path = write_gif(frames, Path(outdir) / f"{result.config.concept}-cartpole.gif", fps=12)
         print(f"{path}: {len(frames)} frames, greedy return {total:.0f}", file=sys.stderr)

@@ -17,7 +17,7 @@ import numpy as np
 from twin_nets.atomic import atomic_write
 from twin_nets.kit import kit
 from twin_nets.rl.config import SOLVED_WINDOW, RLConfig
-from twin_nets.rl.paired import RunResult, build_agent, network, run
+from twin_nets.rl.paired import Pairing, RunResult, build_agent, network, run
 
 
 def progress(every: int, out=print):
@@ -69,7 +69,12 @@ def solve(
 
 def save(result: RunResult, path: Path) -> Path:
     """The run's returns, solved-at episode and each twin's network weights (``<twin>/<key>``), atomically."""
-    arrays = {"returns": np.asarray(result.returns), "solved_at": np.asarray(result.solved_at or -1)}
+    p = result.pairing
+    arrays = {
+        "returns": np.asarray(result.returns),
+        "solved_at": np.asarray(result.solved_at or -1),
+        "pairing": np.array([p.steps, p.close_draws, p.splits, p.max_weight_diff, p.max_output_diff]),
+    }
     for twin, agent in result.agents.items():
         for key, value in kit(twin).state(network(agent)).items():
             arrays[f"{twin}/{key}"] = value
@@ -83,6 +88,9 @@ def load(path: Path, config: RLConfig) -> RunResult:
     twins = tuple(t for t in ("scratch", "torch") if any(k.startswith(f"{t}/") for k in arrays))
     result = RunResult(config, twins, returns=[float(x) for x in arrays["returns"]])
     result.solved_at = None if int(arrays["solved_at"]) < 0 else int(arrays["solved_at"])
+    if "pairing" in arrays:
+        steps, close, splits, weight, output = arrays["pairing"]
+        result.pairing = Pairing(int(steps), int(close), int(splits), float(weight), float(output))
     for twin in twins:
         state = {k.partition("/")[2]: v for k, v in arrays.items() if k.startswith(f"{twin}/")}
         result.agents[twin] = build_agent(kit(twin), config, state)
