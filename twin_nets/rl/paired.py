@@ -13,6 +13,11 @@ Round-off is reported, never hidden (``Pairing``):
 * a *split*: the twins chose different actions. The run then takes the scratch twin's action for both
   (both learn from one episode), counts the split and warns once.
 After every update the largest |scratch − torch| over all weights is measured (``max_weight_diff``).
+
+Long runs drift: the training itself magnifies round-off (a scratch run against itself with one weight
+nudged by 1e-15 drifts at the twins' rate), so after a few hundred REINFORCE episodes splits begin. From
+then on the torch twin learns from the scratch twin's actions, which suits DQN (off-policy) but not
+REINFORCE (on-policy): measure each twin's own REINFORCE with a one-twin run (``twins=("torch",)``).
 """
 
 from __future__ import annotations
