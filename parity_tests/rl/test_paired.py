@@ -120,3 +120,14 @@ def test_a_run_with_splits_warns(monkeypatch):
         result = run(RLConfig.for_algorithm("reinforce", seed=0, episodes=2))
     assert result.pairing.splits > 0
     assert any("chose different actions" in str(w.message) for w in caught)
+
+
+def test_self_drift_starts_at_the_nudge_and_is_zero_without_one():
+    """The drift experiment's two agents: identical without a nudge, apart by about the nudge with one."""
+    from twin_nets.rl.drift import self_drift
+
+    config = RLConfig.for_algorithm("reinforce", seed=0, hidden=(8,))
+    same = [diff for _, _, diff in self_drift(config, nudge=0.0, episodes=3)]
+    nudged = [diff for _, _, diff in self_drift(config, nudge=1e-6, episodes=3)]
+    assert same == [0.0, 0.0, 0.0]
+    assert all(0 < diff < 1e-4 for diff in nudged)
