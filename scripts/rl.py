@@ -8,7 +8,7 @@ Korean return figure and a GIF of each trained policy.
 
 Usage: python scripts/rl.py [--algorithm {reinforce,dqn,both}] [--seeds 0 1 2 3 4]
                             [--impl {scratch,torch,both}] [--episodes N] [--logdir runs/rl | --no-tensorboard]
-                            [--outdir docs/figures]
+                            [--outdir docs/figures/rl]
 """
 
 from twin_nets.rl.command import main
