@@ -29,6 +29,8 @@ COMMANDS = [
     ("bench.py", "bench.py", ["--quick", "--no-train-runs", "--no-cuda"], {"--out": "a file"}),
     ("train.py", "train.py", ["--dataset", "xor", "--hidden", "4", "--epochs", "1"],
      {"--logdir": "a folder", "--data-dir": "a folder", "--experiment": "a folder name"}),
+    ("rl.py", "rl.py", ["--no-tensorboard"], {"--outdir": "a folder"}),
+    ("rl.py", "rl.py", [], {"--logdir": "a folder"}),
     ("distributed", "python -m twin_nets.figures.distributed", [], {"--outdir": "a folder"}),
 ]  # fmt: skip
 CASES = [

@@ -54,6 +54,10 @@ def regression_3d(rng, dtype, n, c):
     return rng.standard_normal((n, c, 2)).astype(dtype), rng.standard_normal((n, c, 2)).astype(dtype)
 
 
+def wide_regression(rng, dtype, n, c):
+    return (2 * rng.standard_normal((n, c))).astype(dtype), rng.standard_normal((n, c)).astype(dtype)
+
+
 def logits(rng, dtype, n, c, extra=()):
     return (2 * rng.standard_normal((n, c, *extra))).astype(dtype)
 
@@ -140,6 +144,32 @@ def mse_rows():
             regression,
         )
     )
+    return rows
+
+
+def huber_rows():
+    """C3.1.2-huber: Huber(δ) and SmoothL1(β), every reduction; β = 0 is torch's L1 path. The data are
+    scaled by 2 so both branches (|d| < δ and beyond) appear in every row."""
+    rows = []
+    for r in ("mean", "sum", "none"):
+        for delta in (1.0, 0.5, 2.5):
+            rows.append(
+                case(
+                    f"C3.1.2-huber-delta{delta}-{r}",
+                    lambda c, r=r, d=delta: snn.HuberLoss(r, delta=d),
+                    lambda c, r=r, d=delta: tnn.HuberLoss(reduction=r, delta=d),
+                    wide_regression,
+                )
+            )
+        for beta in (1.0, 0.5, 0.0):
+            rows.append(
+                case(
+                    f"C3.1.2-huber-smooth-l1-beta{beta}-{r}",
+                    lambda c, r=r, b=beta: snn.SmoothL1Loss(r, beta=b),
+                    lambda c, r=r, b=beta: tnn.SmoothL1Loss(reduction=r, beta=b),
+                    wide_regression,
+                )
+            )
     return rows
 
 
@@ -279,7 +309,7 @@ def _tensors(kwargs: dict) -> dict:
     return {key: tensor(value) if isinstance(value, np.ndarray) else value for key, value in kwargs.items()}
 
 
-CASES = mse_rows() + cross_entropy_rows() + nll_rows() + binary_rows()
+CASES = mse_rows() + huber_rows() + cross_entropy_rows() + nll_rows() + binary_rows()
 
 
 # ---------------------------------------------------------------------------------------------- harness
@@ -468,6 +498,22 @@ EDGES = [
         np.array([[0.2], [0.9], [0.0], [1.0]]),
         id="C3.1.2-cross-entropy-bce-logits-40-1e4-pos-weight-mean",
     ),
+    *[
+        pytest.param(
+            make(snn, reduction),
+            make(tnn, reduction),
+            np.array([1e300, -1e300, 1e-300, 2.0, -2.0, 1.5, -0.5, 0.0]),
+            np.array([-1e300, 1e300, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+            id=f"C3.1.2-huber-{name}-huge-and-kink-{reduction}",
+        )
+        # d = ±inf (1e300 − (−1e300) overflows), 1e-300, and d = ±δ exactly (the kink) for δ = β = 2
+        for name, make in {
+            "delta2": lambda nn, r: nn.HuberLoss(reduction=r, delta=2.0),
+            "smooth-l1-beta2": lambda nn, r: nn.SmoothL1Loss(reduction=r, beta=2.0),
+            "smooth-l1-beta0": lambda nn, r: nn.SmoothL1Loss(reduction=r, beta=0.0),
+        }.items()
+        for reduction in ("none", "sum")
+    ],
     pytest.param(
         snn.MSELoss(),
         tnn.MSELoss(),
@@ -1178,3 +1224,23 @@ def test_nan_label_smoothing_is_refused_where_torch_lets_it_through():
     assert torch.equal(tnn.CrossEntropyLoss(label_smoothing=float("nan"))(x, t), tnn.CrossEntropyLoss()(x, t))
     with pytest.raises(ValueError, match="label_smoothing in"):
         snn.CrossEntropyLoss(label_smoothing=np.nan)
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "bad"),
+    [
+        pytest.param("HuberLoss", "delta", 0.0, id="C3.1.2-huber-delta-0"),
+        pytest.param("HuberLoss", "delta", -1.0, id="C3.1.2-huber-delta-negative"),
+        pytest.param("SmoothL1Loss", "beta", -1.0, id="C3.1.2-huber-smooth-l1-beta-negative"),
+    ],
+)
+def test_huber_thresholds_are_refused_where_torch_refuses_them(make, name, bad):
+    """torch refuses them at the first call (RuntimeError); scratch at construction, naming the argument."""
+    with pytest.raises(RuntimeError, match=name):
+        getattr(tnn, make)(**{name: bad})(torch.zeros(2), torch.zeros(2))
+    with pytest.raises(ValueError, match=f"expected {name} to be a finite number"):
+        getattr(snn, make)(**{name: bad})
+    for fine in (0.5, 2):
+        getattr(snn, make)(**{name: fine})
+    if make == "SmoothL1Loss":
+        snn.SmoothL1Loss(beta=0.0)  # β = 0 is the L1 loss, allowed in both

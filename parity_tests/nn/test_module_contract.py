@@ -155,6 +155,18 @@ ROWS = [
         id="C3.1.2-mse-half-sum",
     ),
     pytest.param(
+        Row(lambda d: snn.HuberLoss(delta=0.5), lambda d: tnn.HuberLoss(delta=0.5), target=_like),
+        id="C3.1.2-huber",
+    ),
+    pytest.param(
+        Row(
+            lambda d: snn.SmoothL1Loss(reduction="none", beta=0.5),
+            lambda d: tnn.SmoothL1Loss(reduction="none", beta=0.5),
+            target=_like,
+        ),
+        id="C3.1.2-huber-smooth-l1-none",
+    ),
+    pytest.param(
         Row(
             lambda d: snn.CrossEntropyLoss(weight=np.linspace(0.5, 2, 4).astype(d)),
             lambda d: tnn.CrossEntropyLoss(weight=torch.linspace(0.5, 2, 4, dtype=d)),

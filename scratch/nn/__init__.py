@@ -10,8 +10,10 @@ from scratch.nn.loss import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     HalfSquaredErrorLoss,
+    HuberLoss,
     MSELoss,
     NLLLoss,
+    SmoothL1Loss,
 )
 from scratch.nn.module import Module, Parameter, Sequential
 from scratch.nn.normalization import LayerNorm
@@ -31,6 +33,7 @@ __all__ = [
     "Embedding",
     "GRUCell",
     "HalfSquaredErrorLoss",
+    "HuberLoss",
     "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
@@ -45,6 +48,7 @@ __all__ = [
     "ReLU",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Loss",
     "Softmax",
     "Step",
     "Tanh",

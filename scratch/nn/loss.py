@@ -296,3 +296,71 @@ class BCEWithLogitsLoss(_Loss):
     def backward(self, grad_output: np.ndarray | float | None = None) -> np.ndarray:
         g = self._grad_output(grad_output)
         return F.binary_cross_entropy_with_logits_backward(g, self._take("_cache"))
+
+
+class HuberLoss(_Loss):
+    r"""C3.1.2-huber: 손실 함수 (Huber loss), seed §3.1.2
+
+    Beyond the notes: DQN's loss (C1.2-dqn).
+
+    Math:      ℓ_i = ½ d_i²  (|d_i| < δ),  δ (|d_i| − ½ δ)  otherwise,  d = ŷ − y — ``functional.huber_loss``;
+               reduced as MSELoss. MSE near 0, a line of slope δ beyond δ: DQN's loss on TD errors.
+    Backward:  ∂E/∂ŷ_i = g · clip(d_i, −δ, δ)  (÷ the number of elements for 'mean')
+    Shape:     input and target any shape, identical; the value is () or the input's shape.
+    Args:
+        reduction: 'mean' (default), 'sum' or 'none'.
+        delta: δ > 0, default 1.0.
+    Differs from torch: δ ≤ 0 raises ValueError at construction (torch: RuntimeError at the first call);
+        a target of another shape raises (torch warns and broadcasts).
+
+    Example:
+        >>> import numpy as np
+        >>> loss = HuberLoss()
+        >>> float(loss(np.array([0.5, 3.0]), np.array([0.0, 0.0]))), loss.backward().tolist()
+        (1.3125, [0.25, 0.5])
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = loss_checks.check_threshold("HuberLoss", "delta", delta, allow_zero=False)
+
+    def forward(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        return self._keep(F.huber_loss(input, target, self.reduction, self.delta))
+
+    def backward(self, grad_output: np.ndarray | float | None = None) -> np.ndarray:
+        g = self._grad_output(grad_output)
+        return F.huber_loss_backward(g, self._take("_cache"))
+
+
+class SmoothL1Loss(_Loss):
+    r"""C3.1.2-huber: 손실 함수 (smooth L1 loss), seed §3.1.2
+
+    Beyond the notes: Huber divided by β.
+
+    Math:      ℓ_i = ½ d_i² / β  (|d_i| < β),  |d_i| − ½ β  otherwise — ``functional.smooth_l1_loss``;
+               HuberLoss(δ = β) / β for β > 0; the L1 loss |d| for β = 0; reduced as MSELoss.
+    Backward:  ∂E/∂ŷ_i = g · clip(d_i / β, −1, 1);  g · sign(d_i) for β = 0
+    Shape:     input and target any shape, identical; the value is () or the input's shape.
+    Args:
+        reduction: 'mean' (default), 'sum' or 'none'.
+        beta: β ≥ 0, default 1.0.
+    Differs from torch: β < 0 raises ValueError at construction (torch: RuntimeError at the first call);
+        a target of another shape raises (torch warns and broadcasts).
+
+    Example:
+        >>> import numpy as np
+        >>> loss = SmoothL1Loss(beta=0.0)  # the L1 loss
+        >>> float(loss(np.array([0.5, -3.0]), np.array([0.0, 0.0]))), loss.backward().tolist()
+        (1.75, [0.5, -0.5])
+    """
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = loss_checks.check_threshold("SmoothL1Loss", "beta", beta, allow_zero=True)
+
+    def forward(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        return self._keep(F.smooth_l1_loss(input, target, self.reduction, self.beta))
+
+    def backward(self, grad_output: np.ndarray | float | None = None) -> np.ndarray:
+        g = self._grad_output(grad_output)
+        return F.smooth_l1_loss_backward(g, self._take("_cache"))

@@ -3,7 +3,7 @@
 The math and its derivative are in ``scratch.nn.functional.loss``.
 
 torch's own ``MSELoss``, ``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss`` and ``BCEWithLogitsLoss`` are
-re-exported by ``torch_impl.nn`` as they are.
+re-exported by ``torch_impl.nn`` as they are (and C3.1.2-huber's ``HuberLoss`` and ``SmoothL1Loss``).
 """
 
 from __future__ import annotations

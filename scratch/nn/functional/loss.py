@@ -241,3 +241,98 @@ def binary_cross_entropy_with_logits_backward(
     grad = grad * grad_output
     grad = grad if cache.weight is None else grad * cache.weight
     return _per_element(grad, x.size, cache.reduction)
+
+
+# ---------------------------------------------------------------------------------------------- Huber
+class HuberCache(NamedTuple):
+    """What ``huber_loss_backward`` and ``smooth_l1_loss_backward`` need.
+
+    Example:
+        >>> import numpy as np
+        >>> huber_loss(np.array([3.0]), np.array([1.0]))[1]
+        HuberCache(diff=array([2.]), reduction='mean', delta=1.0)
+    """
+
+    diff: np.ndarray  # d = ŷ − y
+    reduction: str
+    delta: float  # Huber's δ, or SmoothL1's β
+
+
+def huber_loss(
+    input: np.ndarray, target: np.ndarray, reduction: str = "mean", delta: float = 1.0
+) -> tuple[np.ndarray, HuberCache]:
+    r"""C3.1.2-huber: 손실 함수 (Huber loss), seed §3.1.2
+
+    Math:      d = ŷ − y;   ℓ = ½ d²  where |d| < δ,   δ (|d| − ½ δ)  elsewhere;   reduced as MSE
+               (squared near 0, like MSE; a straight line of slope δ far away, so one outlier's pull is
+               bounded: the DQN's TD errors)
+    Backward:  ∂ℓ/∂ŷ = d  where |d| < δ,   δ · sign(d)  elsewhere   (= clip(d, −δ, δ); both branches
+               give ±δ at the kink |d| = δ, so the gradient is continuous); ÷ the number of elements
+               for 'mean'
+
+    Example:
+        >>> import numpy as np
+        >>> value, cache = huber_loss(np.array([0.5, 3.0]), np.zeros(2), reduction="none")
+        >>> value.tolist(), huber_loss_backward(np.ones(2), cache).tolist()  # ½·0.5², 3 − ½; d, 1
+        ([0.125, 2.5], [0.5, 1.0])
+    """
+    checks.check_pair("huber_loss", input, target, reduction)
+    delta = checks.check_threshold("huber_loss", "delta", delta, allow_zero=False)
+    with np.errstate(over="ignore"):  # d = ±inf as in torch; np.where squares the large |d| it drops
+        diff = input - target
+        z = np.abs(diff)
+        loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))  # torch's branch: z < δ
+    return _reduce(loss.astype(input.dtype, copy=False), reduction), HuberCache(diff, reduction, delta)
+
+
+def huber_loss_backward(grad_output: np.ndarray | float, cache: HuberCache) -> np.ndarray:
+    """∂E/∂input of ``huber_loss`` (see its Backward line): g · clip(d, −δ, δ).
+
+    Example:
+        >>> import numpy as np
+        >>> _, cache = huber_loss(np.array([-5.0, 0.25, 5.0]), np.zeros(3), reduction="sum", delta=2.0)
+        >>> huber_loss_backward(1.0, cache).tolist()
+        [-2.0, 0.25, 2.0]
+    """
+    grad = np.clip(cache.diff, -cache.delta, cache.delta) * grad_output
+    return _per_element(grad, cache.diff.size, cache.reduction).astype(cache.diff.dtype, copy=False)
+
+
+def smooth_l1_loss(
+    input: np.ndarray, target: np.ndarray, reduction: str = "mean", beta: float = 1.0
+) -> tuple[np.ndarray, HuberCache]:
+    r"""C3.1.2-huber: 손실 함수 (smooth L1 loss), seed §3.1.2
+
+    Math:      d = ŷ − y;   ℓ = ½ d² / β  where |d| < β,   |d| − ½ β  elsewhere;   reduced as MSE.
+               For β > 0 that is Huber with δ = β, divided by β; β = 0 is the L1 loss |d| (torch calls
+               ``l1_loss`` then).
+    Backward:  ∂ℓ/∂ŷ = d / β  where |d| < β,   sign(d)  elsewhere   (= clip(d / β, −1, 1)); for β = 0,
+               sign(d), which is 0 at d = 0, as torch's L1
+
+    Example:
+        >>> import numpy as np
+        >>> value, cache = smooth_l1_loss(np.array([0.5, 3.0]), np.zeros(2), reduction="none", beta=2.0)
+        >>> value.tolist(), smooth_l1_loss_backward(np.ones(2), cache).tolist()  # ½·0.25/2, 3 − 1
+        ([0.0625, 2.0], [0.25, 1.0])
+    """
+    checks.check_pair("smooth_l1_loss", input, target, reduction)
+    beta = checks.check_threshold("smooth_l1_loss", "beta", beta, allow_zero=True)
+    with np.errstate(over="ignore"):  # as in ``huber_loss``
+        diff = input - target
+        z = np.abs(diff)
+        loss = z if beta == 0 else np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
+    return _reduce(loss.astype(input.dtype, copy=False), reduction), HuberCache(diff, reduction, beta)
+
+
+def smooth_l1_loss_backward(grad_output: np.ndarray | float, cache: HuberCache) -> np.ndarray:
+    """∂E/∂input of ``smooth_l1_loss`` (see its Backward line): g · clip(d / β, −1, 1); g · sign(d) at β = 0.
+
+    Example:
+        >>> import numpy as np
+        >>> _, cache = smooth_l1_loss(np.array([-5.0, 0.0, 0.5]), np.zeros(3), reduction="sum", beta=0.0)
+        >>> smooth_l1_loss_backward(1.0, cache).tolist()  # L1: sign(d)
+        [-1.0, 0.0, 1.0]
+    """
+    d, beta = cache.diff, cache.delta
+    slope = np.sign(d) if beta == 0 else np.clip(d / beta, -1, 1)
+    return _per_element(slope * grad_output, d.size, cache.reduction).astype(d.dtype, copy=False)

@@ -135,6 +135,23 @@ def check_label_smoothing(where: str, label_smoothing: Any) -> float:
     return float(label_smoothing)
 
 
+def check_threshold(where: str, name: str, value: Any, allow_zero: bool) -> float:
+    """A real number > 0 (Huber's ``delta``) or ≥ 0 (SmoothL1's ``beta``), as torch requires, refused at
+    construction here (torch raises at the first call); NaN and infinity are refused too.
+
+    Example:
+        >>> check_threshold("huber_loss", "delta", 0.0, allow_zero=False)
+        Traceback (most recent call last):
+        ...
+        ValueError: huber_loss: expected delta to be a finite number > 0, got 0.0
+    """
+    bound = "≥ 0" if allow_zero else "> 0"
+    number = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not number or not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{where}: expected {name} to be a finite number {bound}, got {value!r}")
+    return float(value)
+
+
 def class_dim(shape: tuple[int, ...]) -> int:
     """The class dimension of an input of this shape: 1 for (N, C, d1, …), 0 for an unbatched (C,).
 
