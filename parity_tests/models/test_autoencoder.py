@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from parity_tests.parity import DTYPES, PAIRED_TRAINING_ATOL, TORCH_DTYPE, check_module_parity
 from scratch.models import autoencoder as sae
@@ -116,6 +117,20 @@ def test_codes_go_to_both_projectors(runs):
     assert scratch_labels == torch_labels and set(scratch_labels) == set("0123456789")
     # the projector stores float32 text: the twins' codes agree to its precision
     np.testing.assert_allclose(scratch_codes, torch_codes, rtol=1e-6, atol=1e-6)
+
+
+def test_no_accuracy_scalars(runs):
+    """A reconstruction has no accuracy: an autoencoder logs its losses and no ``*/accuracy`` scalar or
+    HParams metric, so its runs add no flat line at 0 to a classifier's accuracy charts in one logdir."""
+    logdir, _ = runs
+    for impl in ("scratch", "torch"):
+        events = EventAccumulator(str(logdir / "straight" / impl), size_guidance={"scalars": 0, "tensors": 0})
+        events.Reload()
+        scalars = set(events.Tags()["scalars"])
+        assert {"train/loss", "test/loss", "parity/max_weight_diff"} <= scalars, (impl, scalars)
+        assert not [tag for tag in scalars if tag.endswith("accuracy")], (impl, scalars)
+        experiment = events.PluginTagToContent("hparams")["_hparams_/experiment"]
+        assert b"test/loss" in experiment and b"accuracy" not in experiment, (impl, experiment)
 
 
 def test_resume_continues_exactly(runs):

@@ -93,11 +93,23 @@ class TwinBoard:
         purge_step: on ``--resume``, the first step to be written again: TensorBoard drops the earlier
             run's events from there on, so an interrupted run's tail does not show twice.
         names: state-dict prefixes to layer names (``layer_names(model)``).
+        accuracy: whether the task has an accuracy; an autoencoder's (always 0) is not logged, so that its
+            runs add no flat line at 0 to the ``accuracy`` charts of the classifiers beside them.
     """
 
-    def __init__(self, folder: Path, purge_step: int | None = None, names: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        purge_step: int | None = None,
+        names: Mapping[str, str] | None = None,
+        accuracy: bool = True,
+    ):
         self.writer = SummaryWriter(log_dir=str(folder), purge_step=purge_step)
         self.names = dict(names or {})
+        self.accuracy = accuracy
+
+    def _tags(self, tags: Mapping[str, str]) -> dict[str, str]:
+        return {tag: key for tag, key in tags.items() if self.accuracy or not tag.endswith("/accuracy")}
 
     def log_config(self, config: TrainConfig, summary: str = "") -> None:
         rows = "\n".join(f"| {key} | {value} |" for key, value in config.to_dict().items())
@@ -122,7 +134,7 @@ class TwinBoard:
         gradients: dict[str, np.ndarray],
         histograms: bool = True,
     ) -> None:
-        for tag, key in EPOCH_TAGS.items():
+        for tag, key in self._tags(EPOCH_TAGS).items():
             self.writer.add_scalar(tag, record[key], step)
         self.writer.add_scalar("train/lr", lr, step)
         for key, value in gradients.items():
@@ -143,7 +155,8 @@ class TwinBoard:
             key: "default" if value is None else str(value) if isinstance(value, (list, tuple)) else value
             for key, value in config.to_dict().items()
         }
-        finite = {tag: metrics[key] for tag, key in HPARAM_METRICS.items() if math.isfinite(metrics[key])}
+        tags = self._tags(HPARAM_METRICS)
+        finite = {tag: metrics[key] for tag, key in tags.items() if math.isfinite(metrics[key])}
         experiment, session_start, session_end = hparams(values, finite)
         writer = self.writer.file_writer
         for summary in (experiment, session_start, session_end):

@@ -188,8 +188,9 @@ class PairedRun:
             for line in outputs.move_earlier_outputs(self.root, self.folders):
                 print(line, file=out)
         purge_step = p.global_step + 1 if config.resume else None
+        accuracy = config.task != "autoencoder"  # an autoencoder logs no accuracy (TwinBoard)
         self.boards = {
-            impl: TwinBoard(self.folders[impl], purge_step, layer_names(twin.model))
+            impl: TwinBoard(self.folders[impl], purge_step, layer_names(twin.model), accuracy)
             for impl, twin in self.twins.items()
         }
         summary = start_summary(self)
