@@ -28,7 +28,7 @@ class Step:
     scratch: tuple[str, ...]  # files, from the repository root
     torch: tuple[str, ...]
     figure: str  # a figure name in docs/figures/ (without .png), "" when none
-    script: str
+    script: str  # "" when none
 
 
 NOTEBOOKS: tuple[Notebook, ...] = (
@@ -91,6 +91,18 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "07_심화_데이터_병렬",
         "Going further: data-parallel training (beyond §3.2.1 and §4.3; optional)",
         ("C3.2.1-data-parallel", "C4.3-sync-batchnorm"),
+    ),
+    Notebook(
+        "08_순환_신경망",
+        "Week 3 preview: recurrent networks (beyond §3.2.3 and §4.3)",
+        (
+            "C4.3-embedding",
+            "C4.3-rnn",
+            "C4.3-lstm",
+            "C4.3-gru",
+            "C3.2.3-clip-grad",
+            "C4.3-layernorm-sequences",
+        ),
     ),
 )
 
@@ -258,6 +270,29 @@ STEPS: tuple[Step, ...] = (
         "C4.3-batchnorm-init-scales",
         "scripts/batchnorm.py",
     ),
+    Step(
+        "3.2.3",
+        "기울기 소실 문제 (미리보기: 기울기 클리핑)",
+        "08_순환_신경망",
+        ("scratch/nn/utils/clip_grad.py",),
+        ("torch_impl/nn/utils/__init__.py",),
+        "",
+        "",
+    ),
+    Step(
+        "4.3",
+        "배치 정규화 (미리보기: 순환 신경망과 레이어 정규화)",
+        "08_순환_신경망",
+        (
+            "scratch/nn/sparse.py",
+            "scratch/nn/functional/rnn.py",
+            "scratch/nn/rnn.py",
+            "scratch/models/normalized_lstm.py",
+        ),
+        ("torch_impl/nn/__init__.py", "torch_impl/models/normalized_lstm.py"),
+        "",
+        "",
+    ),
 )
 
 HEADERS = {
@@ -280,7 +315,7 @@ def markdown_table(language: str) -> str:
         section = f"§{step.section} {step.title_ko}" if step.section else step.title_ko
         notebook = f"[`{step.notebook}`](notebooks/{step.notebook}.ipynb)"
         figure = f"[`{step.figure}`](docs/figures/{step.figure}.png)" if step.figure else "—"
-        script = f"[`{step.script}`]({step.script})"
+        script = f"[`{step.script}`]({step.script})" if step.script else "—"
         cells = (section, notebook, _files(step.scratch, ""), _files(step.torch, ""), figure, script)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -1,0 +1,431 @@
+# %% [markdown]
+# # 08. 3주차 미리보기: 순환 신경망
+#
+# 노트는 §4.3에서 배치 정규화의 한계를 이렇게 적습니다. "추후에 배울 RNN처럼 sequential 데이터를 처리하는
+# 경우에는 Batch Normalization을 적용시키기 어렵습니다." 그리고 레이어 정규화는 "Sequence에 강건하기 때문에
+# RNN에 적용할 수 있는 방법"이라고 합니다. 이 노트북은 3주차의 주제인 **순환 신경망**(RNN)을 미리 만들어 보고,
+# 마지막 절에서 노트의 이 주장을 숫자로 확인합니다.
+#
+# 순서는 다른 노트북과 같습니다. 노트의 내용 → `scratch/`의 코드 → torch 쌍둥이 → 일치 증명 → 그림 →
+# 연습문제. 1주차 노트 밖의 내용이 많으므로, 06_성능_향상_기법까지 마친 뒤에 읽으세요.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+import scratch.nn as snn
+import torch_impl.nn as tnn
+from scratch.models.normalized_lstm import NormalizedLSTM
+from scratch.nn.functional.rnn import (
+    gru_cell,
+    gru_cell_backward,
+    lstm_cell,
+    lstm_cell_backward,
+    rnn_cell,
+    rnn_cell_backward,
+)
+from scratch.nn.functional.sparse import embedding, embedding_backward
+from scratch.nn.utils import clip_grad_norm_
+from torch_impl.nn.state import load_numpy_state_dict
+from torch_impl.nn.utils import clip_grad_norm_ as torch_clip_grad_norm_
+from twin_nets.experiments import sequence_norm, through_time
+from twin_nets.notebooks import check, show, start
+from twin_nets.parity import assert_twin_close, to_torch
+
+ROOT = start()
+rng = np.random.default_rng(0)
+
+# %% [markdown]
+# ## C4.3-embedding — 임베딩 (노트 §4.3)
+#
+# 순환 신경망은 글자나 단어를 차례로 읽습니다. 글자는 숫자가 아니므로, 먼저 글자마다 번호(0, 1, 2, …)를 붙이고
+# 번호마다 벡터 하나를 둡니다. 이 벡터들을 모은 행렬 W의 k번째 행이 k번 글자의 벡터이고, W도 다른 가중치처럼
+# 학습합니다. 이것이 **임베딩**(embedding)입니다. 순전파는 행을 골라 오는 것뿐이고, 역전파는 상류 기울기를 그
+# 글자의 행에 더합니다. 같은 글자가 여러 번 나오면 그 행에 기울기가 여러 번 더해집니다. `padding_idx`로 정한
+# 행(패딩 글자)은 기울기를 받지 않습니다.
+
+# %%
+show(embedding, embedding_backward)
+
+# %% [markdown]
+# torch 쌍둥이는 `torch.nn.Embedding`입니다. scratch 쌍둥이의 가중치를 `state_dict`로 옮긴 뒤, 같은 번호
+# 배열을 넣고 같은 상류 기울기로 역전파합니다.
+
+# %%
+s_emb = snn.Embedding(6, 3, padding_idx=0, rng=rng)
+t_emb = tnn.Embedding(6, 3, padding_idx=0, dtype=torch.float64)
+load_numpy_state_dict(t_emb, s_emb.state_dict())
+tokens = np.array([[2, 5, 5, 0], [1, 2, 5, 0]])  # 시퀀스 2개, 길이 4, 0번은 패딩
+y = s_emb(tokens)
+y_t = t_emb(torch.from_numpy(tokens))
+assert_twin_close(y, y_t, "C4.3-embedding 출력")
+g = np.ones_like(y)
+s_emb.backward(g)
+y_t.backward(to_torch(g))
+assert_twin_close(s_emb.weight.grad, t_emb.weight.grad, "C4.3-embedding ∂E/∂W")
+print("임베딩: 출력과 ∂E/∂W가 torch와 같습니다")
+
+# %% [markdown]
+# 상류 기울기가 모두 1이면, 각 행이 받은 기울기는 그 글자가 나온 횟수와 같습니다. 패딩(0번)은 두 번 나왔지만
+# 기울기가 0입니다.
+
+# %%
+counts = np.bincount(tokens.ravel(), minlength=6)
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.bar(np.arange(6) - 0.2, counts, width=0.4, color="lightgrey", label="글자가 나온 횟수")
+ax.bar(np.arange(6) + 0.2, s_emb.weight.grad[:, 0], width=0.4, label="∂E/∂W[k]의 첫 성분 (scratch)")
+ax.set(xlabel="글자 번호 k (0: 패딩)", ylabel="값", title="임베딩의 기울기는 행마다 더해진다")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# **연습.** `Embedding(5, 2, padding_idx=0)`에 번호 배열 `[[1, 4, 4, 4, 0]]`을 넣고, 모든 성분이 1인 상류
+# 기울기로 역전파했습니다. ∂E/∂W[4]의 첫 성분은 얼마일까요?
+
+# %%
+답 = ...  # ∂E/∂W[4]의 첫 성분 (소수)
+check(답, "C4.3-embedding/1", hint="같은 글자가 나온 자리의 기울기는 그 글자의 행에 모두 더해집니다")
+
+# %% [markdown]
+# ## C4.3-rnn — 순환 신경망과 시간 펼침 역전파 (노트 §4.3)
+#
+# 다층 퍼셉트론은 입력 하나를 받아 출력 하나를 냅니다. 순환 신경망은 시퀀스 x_1, …, x_T를 차례로 읽으면서,
+# 지금까지 읽은 내용을 **은닉 상태**(hidden state) h에 담아 다음 단계로 넘깁니다.
+#
+#     h_t = tanh(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh)
+#
+# 모든 단계가 **같은 가중치** W_ih, W_hh를 씁니다. 편향은 torch처럼 두 개(b_ih, b_hh)입니다. 아래가 한 단계의
+# 순전파와 역전파입니다.
+
+# %%
+show(rnn_cell, rnn_cell_backward)
+
+# %% [markdown]
+# 시간 방향으로 펼치면 순환 신경망은 가중치를 공유하는 깊은 신경망입니다. 그래서 역전파도 마지막 단계
+# t = T에서 시작해 거꾸로 갑니다. 이것을 **시간 펼침 역전파**(backpropagation through time, BPTT)라고 합니다.
+#
+#     ∂E/∂h_t = (그 단계의 출력에서 오는 기울기) + (∂h_{t+1}/∂h_t)ᵀ ∂E/∂h_{t+1}
+#
+# W_ih와 W_hh는 모든 단계가 함께 쓰므로, ∂E/∂W는 단계마다 구한 기울기를 **모두 더한** 값입니다.
+#
+# torch 쌍둥이는 `torch.nn.RNN`입니다. 가중치의 이름과 모양(`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`,
+# `bias_hh_l0`, 2층이면 `_l1`까지)이 같으므로 `state_dict`를 그대로 옮깁니다. 출력과, 무작위 상류 기울기에
+# 대한 입력과 가중치의 기울기를 비교합니다.
+
+# %%
+s_rnn = snn.RNN(3, 4, num_layers=2, rng=rng)
+t_rnn = tnn.RNN(3, 4, num_layers=2, dtype=torch.float64)
+load_numpy_state_dict(t_rnn, s_rnn.state_dict())
+x = rng.standard_normal((6, 2, 3))  # (시퀀스 길이 L, 배치 N, 입력 크기)
+x_t = to_torch(x, requires_grad=True)
+out, h_n = s_rnn(x)
+out_t, h_n_t = t_rnn(x_t)
+assert_twin_close(out, out_t, "C4.3-rnn 출력")
+assert_twin_close(h_n, h_n_t, "C4.3-rnn 마지막 은닉 상태")
+g = rng.standard_normal(out.shape)
+grad_x, _ = s_rnn.backward(g)
+out_t.backward(to_torch(g))
+assert_twin_close(grad_x, x_t.grad, "C4.3-rnn ∂E/∂x")
+for name, p in t_rnn.named_parameters():
+    assert_twin_close(dict(s_rnn.named_parameters())[name].grad, p.grad, f"C4.3-rnn ∂E/∂{name}")
+print("RNN: 출력, 마지막 은닉 상태, 입력과 가중치 8개의 기울기가 torch와 같습니다")
+
+# %% [markdown]
+# ∂h_{t+1}/∂h_t를 여러 번 곱하다 보면 §3.2.3의 **기울기 소실**이 시간 방향으로 다시 나타납니다. 은닉 크기 32,
+# 시퀀스 길이 40인 tanh RNN에서 마지막 단계에서만 손실을 계산하고, ‖∂E/∂h_t‖를 단계마다 잽니다(시드 3개,
+# `twin_nets/experiments/through_time.py`). 두 쌍둥이의 값이 단계마다 같은지도 확인합니다.
+
+# %%
+runs = [through_time.measure(seed) for seed in range(3)]
+for r in runs:
+    for model, twins in r.items():
+        assert_twin_close(twins["scratch"], torch.from_numpy(twins["torch"]), f"{model} ‖∂E/∂h_t‖")
+steps = np.arange(1, through_time.STEPS + 1)
+
+
+def relative(model: str) -> np.ndarray:
+    """(시드, 단계): ‖∂E/∂h_t‖ / ‖∂E/∂h_T‖"""
+    return np.array([r[model]["scratch"] / r[model]["scratch"][-1] for r in runs])
+
+
+rnn_curves = relative("rnn-tanh")
+print(f"tanh RNN: ‖∂E/∂h_1‖ / ‖∂E/∂h_40‖ = {rnn_curves[:, 0].min():.1e} ~ {rnn_curves[:, 0].max():.1e}")
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+for curve in rnn_curves:
+    ax.semilogy(steps, curve, color="tab:blue", alpha=0.7)
+ax.set(
+    xlabel="시간 단계 t",
+    ylabel="‖∂E/∂h_t‖ (마지막 단계 = 1)",
+    title="tanh RNN: 시간을 거슬러 가며 줄어드는 기울기",
+)
+plt.show()
+
+# %% [markdown]
+# **연습.** 1층 tanh RNN `RNN(3, 4)`(입력 크기 3, 은닉 크기 4, 편향 있음)의 가중치와 편향에는 모두 몇 개의
+# 수가 들어 있을까요?
+
+# %%
+답 = ...  # 정수
+check(답, "C4.3-rnn/1", hint="W_ih, W_hh, b_ih, b_hh의 모양을 위의 식에서 하나씩 읽어 보세요")
+
+# %% [markdown]
+# ## C4.3-lstm — 장단기 메모리 (LSTM) (노트 §4.3)
+#
+# **장단기 메모리**(long short-term memory, LSTM)는 은닉 상태 h 옆에 **셀 상태**(cell state) c를 따로 둡니다.
+# 게이트 세 개가 0과 1 사이의 값으로 정보의 흐름을 조절합니다. 입력 게이트 i, **망각 게이트**(forget gate) f,
+# 출력 게이트 o, 그리고 새 후보 g가 있습니다.
+#
+#     c_t = f ⊙ c_{t−1} + i ⊙ g,     h_t = o ⊙ tanh(c_t)
+#
+# 역전파에서 셀 상태를 따라 가는 길에서는 ∂E/∂c_t에 f만 곱해져 ∂E/∂c_{t−1}로 갑니다. 그래서 f가 1에 가까우면
+# 기울기가 c를 따라 멀리까지 거의 줄지 않고 전해집니다.
+
+# %%
+show(lstm_cell, lstm_cell_backward)
+
+# %% [markdown]
+# torch 쌍둥이는 `torch.nn.LSTM`이고, 가중치는 게이트 순서 i, f, g, o로 쌓여 있습니다(`weight_ih_l0`의 모양은
+# (4H, 입력 크기)). 출력, 마지막 (h, c), 입력의 기울기를 비교합니다.
+
+# %%
+s_lstm = snn.LSTM(3, 4, rng=rng)
+t_lstm = tnn.LSTM(3, 4, dtype=torch.float64)
+load_numpy_state_dict(t_lstm, s_lstm.state_dict())
+x_t = to_torch(x, requires_grad=True)
+out, (h_n, c_n) = s_lstm(x)
+out_t, (h_n_t, c_n_t) = t_lstm(x_t)
+assert_twin_close(out, out_t, "C4.3-lstm 출력")
+assert_twin_close(c_n, c_n_t, "C4.3-lstm 마지막 셀 상태")
+g = rng.standard_normal(out.shape)
+grad_x, _ = s_lstm.backward(g)
+out_t.backward(to_torch(g))
+assert_twin_close(grad_x, x_t.grad, "C4.3-lstm ∂E/∂x")
+print("LSTM: 출력, 마지막 셀 상태, 입력의 기울기가 torch와 같습니다")
+
+# %% [markdown]
+# 앞의 실험을 LSTM으로 다시 합니다. torch의 기본 초기화(편향이 0 근처)에서는 망각 게이트가 처음에 σ(0) = 0.5
+# 근처이므로 한 단계마다 c를 따라 가는 기울기도 절반쯤으로 줄어듭니다. 망각 게이트의 편향을 1로 두는 흔한
+# 방법(Jozefowicz 외, 2015)과 비교합니다. 그래프는 시드 3개의 기하 평균입니다.
+
+# %%
+names = {
+    "rnn-tanh": "tanh RNN",
+    "lstm": "LSTM (torch 기본 초기화)",
+    "lstm-forget-bias-1": "LSTM (망각 게이트 편향 1)",
+}
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+for model, name in names.items():
+    curves = relative(model)
+    ax.semilogy(steps, np.exp(np.log(curves).mean(0)), label=name)
+    print(f"{name}: ‖∂E/∂h_1‖ / ‖∂E/∂h_40‖ = {curves[:, 0].min():.1e} ~ {curves[:, 0].max():.1e}")
+ax.set(xlabel="시간 단계 t", ylabel="‖∂E/∂h_t‖ (마지막 단계 = 1)", title="40 단계를 거슬러 간 기울기")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# 위에 출력된 비율을 보면, 기본 초기화의 LSTM에서도 40 단계 앞의 기울기는 마지막 단계보다 훨씬 작습니다. 망각
+# 게이트의 편향을 1로 두면 같은 40 단계를 거슬러 가도 기울기가 더 크게 남습니다. 셀 상태라는 구조만으로는
+# 부족하고, 망각 게이트가 열려 있어야 기울기가 멀리 갑니다.
+#
+# **연습.** LSTM의 모든 가중치와 편향이 0이고 x = 0, h = 0, c = 1일 때, 한 단계 뒤의 h'는 얼마일까요?
+
+# %%
+답 = ...  # h'의 값 (소수)
+check(답, "C4.3-lstm/1", hint="게이트 i, f, o는 모두 σ(0), 후보 g는 tanh(0)입니다")
+
+# %% [markdown]
+# ## C4.3-gru — 게이트 순환 유닛 (GRU) (노트 §4.3)
+#
+# **게이트 순환 유닛**(gated recurrent unit, GRU)은 셀 상태 없이 게이트 두 개로 LSTM과 비슷한 일을 합니다.
+# 리셋 게이트 r은 이전 은닉 상태를 후보 n에 얼마나 반영할지, 업데이트 게이트 z는 이전 은닉 상태를 얼마나
+# 그대로 남길지 정합니다.
+#
+#     h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+#
+# z가 1에 가까우면 h가 거의 그대로 다음 단계로 넘어가므로, LSTM의 망각 게이트와 같은 역할을 합니다. torch처럼
+# r은 h_{t−1}이 아니라 W_hn h_{t−1} + b_hn에 곱합니다(아래 코드의 `Differs`).
+
+# %%
+show(gru_cell, gru_cell_backward)
+
+# %% [markdown]
+# torch 쌍둥이는 `torch.nn.GRU`입니다. 이번에는 가중치의 기울기까지 모두 비교합니다.
+
+# %%
+s_gru = snn.GRU(3, 4, rng=rng)
+t_gru = tnn.GRU(3, 4, dtype=torch.float64)
+load_numpy_state_dict(t_gru, s_gru.state_dict())
+x_t = to_torch(x, requires_grad=True)
+out, h_n = s_gru(x)
+out_t, h_n_t = t_gru(x_t)
+assert_twin_close(out, out_t, "C4.3-gru 출력")
+g = rng.standard_normal(out.shape)
+grad_x, _ = s_gru.backward(g)
+out_t.backward(to_torch(g))
+assert_twin_close(grad_x, x_t.grad, "C4.3-gru ∂E/∂x")
+for name, p in t_gru.named_parameters():
+    assert_twin_close(dict(s_gru.named_parameters())[name].grad, p.grad, f"C4.3-gru ∂E/∂{name}")
+print("GRU: 출력, 입력과 가중치 4개의 기울기가 torch와 같습니다")
+
+# %% [markdown]
+# 그림은 배치의 첫 시퀀스에서 은닉 상태 네 성분이 단계마다 어떻게 바뀌는지 보여 줍니다. 선은 scratch 쌍둥이,
+# 점은 torch 쌍둥이입니다.
+
+# %%
+fig, ax = plt.subplots(figsize=(6.5, 3.2))
+for k in range(4):
+    (line,) = ax.plot(np.arange(1, 7), out[:, 0, k], label=f"h[{k}]")
+    ax.plot(np.arange(1, 7), out_t.detach().numpy()[:, 0, k], "o", color=line.get_color(), ms=5)
+ax.set(xlabel="시간 단계 t", ylabel="은닉 상태", title="GRU의 은닉 상태 (선: scratch, 점: torch)")
+ax.legend(fontsize=8, ncol=4)
+plt.show()
+
+# %% [markdown]
+# **연습.** 은닉 크기 H = 4인 GRU 한 층의 `weight_ih_l0`의 모양은 (?, 입력 크기)입니다. ?는 얼마일까요?
+
+# %%
+답 = ...  # 정수
+check(답, "C4.3-gru/1", hint="LSTM은 i, f, g, o 네 블록을 쌓아 4H행이었습니다. GRU의 블록은 몇 개인가요?")
+
+# %% [markdown]
+# ## C3.2.3-clip-grad — 기울기 클리핑 (노트 §3.2.3)
+#
+# 노트 §3.2.3의 기울기 소실에는 반대쪽 문제가 있습니다. 1보다 큰 값을 여러 번 곱하면 기울기가 폭발합니다. 많은
+# 단계로 펼친 순환 신경망에서 특히 자주 생깁니다. 흔한 처방은 **기울기 클리핑**(gradient clipping)입니다. 모든
+# 매개변수의 기울기를 한 벡터로 보고 그 노름 ‖g‖가 max_norm보다 크면, 모든 기울기에 같은 수
+# max_norm / ‖g‖를 곱합니다. 스텝의 방향은 그대로 두고 길이만 줄이는 것입니다. 노트에는 없는 내용입니다.
+
+# %%
+show(clip_grad_norm_)
+
+# %% [markdown]
+# torch 쌍둥이는 `torch.nn.utils.clip_grad_norm_`입니다. 앞의 2층 RNN에 큰 상류 기울기(×100)를 흘려 보낸 뒤,
+# 두 쌍둥이가 max_norm = 1로 자릅니다. 반환값(자르기 전의 노름)과 잘린 기울기를 비교합니다.
+
+# %%
+for p in s_rnn.parameters():
+    p.grad[...] = 0
+t_rnn.zero_grad()
+out, _ = s_rnn(x)
+out_t, _ = t_rnn(to_torch(x))
+g = 100 * rng.standard_normal(out.shape)
+s_rnn.backward(g)
+out_t.backward(to_torch(g))
+before = {name: p.grad.copy() for name, p in s_rnn.named_parameters()}
+s_norm = clip_grad_norm_(s_rnn.parameters(), max_norm=1.0)
+t_norm = torch_clip_grad_norm_(t_rnn.parameters(), max_norm=1.0)
+assert_twin_close(s_norm, t_norm, "C3.2.3-clip-grad 자르기 전의 노름")
+for name, p in t_rnn.named_parameters():
+    assert_twin_close(dict(s_rnn.named_parameters())[name].grad, p.grad, f"C3.2.3-clip-grad 잘린 ∂E/∂{name}")
+after = np.sqrt(sum(np.sum(p.grad**2) for p in s_rnn.parameters()))
+print(f"자르기 전 ‖g‖ = {float(s_norm):.1f}, 자른 뒤 ‖g‖ = {after:.6f} (두 쌍둥이가 같습니다)")
+
+# %% [markdown]
+# 그림은 매개변수마다 기울기의 노름을 자르기 전과 후로 보여 줍니다(로그 눈금). 모든 막대가 같은 비율로
+# 줄어들므로 매개변수 사이의 비율, 곧 방향은 그대로입니다.
+
+# %%
+names_p = list(before)
+fig, ax = plt.subplots(figsize=(7, 3.2))
+ax.bar(np.arange(8) - 0.2, [np.linalg.norm(before[n]) for n in names_p], width=0.4, label="자르기 전")
+ax.bar(
+    np.arange(8) + 0.2,
+    [np.linalg.norm(dict(s_rnn.named_parameters())[n].grad) for n in names_p],
+    width=0.4,
+    label="자른 뒤 (max_norm = 1)",
+)
+ax.set_yscale("log")
+ax.set_xticks(np.arange(8), names_p, rotation=30, fontsize=7)
+ax.set(ylabel="‖∂E/∂W‖", title="기울기 클리핑: 길이만 줄이고 방향은 그대로")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# **연습.** 매개변수 두 개의 기울기가 w.grad = (3, 4), b.grad = (12,)일 때
+# `clip_grad_norm_([w, b], max_norm=1.0)`이 돌려주는 값(자르기 전의 노름)은 얼마일까요?
+
+# %%
+답 = ...  # 소수
+check(답, "C3.2.3-clip-grad/1", hint="노름을 매개변수별로 더하지 말고, 모든 성분을 한 벡터로 보세요")
+
+# %% [markdown]
+# ## C4.3-layernorm-sequences — 시퀀스에서 배치 정규화와 레이어 정규화 (노트 §4.3)
+#
+# 노트 §4.3은 이렇게 말합니다.
+#
+# > "Sequence에 따라서 파라미터 크기가 달라질 수 있는 Batch Normalization과 다르게 Layer Normalization은
+# > Sequence에 강건하기 때문에 RNN에 적용할 수 있는 방법입니다."
+#
+# 이 말을 직접 재 봅니다. LSTM의 순환 안, 게이트에 들어가기 전의 값에 정규화를 넣습니다(Ba 외, 2016의 레이어
+# 정규화 LSTM). 한 번은 **배치 정규화**로, 한 번은 **레이어 정규화**로 넣습니다. 배치 정규화는 시간 단계마다
+# 배치 전체로 평균과 분산을 구하고, 레이어 정규화는 시퀀스 하나의 4H개 값으로 구합니다.
+
+# %%
+show(NormalizedLSTM.forward)
+
+# %% [markdown]
+# torch 쌍둥이(`torch_impl/models/normalized_lstm.py`)는 `torch.nn.BatchNorm1d`와 `torch.nn.LayerNorm`으로
+# 같은 모델을 만듭니다. 길이가 다른 시퀀스를 0으로 패딩한 한 배치에서 두 정규화 모두 출력이 같은지 봅니다.
+
+# %%
+batch = sequence_norm.padded(rng, [6, 8, 5, 7], sequence_norm.STEPS)
+for norm in sequence_norm.NORMS:
+    twins = sequence_norm.make_twins(norm, seed=0)
+    with torch.no_grad():
+        expected = twins["torch"](torch.from_numpy(batch))
+    assert_twin_close(twins["scratch"](batch), expected, f"C4.3-layernorm-sequences ({norm}) 출력")
+print("배치 정규화 LSTM과 레이어 정규화 LSTM 모두 출력이 torch와 같습니다")
+
+# %% [markdown]
+# 이제 노트의 주장을 잽니다(`twin_nets/experiments/sequence_norm.py`, 시드 5개). 길이 6인 시퀀스 A를 다른
+# 시퀀스 세 개와 한 배치로 묶고, A의 출력이 다음 두 경우에 얼마나 바뀌는지 두 쌍둥이로 잽니다.
+#
+# 1. 같은 배치의 다른 시퀀스만 바꿀 때
+# 2. 다른 시퀀스의 패딩만 바꿀 때(같은 시퀀스를 2 단계 뒤부터 0으로 채움)
+
+# %%
+gaps = sequence_norm.measure_seeds(range(5))
+spread = {}
+for norm, rows in gaps.items():
+    for twin in sequence_norm.TWINS:
+        spread[norm, twin] = np.array([[g[twin].batch_mates, g[twin].padding] for g in rows])
+    mates, padding = spread[norm, "scratch"].T
+    mates_range, padding_range = (
+        f"{mates.min():.3g} ~ {mates.max():.3g}",
+        f"{padding.min():.3g} ~ {padding.max():.3g}",
+    )
+    print(f"{norm:5s}: 다른 시퀀스 {mates_range}, 패딩 {padding_range}")
+assert np.all(spread["layer", "scratch"] == 0) and np.all(spread["layer", "torch"] == 0)
+assert np.all(spread["batch", "scratch"] > 0.1)
+
+# %%
+fig, ax = plt.subplots(figsize=(6.5, 3.5))
+labels = ["다른 시퀀스가 바뀔 때", "다른 시퀀스의 패딩만 바뀔 때"]
+for k, (norm, name) in enumerate((("batch", "배치 정규화"), ("layer", "레이어 정규화"))):
+    for j, twin in enumerate(sequence_norm.TWINS):
+        values = spread[norm, twin]
+        mean = values.mean(0)
+        err = np.array([mean - values.min(0), values.max(0) - mean])
+        where = np.arange(2) + (2 * k + j - 1.5) * 0.18
+        ax.bar(where, mean, 0.18, yerr=err, label=f"{name} ({twin})")
+        if norm == "layer":
+            for position, value in zip(where, mean, strict=True):
+                ax.text(position, 0.02, f"{value:g}", ha="center", fontsize=8)
+ax.set_xticks(np.arange(2), labels)
+ax.set(ylabel="시퀀스 A 출력의 최대 변화", title="시드 5개의 평균 (막대)과 범위 (오차 막대)")
+ax.legend(fontsize=8, loc="upper left")
+plt.show()
+
+# %% [markdown]
+# 레이어 정규화에서는 두 경우 모두 변화가 정확히 0입니다. 시퀀스 하나의 값만으로 평균과 분산을 구하기
+# 때문입니다. 배치 정규화에서는 시간 단계마다 배치 전체(패딩된 0까지)로 통계를 구하므로, 다른 시퀀스나 그
+# 패딩만 바뀌어도 A의 출력이 바뀝니다. 노트가 말한 "Sequence에 강건"은 이런 뜻으로 읽을 수 있고, 숫자도
+# 그렇게 나옵니다.
+#
+# **연습.** 배치 정규화 LSTM에 두 시퀀스 [A, B]를 한 배치로 넣은 출력과, 같은 배치를 두 번 이어 붙인
+# [A, B, A, B]를 넣은 출력을 학습 모드에서 비교합니다. A의 출력은 허용 오차 안에서 같을까요? (`True`/`False`)
+
+# %%
+답 = ...  # True 또는 False
+check(답, "C4.3-layernorm-sequences/1", hint="단계마다 쓰는 평균과 분산이 달라지는지 생각해 보세요")
