@@ -36,6 +36,8 @@ import numpy as np
 import torch
 
 import scratch.autograd.chain_rule
+import scratch.models.anomaly
+import scratch.models.autoencoder
 import scratch.models.diagnostics
 import scratch.models.mlp
 import scratch.models.perceptron
@@ -45,6 +47,8 @@ import scratch.nn
 import scratch.optim
 import scratch.train
 import torch_impl.autograd
+import torch_impl.models.anomaly
+import torch_impl.models.autoencoder
 import torch_impl.models.diagnostics
 import torch_impl.models.mlp
 import torch_impl.models.perceptron
@@ -72,7 +76,8 @@ class Kit:
 
     Attributes:
         nn, optim, models, train: the twin's packages (``models.mlp``, ``models.perceptron``,
-            ``models.supervised``, ``models.surfaces``, ``models.diagnostics`` are loaded).
+            ``models.supervised``, ``models.surfaces``, ``models.diagnostics``, ``models.autoencoder``,
+            ``models.anomaly`` are loaded).
         chain_rule: the module whose ``worked_example`` lays the twin's backward out as a table.
         device: where the torch twin computes (ignored by scratch, which computes on the CPU).
         name: "scratch" or "torch" (a class attribute).

@@ -12,57 +12,13 @@ too): an encoder squeezes x into a short code z, a decoder rebuilds x̂ from z, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from scratch.models.mlp import MLPSpec, build_mlp
-from scratch.nn.checks import check_positive_int
+# AutoencoderSpec lives beside MLPSpec (plain data the torch twin may import); imported from here too
+from scratch.models.mlp import AutoencoderSpec, build_mlp
 from scratch.nn.module import Module
-
-
-@dataclass(frozen=True)
-class AutoencoderSpec:
-    """The layout of an autoencoder, shared as plain data by both twins.
-
-    Args:
-        features: D, the input's (and the reconstruction's) width.
-        hidden: the encoder's hidden widths; the decoder mirrors them (default none: both are one Linear,
-            a linear autoencoder).
-        code: the code's width k (default 2, drawable).
-        activation, init, dropout, norm: as ``MLPSpec`` (after every hidden layer, never after the code or
-            the output, which stay linear).
-
-    Example:
-        >>> spec = AutoencoderSpec(64, (32,), 2, "tanh")
-        >>> spec.encoder.sizes, spec.decoder.sizes
-        ((64, 32, 2), (2, 32, 64))
-    """
-
-    features: int
-    hidden: tuple[int, ...] = ()
-    code: int = 2
-    activation: str = "relu"
-    init: str = "default"
-    dropout: float = 0.0
-    norm: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "hidden", tuple(self.hidden))
-        check_positive_int("AutoencoderSpec", "features", self.features)
-        check_positive_int("AutoencoderSpec", "code", self.code)
-
-    def _mlp(self, sizes: tuple[int, ...]) -> MLPSpec:
-        return MLPSpec(sizes, self.activation, self.init, self.dropout, self.norm)
-
-    @property
-    def encoder(self) -> MLPSpec:
-        return self._mlp((self.features, *self.hidden, self.code))
-
-    @property
-    def decoder(self) -> MLPSpec:
-        return self._mlp((self.code, *reversed(self.hidden), self.features))
 
 
 class Autoencoder(Module):

@@ -16,7 +16,9 @@ itself.
 
 ``MLPSpec`` is plain data: the torch twin imports it and builds the same layout with ``torch.nn``
 (``torch_impl.models.mlp.build_mlp``); the initial weights are drawn once, here, and loaded into the
-torch twin through ``load_state_dict``.
+torch twin through ``load_state_dict``. ``AutoencoderSpec`` (C1.1-autoencoder: two ``MLPSpec``, encoder
+and decoder) is plain data too and sits here for the same reason; ``scratch.models.autoencoder``, whose
+``Autoencoder`` builds it, imports it from here.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import numpy as np
 
 from scratch import nn
 from scratch.nn import init
+from scratch.nn.checks import check_positive_int
 
 # --activation name -> the class name, the same in scratch.nn and torch.nn
 ACTIVATIONS = {
@@ -157,6 +160,50 @@ class MLPSpec:
         if self.activation == "prelu":
             count += len(hidden)
         return count
+
+
+@dataclass(frozen=True)
+class AutoencoderSpec:
+    """The layout of an autoencoder (``scratch.models.autoencoder.Autoencoder``, its torch twin), shared as
+    plain data by both twins.
+
+    Args:
+        features: D, the input's (and the reconstruction's) width.
+        hidden: the encoder's hidden widths; the decoder mirrors them (default none: both are one Linear,
+            a linear autoencoder).
+        code: the code's width k (default 2, drawable).
+        activation, init, dropout, norm: as ``MLPSpec`` (after every hidden layer, never after the code or
+            the output, which stay linear).
+
+    Example:
+        >>> spec = AutoencoderSpec(64, (32,), 2, "tanh")
+        >>> spec.encoder.sizes, spec.decoder.sizes
+        ((64, 32, 2), (2, 32, 64))
+    """
+
+    features: int
+    hidden: tuple[int, ...] = ()
+    code: int = 2
+    activation: str = "relu"
+    init: str = "default"
+    dropout: float = 0.0
+    norm: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+        check_positive_int("AutoencoderSpec", "features", self.features)
+        check_positive_int("AutoencoderSpec", "code", self.code)
+
+    def _mlp(self, sizes: tuple[int, ...]) -> MLPSpec:
+        return MLPSpec(sizes, self.activation, self.init, self.dropout, self.norm)
+
+    @property
+    def encoder(self) -> MLPSpec:
+        return self._mlp((self.features, *self.hidden, self.code))
+
+    @property
+    def decoder(self) -> MLPSpec:
+        return self._mlp((self.code, *reversed(self.hidden), self.features))
 
 
 def init_linear_(layer: nn.Linear, scheme: str, rng: np.random.Generator | None = None) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from scratch.models.autoencoder import AutoencoderSpec
+from scratch.models.mlp import AutoencoderSpec
 from torch_impl.models.mlp import build_mlp
 
 

@@ -25,7 +25,6 @@ import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -33,15 +32,12 @@ from sklearn.metrics import roc_auc_score, silhouette_score
 from sklearn.neighbors import KNeighborsClassifier
 
 from scratch.data.datasets import DatasetSplit
-from scratch.models import anomaly as scratch_anomaly
-from scratch.models import autoencoder as scratch_autoencoder
 from scratch.models.pca import pca, principal_angles
 from torch_impl.data.datasets import load_dataset
-from torch_impl.models import anomaly as torch_anomaly
-from torch_impl.models import autoencoder as torch_autoencoder
+from twin_nets.kit import kit
 from twin_nets.training.config import TrainConfig
 from twin_nets.training.runner import PairedRun, prepare
-from twin_nets.training.twins import build_twins, generator
+from twin_nets.training.twins import Twin, build_twins, generator
 
 # the documented settings (the flags of scripts/train.py); --logdir and --seed are set per run
 LINEAR = TrainConfig(
@@ -157,7 +153,7 @@ def separation(
     codes = {"pca": fitted.transform(data.x_test)}
     knn = {"pca": _knn(fitted.transform(data.x_train), data.y_train, codes["pca"], data.y_test)}
     for impl, twin in run.twins.items():
-        train_codes = _encode(impl, twin.model, data.x_train)
+        train_codes = _encode(impl, twin, data.x_train)
         codes[impl] = twin.codes()
         knn[impl] = _knn(train_codes, data.y_train, codes[impl], data.y_test)
     silhouette = {name: float(silhouette_score(z, data.y_test)) for name, z in codes.items()}
@@ -165,11 +161,10 @@ def separation(
     return Separation(knn, silhouette, codes, data.y_test, diff)
 
 
-def _encode(impl: str, model: Any, x: np.ndarray) -> np.ndarray:
-    if impl == "scratch":
-        return scratch_autoencoder.encode(model, x)
-    device = next(model.parameters()).device
-    return torch_autoencoder.encode(model, torch.from_numpy(x).to(device)).cpu().numpy()
+def _encode(impl: str, twin: Twin, x: np.ndarray) -> np.ndarray:
+    """The codes of the NumPy inputs ``x`` by twin ``impl``'s trained autoencoder, as NumPy."""
+    k = kit(impl, twin.device)
+    return k.numpy(k.models.autoencoder.encode(twin.model, k.array(x)))
 
 
 # ----------------------------------------------------------------------------------- anomaly detection
@@ -203,12 +198,9 @@ def anomaly(seed: int, logdir: str | Path, config: TrainConfig = NONLINEAR, impl
     is_anomaly = ~np.isin(data.y_test, NORMAL_DIGITS)
     scores, auc, sklearn_auc = {}, {}, {}
     for impl, twin in run.twins.items():
-        if impl == "scratch":
-            scores[impl] = scratch_autoencoder.reconstruction_error(twin.model, data.x_test)
-            auc[impl] = scratch_anomaly.roc_auc(scores[impl], is_anomaly)
-        else:
-            errors = torch_autoencoder.reconstruction_error(twin.model, twin.test[0])
-            scores[impl] = errors.cpu().numpy()
-            auc[impl] = torch_anomaly.roc_auc(errors, torch.from_numpy(is_anomaly).to(errors.device))
+        k = kit(impl, twin.device)
+        errors = k.models.autoencoder.reconstruction_error(twin.model, twin.test[0])  # the test inputs
+        scores[impl] = k.numpy(errors)
+        auc[impl] = k.models.anomaly.roc_auc(errors, k.array(is_anomaly))
         sklearn_auc[impl] = float(roc_auc_score(is_anomaly, scores[impl]))
     return Anomaly(scores, is_anomaly, auc, sklearn_auc)

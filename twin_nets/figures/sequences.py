@@ -27,6 +27,8 @@ CONCEPT = "C4.3-layernorm-sequences"
 SEEDS = range(5)
 NORM_KO = {"batch": "배치 정규화", "layer": "레이어 정규화"}
 COLORS = {"batch": "tab:blue", "layer": "tab:orange"}
+BAR_ALPHA = {"scratch": 1.0, "torch": 0.55}  # each twin's bars: scratch's solid, torch's lighter beside them
+RANGE_BAND = {"scratch": True, "torch": False}  # the seeds' range: one band, around scratch's curve
 
 
 def summary(gaps: dict) -> str:
@@ -65,7 +67,7 @@ def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TW
                 0.17,
                 yerr=err,
                 color=COLORS[norm],
-                alpha=1.0 if twin == "scratch" else 0.55,
+                alpha=BAR_ALPHA[twin],
                 label=f"{NORM_KO[norm]} ({twin})",
                 capsize=3,
             )
@@ -80,7 +82,7 @@ def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TW
             right.plot(
                 steps, curves.mean(0), style, color=COLORS[norm], ms=4, label=f"{NORM_KO[norm]} ({twin})"
             )
-            if twin == "scratch":
+            if RANGE_BAND[twin]:
                 right.fill_between(steps, curves.min(0), curves.max(0), color=COLORS[norm], alpha=0.2)
     right.axvline(sn.TRAIN_LENGTH + 0.5, color="gray", ls="--")
     right.text(sn.TRAIN_LENGTH + 0.7, right.get_ylim()[1] * 0.05, "← 학습한 시퀀스 길이", color="gray")
@@ -115,7 +117,7 @@ def through_time_figures(outdir: Path, board: FigureBoard | None = None, twins=s
             curves = np.array([r[model][twin] / r[model][twin][-1] for r in runs])
             mean = np.exp(np.log(curves).mean(0))  # geometric mean: the curves span 12 orders of magnitude
             ax.semilogy(steps, mean, style, color=color, ms=3, label=f"{MODEL_KO[model]} ({twin})")
-            if twin == "scratch":
+            if RANGE_BAND[twin]:
                 ax.fill_between(steps, curves.min(0), curves.max(0), color=color, alpha=0.2)
     # ASCII tick labels: mathtext's 10⁻¹² needs a U+2212 minus that the bundled Korean font lacks
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}"))

@@ -24,6 +24,7 @@ from scratch.data.datasets import load_digits
 from scratch.models import kmeans as scratch_kmeans
 from scratch.models.pca import pca
 from torch_impl.models import kmeans as torch_kmeans
+from twin_nets.cli import TWINS
 from twin_nets.experiments import unsupervised as experiment
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
@@ -102,9 +103,14 @@ def _pca_figure(outdir: Path, board: FigureBoard) -> Path:
     return save_figure(fig, "C1.1-pca-digits", outdir, board, title=title)
 
 
+def _first_twin(measured: dict[str, np.ndarray]) -> str:
+    """The twin drawn: the first of ``TWINS`` (scratch, then torch) that ``measured`` has a result for."""
+    return next(twin for twin in TWINS if twin in measured)
+
+
 def _codes_figure(outdir: Path, board: FigureBoard, logdir: Path, impl: str) -> Path:
     result = experiment.separation(SEED, logdir, impl=impl)
-    twin = "scratch" if "scratch" in result.codes else "torch"
+    twin = _first_twin(result.codes)
     fig, axes = plt.subplots(1, 2, figsize=(13, 6))
     names = {"pca": "PCA (선형 차원축소)", twin: f"오토인코더 64-32-2-32-64, tanh ({twin})"}
     for ax, (key, name) in zip(axes, names.items(), strict=True):
@@ -118,7 +124,7 @@ def _codes_figure(outdir: Path, board: FigureBoard, logdir: Path, impl: str) -> 
 
 def _anomaly_figure(outdir: Path, board: FigureBoard, logdir: Path, impl: str) -> Path:
     result = experiment.anomaly(SEED, logdir, impl=impl)
-    twin = "scratch" if "scratch" in result.scores else "torch"
+    twin = _first_twin(result.scores)
     scores = result.scores[twin]
     fig, ax = plt.subplots(figsize=(9, 5))
     bins = np.linspace(0, np.quantile(scores, 0.995), 40)
