@@ -163,7 +163,7 @@ Image(filename=str(ROOT / "docs" / "figures" / "rl" / "C1.2-reinforce-cartpole.g
 # > **노트 바로잡기.** 노트 §1.3은 REINFORCE를 "알파고의 학습 원리"라고 부릅니다. REINFORCE는 알파고가
 # > 배운 여러 단계 가운데 하나입니다. 알파고의 논문(Silver 외, "Mastering the game of Go with deep neural
 # > networks and tree search", *Nature* 529, 2016)에 따르면 정책 신경망은 먼저 사람 기사의 기보로 다음 수를
-# > 맞히는 **지도학습**으로 배우고, 그다음 자기 자신과 둔 대국의 승패를 보상으로 삼아 REINFORCE(정책
+# > 맞히는 **지도학습**으로 배우고, 그다음 자신의 이전 버전과 둔 대국의 승패를 보상으로 삼아 REINFORCE(정책
 # > 기울기)로 더 배웁니다. 그 대국의 결과로 국면의 승률을 예측하는 가치 신경망을 회귀로 학습하고, 실제로 둘
 # > 때는 정책 신경망과 가치 신경망을 몬테카를로 트리 탐색(MCTS)과 함께 씁니다. 그러니 "알파고의 학습 원리"는
 # > 지도학습 + REINFORCE + 가치 신경망 + 트리 탐색이고, REINFORCE는 그 가운데 강화학습 단계입니다. (후속작
