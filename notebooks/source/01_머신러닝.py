@@ -7,7 +7,8 @@
 # 지도학습(supervised learning), 비지도학습(unsupervised learning), 강화학습(reinforcement learning)의
 # 세 갈래로 나눕니다. 이 노트북은 지도학습, 비지도학습의 세 과업(군집화, 차원축소, 이상 탐지)과 레이블
 # 없이 학습하는 신경망인 오토인코더(autoencoder), 그리고 머신러닝과 딥러닝을 가르는 특성 공학(feature
-# engineering)을 코드로 봅니다. 강화학습(§1.2)은 노트가 개념만 소개하므로 코드로 옮기지 않았습니다.
+# engineering)을 코드로 봅니다. 강화학습(§1.2)은 다음 노트북 `01b_강화학습`에서 REINFORCE와 DQN으로
+# 다룹니다.
 #
 # 절마다 순서는 같습니다: 노트의 내용 → scratch 쌍둥이의 코드 → 실행 → torch 쌍둥이로 같은 계산 → 두
 # 결과가 허용 오차(float64: `rtol=1e-10, atol=1e-12`) 안에서 같다는 확인 → 그림 → 연습문제.

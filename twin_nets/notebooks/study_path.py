@@ -38,6 +38,11 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "Machine learning (§1.1–1.3)",
         ("C1.1-supervised", "C1.1-kmeans", "C1.1-pca", "C1.1-autoencoder", "C1.1-anomaly", "C1.3-features"),
     ),
+    Notebook(
+        "01b_강화학습",
+        "Reinforcement learning: REINFORCE and DQN on CartPole (§1.2–1.3)",
+        ("C1.2-reinforce", "C1.2-dqn", "C3.1.2-huber"),
+    ),
     Notebook("02_퍼셉트론", "Perceptrons (§2.1–2.2)", ("C2.1-perceptron", "C2.2-mlp-xor", "C2.2-mlp")),
     Notebook(
         "03_순전파",
@@ -143,6 +148,15 @@ STEPS: tuple[Step, ...] = (
         ),
         "C1.1-autoencoder-codes",
         "scripts/unsupervised.py",
+    ),
+    Step(
+        "1.2",
+        "강화학습",
+        "01b_강화학습",
+        ("scratch/rl/reinforce.py", "scratch/rl/dqn.py"),
+        ("torch_impl/rl/reinforce.py", "torch_impl/rl/dqn.py"),
+        "rl/C1.2-rl-returns",
+        "scripts/rl.py",
     ),
     Step(
         "1.3",
