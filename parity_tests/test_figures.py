@@ -242,7 +242,6 @@ READABLE_PX = 8.0  # the smallest text's font size, in px of the screen, at whic
 # as C3.2-backprop-graph and -chain-rule were. A figure that falls under the line and is not listed fails,
 # and so does a listed one that reads (take it off the list).
 SMALL_TEXT = {
-    "C3.2.1-gd-vs-sgd-loss", "C3.2.1-optimizer-paths", "C3.2.2-local-minima-paths", "C3.2.2-saddle-paths",
     "C4.1-init-histograms-relu", "C4.1-init-histograms-sigmoid", "C4.1-init-histograms-tanh",
     "C4.1-init-xavier-seed-vs-glorot", "C4.2-dropout-accuracy-gap", "C4.2-dropout-boundaries",
     "C4.3-batchnorm-init-scales", "C4.3-layernorm-batch-size",
