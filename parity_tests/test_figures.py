@@ -242,8 +242,7 @@ READABLE_PX = 8.0  # the smallest text's font size, in px of the screen, at whic
 # as C3.2-backprop-graph and -chain-rule were. A figure that falls under the line and is not listed fails,
 # and so does a listed one that reads (take it off the list).
 SMALL_TEXT = {
-    "C4.1-init-histograms-relu", "C4.1-init-histograms-sigmoid", "C4.1-init-histograms-tanh",
-    "C4.1-init-xavier-seed-vs-glorot", "C4.2-dropout-accuracy-gap", "C4.2-dropout-boundaries",
+    "C4.2-dropout-accuracy-gap", "C4.2-dropout-boundaries",
     "C4.3-batchnorm-init-scales", "C4.3-layernorm-batch-size",
 }  # fmt: skip
 
