@@ -54,8 +54,8 @@ def _equation(weight: Any, bias: float) -> str:
 
 
 def _gates_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
-    fig, axes = plt.subplots(1, 4, figsize=(15, 5))
-    for ax, gate in zip(axes, experiment.GATES, strict=True):
+    fig, axes = plt.subplots(2, 2, figsize=(9, 11.5))
+    for ax, gate in zip(axes.ravel(), experiment.GATES, strict=True):
         x, t = experiment.gate_data(gate)
         # XOR: the best a line can do; OR's hand-set line gets 3 of 4, (1,1) wrong
         weight, bias = experiment.scratch_perceptron.GATE_WEIGHTS["or" if gate == "xor" else gate]
@@ -85,8 +85,9 @@ def _gates_figure(outdir: Path, board: FigureBoard, twin: str) -> Path:
                 zorder=4,
             )
         unit_square_axes(ax, title)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
-    title = f"{CONCEPT}: 퍼셉트론은 직선 하나를 긋습니다. 노란 영역: y = 1인 쪽 ({twin} 쌍둥이)"
+        ax.set_anchor("N")  # the square at the top of its cell, its legend under it
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
+    title = f"{CONCEPT}: 퍼셉트론은 직선 하나를 긋습니다.\n노란 영역: y = 1인 쪽 ({twin} 쌍둥이)"
     return save_figure(fig, f"{CONCEPT}-gates", outdir, board, title=title)
 
 
@@ -96,10 +97,10 @@ def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         for gate, fit in by_gate.items():
             board.scalars(twin, f"{CONCEPT}/mistakes/{gate}", fit.mistakes, start=1)
     settings = experiment.ROSENBLATT
-    fig, axes = plt.subplots(2, 4, figsize=(15, 8.6), gridspec_kw={"height_ratios": [1.5, 1]})
+    fig, axes = plt.subplots(4, 2, figsize=(9, 19), gridspec_kw={"height_ratios": [1.6, 1, 1.6, 1]})
     cmap = plt.get_cmap("viridis")
-    for column, gate in enumerate(experiment.GATES):
-        ax, ax_m = axes[0, column], axes[1, column]
+    for k, gate in enumerate(experiment.GATES):  # each gate: its lines above its mistakes, two gates a row
+        ax, ax_m = axes[2 * (k // 2), k % 2], axes[2 * (k // 2) + 1, k % 2]
         x, t = experiment.gate_data(gate)
         fit = fits[twins[0]][gate]
         for epoch in range(1, fit.epochs + 1):
@@ -119,7 +120,8 @@ def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
             f"{fit.epochs} 에폭 만에 수렴" if fit.converged else f"{fit.epochs} 에폭 내내 틀린 점이 남음"
         )
         unit_square_axes(ax, f"{GATE_TITLES[gate]}: {verdict}")
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
+        ax.set_anchor("N")
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, markerscale=0.45)
         epochs = np.arange(1, fit.epochs + 1)
         plot_twins(ax_m, epochs, {twin: fits[twin][gate].mistakes for twin in twins}, "틀린 개수", "tab:red")
         ax_m.set(
@@ -129,11 +131,11 @@ def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
             ylim=(-0.2, 4.4),
         )
         ax_m.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax_m.legend(fontsize=7)
+        ax_m.legend(fontsize=9)
     start = "w = ({:g}, {:g}), b = {:g}".format(*settings.start[0], settings.start[1]).replace("-", "−")
     title = (
-        f"{CONCEPT}: 로젠블랫의 학습 규칙 w ← w + η(t − y)x, b ← b + η(t − y), η = {settings.lr:g}, "
-        f"시작점 {start}"
+        f"{CONCEPT}: 로젠블랫의 학습 규칙 w ← w + η(t − y)x, b ← b + η(t − y),\n"
+        f"η = {settings.lr:g}, 시작점 {start}"
         f" — 위: 에폭마다의 직선 ({twins[0]}), 아래: 두 쌍둥이"
     )
     return save_figure(fig, f"{CONCEPT}-learning", outdir, board, title=title)
@@ -141,7 +143,9 @@ def _learning_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
 
 def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
     angles, offsets = np.linspace(0, 2 * np.pi, 361), np.linspace(-2, 2, 201)
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
+    fig = plt.figure(figsize=(10, 8))
+    cells = fig.add_gridspec(2, 4)  # the two maps side by side, the training curves under them
+    axes = [fig.add_subplot(cells[0, :2]), fig.add_subplot(cells[0, 2:]), fig.add_subplot(cells[1, 1:3])]
     for ax, gate in zip(axes[:2], ("and", "xor"), strict=True):
         accuracy = experiment.line_accuracy_map(gate, angles, offsets)
         image = ax.pcolormesh(
@@ -163,7 +167,7 @@ def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
                 markersize=14,
                 label="손으로 정한 (1, 1, −1.5) / ‖w‖",
             )
-            ax.legend(fontsize=8, loc="upper left")
+            ax.legend(fontsize=9, loc="upper left")
         fig.colorbar(image, ax=ax, label="점 4개에 대한 정확도")
     ax = axes[2]
     for gate, color in (("and", "tab:green"), ("xor", "tab:red")):
@@ -187,9 +191,9 @@ def _xor_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
         ylim=(-0.2, 4.4),
     )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=9)
     title = (
-        f"{CONCEPT}: XOR이 안 되는 이유 — 어떤 방향과 편향으로도 (0,1), (1,0)을 한쪽에, "
+        f"{CONCEPT}: XOR이 안 되는 이유 — 어떤 방향과 편향으로도\n(0,1), (1,0)을 한쪽에, "
         "(0,0), (1,1)을 다른 쪽에 둘 수 없습니다"
     )
     return save_figure(fig, f"{CONCEPT}-xor", outdir, board, title=title, title_y=1.03)

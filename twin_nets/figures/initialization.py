@@ -45,7 +45,7 @@ def _relu_range(runs: dict[str, ActivationRun]) -> tuple[float, float]:
 
 
 def _histogram_figure(activation: str, runs: dict[str, ActivationRun], twins: tuple[str, ...]):
-    fig, axes = plt.subplots(len(SCHEMES), 5, figsize=(13, 9.5), sharex=True, sharey="row")
+    fig, axes = plt.subplots(len(SCHEMES), 5, figsize=(11, 9.5), sharex=True, sharey="row")
     fig.subplots_adjust(hspace=0.5, wspace=0.12)
     relu = activation not in RANGES
     hist_range = _relu_range(runs) if relu else RANGES[activation]
@@ -64,7 +64,7 @@ def _histogram_figure(activation: str, runs: dict[str, ActivationRun], twins: tu
             a = runs[scheme].scratch[layer]
             zeros = f", {np.mean(a == 0):.0%}가 0" if relu else ""
             ax.set_title(f"{layer + 1}층: 표준편차 {float(a.std()):.2g}{zeros}", fontsize=8)
-            ax.tick_params(labelsize=7)
+            ax.tick_params(labelsize=8)
             if relu:
                 ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
             else:
@@ -72,9 +72,9 @@ def _histogram_figure(activation: str, runs: dict[str, ActivationRun], twins: tu
             ax.yaxis.set_major_locator(MaxNLocator(3))
         axes[row, 0].set_ylabel(f"{title}\n개수", fontsize=9)
     for ax in axes[-1]:
-        ax.set_xlabel("양수 출력의 log₁₀" if relu else f"{activation}(z)", fontsize=8)
+        ax.set_xlabel("양수 출력의 log₁₀" if relu else f"{activation}(z)", fontsize=9)
     handles, labels = axes[0, 0].get_legend_handles_labels()  # one legend, above the panels
-    fig.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.935), ncol=2)
+    fig.legend(handles, labels, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, 0.935), ncol=2)
     note = "\n(모든 칸이 같은 로그 축: N(0, 1)은 폭발하고 N(0, 0.01²)은 소실)" if relu else ""
     fig.suptitle(
         f"C4.1-init: 뉴런 100개짜리 5층 신경망의 {activation} 활성화 값 "
@@ -130,7 +130,7 @@ def _seed_xavier_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]
     glorot_run = activation_run("sigmoid", "xavier", np.random.default_rng(SEED))
     seed_run = activation_run("sigmoid", "seed_xavier", np.random.default_rng(SEED))
     twin = twins[0]
-    fig, (ax_w, ax_a) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (ax_w, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.8))
     m, n = glorot[0].weight.data.shape  # (out, in)
     w_glorot, w_seed = glorot[0].weight.data.ravel(), seed_form[0].weight.data.ravel()
     label = f"Glorot √(2/(n+m)) = {np.sqrt(2 / (n + m)):.3f}, 표준편차 {w_glorot.std():.3f}"
@@ -138,21 +138,22 @@ def _seed_xavier_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]
     label = f"노트 2/√(n+m) = {2 / np.sqrt(n + m):.3f}, 표준편차 {w_seed.std():.3f}"
     ax_w.hist(w_seed, bins=60, range=(-0.6, 0.6), alpha=0.6, label=label)
     ax_w.set(title=f"{n} → {m} 층의 가중치 (n = {n}, m = {m})", xlabel="w", ylabel="개수")
-    legend_below(ax_w, ncol=1, gap=0.2)
+    legend_below(ax_w, ncol=1, gap=0.2, fontsize=9)
     for run, name in ((glorot_run, "Glorot"), (seed_run, "노트의 식")):
         a = _values(run, twin, 4)
         ax_a.hist(a, bins=50, range=(0, 1), alpha=0.6, label=f"{name}: 표준편차 {a.std():.3f}")
     ax_a.set(title=f"5층의 시그모이드 활성화 값 ({twin} 쌍둥이)", xlabel="σ(z)", ylabel="개수")
-    legend_below(ax_a, ncol=1, gap=0.2)
+    legend_below(ax_a, ncol=1, gap=0.2, fontsize=9)
     fig.text(
         0.5,
-        -0.1,
-        f"노트는 사비에르 초기화의 σ를 2/√(n+m)로 씁니다 ({INIT_SCHEMES['seed_xavier'].function}). Glorot·"
-        "Bengio (그리고 torch의 xavier_normal_)는 √(2/(n+m))입니다. 노트의 σ는 √2배 크므로\n(분산 4/(n+m), "
-        "n = m이면 He의 2/n과 같음) 층마다 활성화 함수에 들어가는 값이 √2배 넓게 퍼집니다: "
+        0.0,
+        f"노트는 사비에르 초기화의 σ를 2/√(n+m)로 씁니다 ({INIT_SCHEMES['seed_xavier'].function}).\n"
+        "Glorot·Bengio (그리고 torch의 xavier_normal_)는 √(2/(n+m))입니다. 노트의 σ는 √2배 크므로\n"
+        "(분산 4/(n+m), n = m이면 He의 2/n과 같음) 층마다 활성화 함수에 들어가는 값이 √2배 넓게 퍼집니다:\n"
         "여기서는 시그모이드 출력이 더 넓게 퍼지고, 더 깊은 신경망에서는 더 일찍 포화합니다.",
         ha="center",
-        fontsize=8,
+        va="top",
+        fontsize=9,
     )
     title = "C4.1-init-xavier: 노트의 식과 Glorot의 식"
     return save_figure(fig, "C4.1-init-xavier-seed-vs-glorot", outdir, board, title=title)

@@ -15,7 +15,15 @@ import numpy as np
 from twin_nets.experiments import learning as experiment
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
-from twin_nets.figures.drawing import XOR_COLORS, grid, plot_boundary, plot_points, plot_twins, shade_regions
+from twin_nets.figures.drawing import (
+    XOR_COLORS,
+    grid,
+    legend_below,
+    plot_boundary,
+    plot_points,
+    plot_twins,
+    shade_regions,
+)
 
 SUPERVISED = "C1.1-supervised"
 FEATURES = "C1.3-features"
@@ -44,7 +52,7 @@ def _logistic_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     x, t = experiment.logistic_data()
     xlim = (x[:, 0].min() - 0.5, x[:, 0].max() + 0.5)
     ylim = (x[:, 1].min() - 0.5, x[:, 1].max() + 0.5)
-    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [1.2, 1]})
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
     xx, yy, points = grid(xlim, ylim, 200)
     first = runs[twins[0]]
     probability = first.predict(points).reshape(xx.shape)
@@ -55,7 +63,7 @@ def _logistic_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     plot_points(ax, x, t, XOR_COLORS, ("클래스 0", "클래스 1"), size=28)
     accuracy = ", ".join(f"{twin} {experiment.accuracy(run.predict(x), t):.1%}" for twin, run in runs.items())
     ax.set(title=f"시그모이드 뉴런 하나 (정확도 {accuracy})", xlabel="x₁", ylabel="x₂", xlim=xlim, ylim=ylim)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     steps = np.arange(settings.steps)
     plot_twins(
         ax_loss,
@@ -66,7 +74,7 @@ def _logistic_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         every=15,
     )
     ax_loss.set(title=f"손실: 전체 배치, SGD 학습률 {settings.lr:g}", xlabel="스텝", ylabel="E")
-    ax_loss.legend(fontsize=8, loc="upper right")
+    ax_loss.legend(fontsize=9, loc="upper right")
     title = f"{SUPERVISED}: 로지스틱 회귀 — 결정 경계 w·x + b = 0은 직선입니다"
     return save_figure(fig, f"{SUPERVISED}-logistic", outdir, board, title=title)
 
@@ -77,7 +85,7 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
     _log_losses(board, f"{SUPERVISED}/linear/loss", runs)
     x, y = experiment.linear_data()
     closed = experiment.closed_form(twins[0])
-    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10, 5.2))
     ax.scatter(x[:, 0], y, s=22, color="0.35", label="데이터: y = 0.8x + 1.5 + 잡음")
     line_x = np.linspace(-3.2, 3.2, 2)[:, None]
     styles = {
@@ -92,7 +100,7 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
     label = f"최소제곱 직선 (해석해): ŷ = {w:.4f}x + {b:.4f}"
     ax.plot(line_x[:, 0], w * line_x[:, 0] + b, color="black", linestyle=":", linewidth=1.5, label=label)
     ax.set(title="회귀: 선형 뉴런 하나", xlabel="x", ylabel="y")
-    ax.legend(fontsize=8, loc="upper left")
+    legend_below(ax, ncol=1, gap=0.18, fontsize=9)
     steps = np.arange(settings.steps)
     excess = {}
     for twin, run in runs.items():
@@ -110,7 +118,7 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
             textcoords="axes fraction",
             ha="right",
             va="top",
-            fontsize=8,
+            fontsize=9,
             arrowprops={"arrowstyle": "->", "color": "0.4"},
         )
     ax_loss.set(
@@ -120,14 +128,15 @@ def _linear_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> 
         xlabel="스텝",
         ylabel="E − E_min",
     )
-    ax_loss.legend(fontsize=8, loc="lower left")  # the curve falls from the upper left
+    legend_below(ax_loss, ncol=1, gap=0.18, fontsize=9)
     title = f"{SUPERVISED}: 선형 회귀 — 경사 하강법이 최소제곱 직선에 도달합니다"
     return save_figure(fig, f"{SUPERVISED}-linear", outdir, board, title=title)
 
 
 def features_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> list[Path]:
     x, t = experiment.features_data()
-    fig, axes = plt.subplots(1, 3, figsize=(16, 5.8))
+    fig, cells = plt.subplots(2, 2, figsize=(9.5, 10.6))
+    axes, legend_ax = cells.ravel()[:3], cells[1, 1]  # three panels; their shared legend in the fourth cell
     for ax, model in zip(axes, experiment.FEATURE_MODELS, strict=True):
         runs = {twin: experiment.train_feature_model(twin, model.key) for twin in twins}
         _log_losses(board, f"{FEATURES}/{model.key}/loss", runs)
@@ -143,9 +152,10 @@ def features_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
             title=f"{MODEL_TITLES[model.key]}\n정확도: {accuracy}", xlabel="x₁", ylabel="x₂", aspect="equal"
         )
         ax.set(xlim=FEATURE_LIM, ylim=FEATURE_LIM)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    legend_ax.axis("off")
+    legend_ax.legend(*axes[0].get_legend_handles_labels(), loc="center", fontsize=11, markerscale=2.5)
     title = (
-        f"{FEATURES}: 선형 모델은 원래 특징으로는 실패하고 사람이 만든 특징으로는 성공합니다 "
-        "(feature engineering). MLP는 특징을 스스로 학습합니다"
+        f"{FEATURES}: 선형 모델은 원래 특징으로는 실패하고\n사람이 만든 특징으로는 성공합니다 "
+        "(feature engineering).\nMLP는 특징을 스스로 학습합니다"
     )
     return [save_figure(fig, f"{FEATURES}-circles", outdir, board, title=title, title_y=1.0)]

@@ -77,7 +77,7 @@ def _init_scale_figure(
     outdir: Path, board: FigureBoard, runs: dict, setting: experiment.BatchNormSetting
 ) -> Path:
     stds = setting.init_stds
-    fig, axes = plt.subplots(1, len(stds), figsize=(5.2 * len(stds), 4.2), sharey=True)
+    fig, axes = plt.subplots(len(stds), 1, figsize=(9.5, 3.3 * len(stds) + 1), sharex=True)
     for ax, std in zip(np.atleast_1d(axes), stds, strict=True):
         for norm in (None, "batch"):
             curves = runs[std, norm]
@@ -97,7 +97,7 @@ def _init_scale_figure(
                     (0.97, 0.95),
                     ha="right",
                     xycoords="axes fraction",
-                    fontsize=7,
+                    fontsize=9,
                     color=NORM_COLORS[norm],
                     va="top",
                 )
@@ -108,11 +108,15 @@ def _init_scale_figure(
             yscale="log",
             ylim=LOSS_LIMITS,
             title=f"W ~ N(0, {std:g}²)",
-            xlabel=f"iteration (회색 선: 에폭 경계, {setting.n_train} / {setting.batch_size} = {per_epoch})",
+            ylabel="그 iteration 배치의\n교차 엔트로피",
         )
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22))
-    np.atleast_1d(axes)[0].set_ylabel("그 iteration 배치의 교차 엔트로피")
-    title = f"{BATCHNORM}: 배치 정규화 없이는 σ가 작으면 멈추고 크면 발산하지만, 있으면 모든 σ에서 학습됩니다"
+        ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.02, 0.5))  # beside the panel
+    np.atleast_1d(axes)[-1].set_xlabel(
+        f"iteration (회색 선: 에폭 경계, {setting.n_train} / {setting.batch_size} = {per_epoch})"
+    )
+    title = (
+        f"{BATCHNORM}: 배치 정규화 없이는 σ가 작으면 멈추고 크면 발산하지만,\n있으면 모든 σ에서 학습됩니다"
+    )
     return save_figure(fig, f"{BATCHNORM}-init-scales", outdir, board, title=title)
 
 
@@ -120,7 +124,7 @@ def _batch_size_figure(
     outdir: Path, board: FigureBoard, runs: dict, setting: by_batch.BatchSizeSetting
 ) -> Path:
     sizes = setting.batch_sizes
-    fig = plt.figure(figsize=(4.6 * len(sizes), 7.8))
+    fig = plt.figure(figsize=(3.4 * len(sizes), 8.4))
     grid = fig.add_gridspec(3, len(sizes), height_ratios=(3, 0.45, 1.25))
     axes = [fig.add_subplot(grid[0, k]) for k in range(len(sizes))]
     for ax, batch_size in zip(axes, sizes, strict=True):
@@ -141,14 +145,15 @@ def _batch_size_figure(
                 label=f"{NORM_NAMES[norm]}, 시드 {len(setting.seeds)}개의 범위 ({first_twin})",
             )
         epochs = setting.updates / first[0].iterations_per_epoch
-        ax.set(title=f"배치 크기 {batch_size}: 갱신 {setting.updates}번 = {epochs:.3g} 에폭", ylim=(0, 1))
+        ax.set_title(f"배치 크기 {batch_size}:\n갱신 {setting.updates}번 = {epochs:.3g} 에폭", fontsize=10)
+        ax.set_ylim(0, 1)
         ax.set_xlabel("갱신 횟수")
         ax.grid(True, color="0.92")
     axes[0].set_ylabel("테스트 정확도")
     legend_ax = fig.add_subplot(grid[1, :])  # one legend for the three panels, off their data
     legend_ax.axis("off")
     handles, labels = axes[0].get_legend_handles_labels()
-    legend_ax.legend(handles, labels, loc="center", ncol=2, fontsize=8)
+    legend_ax.legend(handles, labels, loc="center", ncol=2, fontsize=9)
     table_ax = fig.add_subplot(grid[2, :])
     table_ax.axis("off")
     rows = arithmetic_table(sizes)
@@ -160,14 +165,14 @@ def _batch_size_figure(
         colWidths=[0.2, 0.2, 0.3],
     )
     drawn.auto_set_font_size(False)
-    drawn.set_fontsize(9)
+    drawn.set_fontsize(10)
     drawn.scale(1, 1.4)
     for column in range(3):  # the seed's example is the first row
         drawn[1, column].set_facecolor("#fff3b0")
-    table_ax.set_title("배치, iteration, 에폭 (노란 칸: 노트의 예)", fontsize=9)
+    table_ax.set_title("배치, iteration, 에폭 (노란 칸: 노트의 예)", fontsize=10)
     title = (
-        f"{LAYERNORM} vs {BATCHNORM}, 같은 갱신 횟수: 배치 크기 2에서는 샘플 두 개로 낸 배치 정규화의 "
-        "통계가 잡음이라\n모든 시드에서 크게 뒤처지고, 레이어 정규화는 샘플마다 따로 정규화합니다. "
+        f"{LAYERNORM} vs {BATCHNORM}, 같은 갱신 횟수:\n배치 크기 2에서는 샘플 두 개로 낸 배치 정규화의 "
+        "통계가 잡음이라\n모든 시드에서 크게 뒤처지고, 레이어 정규화는 샘플마다 따로 정규화합니다.\n"
         "(배치 크기 2의 배치 정규화는 혼돈적이라 두 쌍둥이의 평균이 갈라집니다.)"
     )
     return save_figure(fig, f"{LAYERNORM}-batch-size", outdir, board, title=title)

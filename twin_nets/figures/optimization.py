@@ -50,7 +50,7 @@ def optimizer_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) 
 def _gd_vs_sgd(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
     setting = gd_vs_sgd.GdVsSgdSetting()
     curves = {twin: gd_vs_sgd.run(setting, twin) for twin in twins}
-    fig, (ax_it, ax_ep) = plt.subplots(1, 2, figsize=(12, 4.2))
+    fig, (ax_it, ax_ep) = plt.subplots(2, 1, figsize=(8, 8.4))
     for label, color in (("SGD", "tab:orange"), ("GD", "tab:blue")):
         batch = {twin: curves[twin][label].batch_loss for twin in twins}
         updates = np.arange(1, len(batch[twins[0]]) + 1)
@@ -81,11 +81,11 @@ def _gd_vs_sgd(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path
     )
     ax_ep.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_ep.set_xlim(-0.5, setting.epochs + 0.5)
-    ax_it.legend(fontsize=7, loc="lower left")
-    ax_ep.legend(fontsize=7, loc="upper right")
+    ax_it.legend(fontsize=9, loc="lower left")
+    ax_ep.legend(fontsize=9, loc="upper right")
     title = (
-        f"C3.2.1-gd vs C3.2.1-sgd: 같은 MLP (2→{setting.hidden}→2, 같은 초기 가중치), "
-        f"데이터 {setting.dataset}, 학습률 {setting.lr}: "
+        f"C3.2.1-gd vs C3.2.1-sgd: 같은 MLP (2→{setting.hidden}→2, 같은 초기 가중치),\n"
+        f"데이터 {setting.dataset}, 학습률 {setting.lr}:\n"
         "SGD는 갱신마다 들쭉날쭉하지만 같은 에폭 뒤 손실이 더 낮습니다"
     )
     return save_figure(fig, "C3.2.1-gd-vs-sgd-loss", outdir, board, title=title)
@@ -95,7 +95,7 @@ def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
     xs, ys = np.linspace(*BOWL.xlim, 200), np.linspace(*BOWL.ylim, 200)
     grid_x, grid_y = np.meshgrid(xs, ys)
     values = scratch_surfaces.Bowl.function(grid_x, grid_y)
-    fig, axes = plt.subplots(2, 3, figsize=(13, 6), sharex=True, sharey=True)
+    fig, axes = plt.subplots(3, 2, figsize=(9, 10), sharex=True, sharey=True)
     drawn = []
     for ax, spec in zip(axes.ravel(), BOWL.optimizers, strict=True):
         ax.contour(grid_x, grid_y, values, levels=np.geomspace(0.05, 30, 12), cmap="Greys", linewidths=0.7)
@@ -114,13 +114,13 @@ def _bowl_paths(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Pat
                     label=f"{twin} (위에 겹쳐 그림)",
                 )
         ax.plot(0, 0, "b+", markersize=10, label="최솟값 (0, 0)")
-        ax.set_title(f"{spec.concept}: {spec.label}", fontsize=9)
+        ax.set_title(f"{spec.concept}: {spec.label}", fontsize=10)
     points = np.concatenate(drawn)  # the axes on where the paths go, with a margin of 1
     axes[0, 0].set(
         xlim=(points[:, 0].min() - 1, max(points[:, 0].max(), 0) + 1),
         ylim=(points[:, 1].min() - 1, points[:, 1].max() + 1),
     )
-    axes[0, 0].legend(fontsize=7, loc="upper right")
+    axes[0, 0].legend(fontsize=9, loc="upper right")
     for ax in axes[-1]:
         ax.set_xlabel("x")
     for ax in axes[:, 0]:
@@ -137,11 +137,13 @@ def _draw_paths(
     (log-scaled steps, legend at ``f_legend``); returns the figure and the first twin's paths by label."""
     function = getattr(scratch_surfaces, setting.surface).function
     grid_x, grid_y = np.meshgrid(np.linspace(*setting.xlim, 300), np.linspace(*setting.ylim, 300))
-    fig, (ax, ax_f) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [1.4, 1]})
+    fig, (ax, ax_f) = plt.subplots(
+        2, 1, figsize=(8.5, 9.5), gridspec_kw={"height_ratios": [1.4, 1], "hspace": 0.3}
+    )
     contour = ax.contour(
         grid_x, grid_y, function(grid_x, grid_y), levels=levels, cmap="Greys", linewidths=0.7
     )
-    ax.clabel(contour, fontsize=6, fmt="%.2g")
+    ax.clabel(contour, fontsize=8, fmt="%.2g")
     firsts = {}
     for k, (spec, color) in enumerate(zip(setting.optimizers, PATH_COLORS, strict=False)):
         paths = {twin: run_path(setting.surface, spec, setting.start, setting.steps, twin) for twin in twins}
@@ -157,16 +159,16 @@ def _draw_paths(
         )
     ax.plot(*setting.start, "k*", markersize=10, label=f"시작점 {_point(setting.start)}", zorder=20)
     ax.set(xlim=setting.xlim, ylim=setting.ylim, xlabel="x", ylabel="y")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=9, loc="lower left")
     if len(twins) == 2:
-        ax.set_title(f"{twins[0]} 쌍둥이 (점), {twins[1]} 쌍둥이 (점선, 위에 겹침)", fontsize=9)
+        ax.set_title(f"{twins[0]} 쌍둥이 (점), {twins[1]} 쌍둥이 (점선, 위에 겹침)", fontsize=10)
     ax_f.set(
         xscale="log",
         xlabel="스텝 + 1 (로그 눈금)",
         ylabel="f(x, y)",
         title=f"각 경로를 따라 잰 f, {setting.steps} 스텝",
     )
-    ax_f.legend(fontsize=7, loc=f_legend)
+    ax_f.legend(fontsize=9, loc=f_legend)
     return fig, firsts
 
 
@@ -186,7 +188,7 @@ def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
     end = {label.split()[0]: _where(path[-1]) for label, path in ends.items()}  # where each path ends
     escaped = sorted({end["Momentum"], end["Adam"]})  # one point when both end in the same place
     fig.suptitle(
-        f"C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y² — GD는 얕은 극소점 {end['GD']}에서 멈추고, "
+        f"C3.2.2-local-minima: f = (x² − 1)² + 0.3x + y²\nGD는 얕은 극소점 {end['GD']}에서 멈추고, "
         f"Momentum과 Adam은 전역 최솟값 {', '.join(escaped)}에 도달합니다",
         fontsize=10,
     )
@@ -199,16 +201,16 @@ def surface_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) ->
         if leave is None:
             name, y = label.split()[0], abs(path[-1, 1])
             text = f"{name}: {SADDLE.steps} 스텝에서 |y| = {y:.2g}, 아직 안장점에 머묾"
-            ax_f.annotate(text, (0.02, 0.3), xycoords="axes fraction", fontsize=7, color=color)
+            ax_f.annotate(text, (0.02, 0.3), xycoords="axes fraction", fontsize=9, color=color)
         else:
             ax_f.plot(leave + 1, path[leave, 0] ** 2 - path[leave, 1] ** 2, "o", color=color, markersize=6)
             ax_f.annotate(f"{leave} 스텝에서 벗어남", (leave + 1, path[leave, 0] ** 2 - path[leave, 1] ** 2),
-                          xytext=(6, 4), textcoords="offset points", fontsize=7, color=color)  # fmt: skip
+                          xytext=(6, 4), textcoords="offset points", fontsize=9, color=color)  # fmt: skip
     ax.axhspan(-LEAVE_RADIUS, LEAVE_RADIUS, color="gold", alpha=0.12, zorder=0)
     fig.suptitle(
-        f"C3.2.2-saddle: f = x² − y², 시작점 {_point(SADDLE.start)} — "
+        f"C3.2.2-saddle: f = x² − y², 시작점 {_point(SADDLE.start)}\n"
         "GD는 안장점 (0, 0) 근처에서 거의 나아가지 못하고, "
-        f"Momentum과 Adam은 벗어납니다 (벗어남: |y| > {LEAVE_RADIUS:g}, 노란 띠 밖)",
+        f"Momentum과 Adam은 벗어납니다\n(벗어남: |y| > {LEAVE_RADIUS:g}, 노란 띠 밖)",
         fontsize=10,
     )
     paths.append(save_figure(fig, SADDLE.name, outdir, board))

@@ -59,7 +59,7 @@ def summary(runs: dict[float, dict[str, experiment.TrainedTwin]], last: int) -> 
 def _accuracy_figure(
     outdir: Path, board: FigureBoard, runs: dict, setting: experiment.DropoutSetting
 ) -> Path:
-    fig, axes = plt.subplots(1, len(runs), figsize=(6.2 * len(runs), 4.2), sharey=True)
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.7 * len(runs), 4.4), sharey=True)
     for ax, (p, trained) in zip(np.atleast_1d(axes), runs.items(), strict=True):
         curves = {twin: run.curves for twin, run in trained.items()}
         first = next(iter(curves.values()))
@@ -77,17 +77,17 @@ def _accuracy_figure(
         )
         ax.axvspan(epochs[-setting.last], epochs[-1], color="gold", alpha=0.15, zorder=0)
         ax.set(
-            title=f"{_label(p)}: 학습 − 테스트 차이 {first.gap(setting.last):+.3f} (노란 띠 구간의 평균)",
+            title=f"{_label(p)}: 학습 − 테스트 차이 {first.gap(setting.last):+.3f}\n(노란 띠 구간의 평균)",
             xlabel="에폭",
             ylim=(0.4, 1.01),
         )
         ax.grid(True, color="0.92")
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=9, loc="lower right")
     np.atleast_1d(axes)[0].set_ylabel("정확도 (추론 모드)")
     widths = "→".join(map(str, setting.hidden))
     title = (
-        f"{CONCEPT}: 잡음 섞인 two-moons 샘플 {setting.n_train}개, MLP 2→{widths}→2: "
-        "드롭아웃을 쓰면 신경망이 잡음까지 외우지 못해 학습 정확도와 테스트 정확도가 가깝게 유지됩니다"
+        f"{CONCEPT}: 잡음 섞인 two-moons 샘플 {setting.n_train}개, MLP 2→{widths}→2:\n"
+        "드롭아웃을 쓰면 신경망이 잡음까지 외우지 못해\n학습 정확도와 테스트 정확도가 가깝게 유지됩니다"
     )
     return save_figure(fig, f"{CONCEPT}-accuracy-gap", outdir, board, title=title)
 
@@ -98,7 +98,7 @@ def _boundary_figure(
     pad = 0.4
     xlim = (data.x_train[:, 0].min() - pad, data.x_train[:, 0].max() + pad)
     ylim = (data.x_train[:, 1].min() - pad, data.x_train[:, 1].max() + pad)
-    fig, axes = plt.subplots(1, len(runs), figsize=(6.2 * len(runs), 4.8), sharey=True)
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.7 * len(runs), 5.0), sharey=True)
     for ax, (p, trained) in zip(np.atleast_1d(axes), runs.items(), strict=True):
         predict = {twin: (lambda x, run=run: run.probabilities(x)[:, 1]) for twin, run in trained.items()}
         shade_regions(ax, next(iter(predict.values())), xlim, ylim, XOR_COLORS, resolution=150)
@@ -114,10 +114,10 @@ def _boundary_figure(
             xlim=xlim,
             ylim=ylim,
         )
-        legend_below(ax)
+        legend_below(ax, fontsize=9)
     np.atleast_1d(axes)[0].set_ylabel("x₂")
     title = (
-        f"{CONCEPT}: 학습 데이터 {setting.n_train}개로 {setting.epochs} 에폭 학습한 뒤의 결정 경계 "
+        f"{CONCEPT}: 학습 데이터 {setting.n_train}개로 {setting.epochs} 에폭 학습한 뒤의 결정 경계\n"
         "(드롭아웃이 없으면 경계가 잡음 섞인 점들을 돌아 휘어짐)"
     )
     return save_figure(fig, f"{CONCEPT}-boundaries", outdir, board, title=title)

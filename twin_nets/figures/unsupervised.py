@@ -28,6 +28,7 @@ from twin_nets.cli import TWINS
 from twin_nets.experiments import unsupervised as experiment
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
+from twin_nets.figures.drawing import legend_below
 from twin_nets.notebooks.font import use_korean_font
 
 DIGIT_COLORS = plt.get_cmap("tab10")
@@ -56,7 +57,7 @@ def _kmeans_figure(outdir: Path, board: FigureBoard) -> Path:
     twin = torch_kmeans.lloyd(torch.from_numpy(x), torch.from_numpy(centres))
     reference = KMeans(4, init=centres, n_init=1, tol=0.0, algorithm="lloyd").fit(x)
     inertia = [scratch_kmeans.lloyd(x, centres, max_iter=t).inertia for t in range(1, ours.n_iter + 1)]
-    fig, (ax, ax_inertia) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [1.3, 1]})
+    fig, (ax, ax_inertia) = plt.subplots(1, 2, figsize=(10, 4.8), gridspec_kw={"width_ratios": [1.3, 1]})
     ax.scatter(x[:, 0], x[:, 1], c=[DIGIT_COLORS(k) for k in ours.labels], s=14, alpha=0.7)
     ax.scatter(*centres.T, marker="s", s=70, facecolor="none", edgecolor="0.3", label="k-means++ 초기 중심")
     ax.scatter(*ours.centres.T, marker="o", s=150, color="black", label="최종 중심 (scratch)")
@@ -75,11 +76,11 @@ def _kmeans_figure(outdir: Path, board: FigureBoard) -> Path:
         xlabel="x₁",
         ylabel="x₂",
     )
-    ax.legend(fontsize=8, loc="best")
+    legend_below(ax, ncol=2, gap=0.16, fontsize=9)
     ax_inertia.plot(range(1, ours.n_iter + 1), inertia, marker="o")
     ax_inertia.axhline(reference.inertia_, color="tab:red", linestyle=":", label="scikit-learn의 최종 관성")
-    ax_inertia.set(title="Lloyd 반복: 관성(inertia) Σ‖x − c‖²은 늘지 않는다", xlabel="반복", ylabel="관성")
-    ax_inertia.legend(fontsize=8)
+    ax_inertia.set(title="Lloyd 반복:\n관성(inertia) Σ‖x − c‖²은 늘지 않는다", xlabel="반복", ylabel="관성")
+    ax_inertia.legend(fontsize=9)
     title = "C1.1-kmeans: 군집화 — 가장 가까운 중심에 배정하고, 중심을 평균으로 옮기기를 반복"
     return save_figure(fig, "C1.1-kmeans-clusters", outdir, board, title=title)
 
@@ -111,7 +112,7 @@ def _first_twin(measured: dict[str, np.ndarray]) -> str:
 def _codes_figure(outdir: Path, board: FigureBoard, logdir: Path, impl: str) -> Path:
     result = experiment.separation(SEED, logdir, impl=impl)
     twin = _first_twin(result.codes)
-    fig, axes = plt.subplots(1, 2, figsize=(13, 6))
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 5.4))
     names = {"pca": "PCA (선형 차원축소)", twin: f"오토인코더 64-32-2-32-64, tanh ({twin})"}
     for ax, (key, name) in zip(axes, names.items(), strict=True):
         _scatter_digits(ax, result.codes[key], result.labels)

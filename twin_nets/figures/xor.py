@@ -130,7 +130,15 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     for twin, run in runs.items():
         board.scalars(twin, f"{CONCEPT}/loss", run.losses, every=10)
     x, t = experiment.gate_data("xor")
-    fig, (ax_loss, ax_x, ax_h) = plt.subplots(1, 3, figsize=(16, 5))
+    fig = plt.figure(figsize=(10, 10))
+    cells = fig.add_gridspec(
+        2, 2, height_ratios=[0.65, 1]
+    )  # the loss across the top, the two planes under it
+    ax_loss, ax_x, ax_h = (
+        fig.add_subplot(cells[0, :]),
+        fig.add_subplot(cells[1, 0]),
+        fig.add_subplot(cells[1, 1]),
+    )
     steps = np.arange(1, settings.steps + 1)
     plot_twins(
         ax_loss, steps, {twin: run.losses for twin, run in runs.items()}, settings.loss, "tab:blue", every=50
@@ -141,7 +149,7 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         xlabel="스텝",
         ylabel=f"이진 교차 엔트로피 ({settings.loss})",
     )
-    ax_loss.legend(fontsize=8)
+    ax_loss.legend(fontsize=9)
     if len(twins) == 2:
         diff = np.abs(runs["scratch"].path - runs["torch"].path).max()
         ax_loss.text(
@@ -149,7 +157,7 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
             0.05,
             f"전체 스텝에서 최대 |w_scratch − w_torch|: {diff:.1e}",
             transform=ax_loss.transAxes,
-            fontsize=8,
+            fontsize=9,
         )
     first = runs[twins[0]]
     shade_regions(ax_x, lambda p: first.predict(p)[0], LIM, LIM, XOR_COLORS)
@@ -158,9 +166,9 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
     plot_points(ax_x, x, t, XOR_COLORS, NAMES)
     y_hat, h = first.predict(x)
     for xi, yi in zip(x, y_hat, strict=True):
-        ax_x.annotate(f"ŷ = {yi:.3f}", xi, xytext=(8, -16), textcoords="offset points", fontsize=8)
+        ax_x.annotate(f"ŷ = {yi:.3f}", xi, xytext=(8, -16), textcoords="offset points", fontsize=9)
     unit_square_axes(ax_x, "x 평면: 학습한 결정 영역 (4개 중 4개 정답)")
-    ax_x.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax_x.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     # h-plane of the trained network: the output unit's line v·h + c = 0
     state = first.state
     plot_line(
@@ -177,7 +185,7 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         "(0,1)과 (1,0)이 한곳에 모임",
         h[1],
         xytext=(0.3, 0.6),
-        fontsize=8,
+        fontsize=9,
         arrowprops={"arrowstyle": "->", "color": "0.3"},
     )
     ax_h.set(
@@ -189,9 +197,9 @@ def _backprop_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -
         title="학습한 h 평면: σ 은닉 뉴런, 다시 직선으로 나뉨",
     )
     ax_h.grid(True, color="0.9")
-    ax_h.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    ax_h.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     title = (
-        f"{CONCEPT}: 같은 2-2-1 구조에 시그모이드를 써서 역전파로 학습 ({settings.steps} 스텝; "
+        f"{CONCEPT}: 같은 2-2-1 구조에 시그모이드를 써서 역전파로 학습 ({settings.steps} 스텝;\n"
         f"계단 함수 신경망은 기울기가 0이라 학습하지 못함) — {', '.join(twins)}"
     )
     return save_figure(fig, f"{CONCEPT}-backprop", outdir, board, title=title)
