@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import koreanize_matplotlib  # noqa: F401  (a bundled Korean font for the titles)
 import numpy as np
 
 from twin_nets.experiments import sequence_norm as sn
