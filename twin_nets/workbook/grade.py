@@ -198,17 +198,13 @@ def failure_line(failure: dict[str, Any]) -> tuple[int, str, float, str]:
     if "scratch and torch differ" in message:
         what = tensor_name(message.split(": scratch and torch differ")[0])
         close, scalar = _CLOSE.search(message), _SCALAR.search(message)
+        # "∂E/∂x가 torch와 다릅니다"; a name in English keeps its own words: "torch와 다릅니다 (…)"
+        head = f"{subject(what)} torch와 다릅니다" if _reads_korean(what) else f"torch와 다릅니다 ({what})"
         if close:
-            where = close.group(2).replace(",)", ")")
-            line = f"{subject(what)} torch와 다릅니다: 최대 차이 {_number(close.group(1))}, 위치 {where}"
-            return 1, what, _value(close.group(1)), line
-        difference = f": 차이 {_number(scalar.group(1))}" if scalar else ""
-        return (
-            1,
-            what,
-            _value(scalar.group(1)) if scalar else 0.0,
-            f"{subject(what)} torch와 다릅니다{difference}",
-        )
+            size, where = close.group(1), close.group(2).replace(",)", ")")
+            return 1, what, _value(size), f"{head}: 최대 차이 {_number(size)}, 위치 {where}"
+        size = scalar.group(1) if scalar else "nan"
+        return 1, what, _value(size), head + (f": 차이 {_number(size)}" if scalar else "")
     return 2, first, 0.0, f"{failure['test']}: {first}"
 
 

@@ -20,6 +20,7 @@ from twin_nets.concepts import Concept
 from twin_nets.workbook.targets import Target, targets
 
 PLACEHOLDER = "여기를 채우세요"  # the marker every unfilled body carries
+HOLDER_SUFFIX = "Methods"  # class TensorOpsMethods carries the methods of TensorOps
 
 
 def _source(module: str) -> tuple[str, ast.Module]:
@@ -180,7 +181,7 @@ def render(concept: Concept) -> str:
 def holder(owner: str) -> str:
     """The workbook class that carries ``owner``'s methods: ``TensorOpsMethods`` for ``TensorOps`` (not
     the same name, which would hide scratch's class from a method that uses it)."""
-    return f"{owner}Methods"
+    return f"{owner}{HOLDER_SUFFIX}"
 
 
 def _import_block(lines: Iterable[str]) -> list[str]:
@@ -213,15 +214,15 @@ def _from_line(module: str, names: list[str]) -> str:
 
 
 def unfilled(path: Path) -> list[str]:
-    """The qualified names of the functions in the workbook ``path`` whose body still raises the
-    placeholder (a ``SyntaxError`` propagates)."""
+    """The qualified names (scratch's: ``TensorOps.exp``) of the functions in the workbook ``path`` whose
+    body still raises the placeholder (a ``SyntaxError`` propagates)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names = []
 
     def visit(scope: list[ast.stmt], prefix: str) -> None:
         for node in scope:
             if isinstance(node, ast.ClassDef):
-                visit(node.body, f"{prefix}{node.name}.")
+                visit(node.body, f"{prefix}{node.name.removesuffix(HOLDER_SUFFIX)}.")
             elif isinstance(node, ast.FunctionDef) and any(_is_placeholder(s) for s in node.body):
                 names.append(f"{prefix}{node.name}")
 
