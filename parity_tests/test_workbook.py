@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 
 from twin_nets.concepts import CONCEPTS
+from twin_nets.workbook import __main__ as workbook_command
+from twin_nets.workbook import grade as grade_module
+from twin_nets.workbook.__main__ import run
 from twin_nets.workbook.grade import RIGHT, UNFILLED, WRONG, failure_lines, grade, subject, tensor_name
 from twin_nets.workbook.plugin import names_concept, redirect
 from twin_nets.workbook.sheet import PLACEHOLDER, blank, holder, reference, render, unfilled
@@ -206,21 +209,31 @@ def test_korean_particles_follow_the_last_sound():
 
 
 # ------------------------------------------------------------------------------------ the command line
-def test_start_keeps_the_learners_work_and_reset_keeps_a_backup(tmp_path):
+def in_process(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``python -m twin_nets.workbook argv`` in this process: (status, stdout, stderr)."""
+    try:
+        status = run(argv)
+    except SystemExit as stop:
+        status = stop.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_start_keeps_the_learners_work_and_reset_keeps_a_backup(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "wb" / "C3.1.1-tanh.py"
-    done = command("start", "C3.1.1-tanh", "--dir", "wb", cwd=tmp_path)
-    assert done.returncode == 0 and "시작했습니다" in done.stdout and path.is_file(), done
+    status, out, _ = in_process(["start", "C3.1.1-tanh", "--dir", "wb"], capsys)
+    assert status == 0 and out.startswith("wb/C3.1.1-tanh.py: 시작했습니다") and path.is_file(), out
     path.write_text("# the learner's work\n", encoding="utf-8")
-    again = command("start", "3.1.1", "--dir", "wb", cwd=tmp_path)
-    assert again.returncode == 0 and again.stdout.count("이미 시작했습니다") == 1, again
+    status, out, _ = in_process(["start", "3.1.1", "--dir", "wb"], capsys)
+    assert status == 0 and out.count("이미 시작했습니다") == 1, out
     assert path.read_text(encoding="utf-8") == "# the learner's work\n"  # not overwritten
     assert len(list(path.parent.glob("*.py"))) == len(select("3.1.1"))
     for backup in ("C3.1.1-tanh.py.bak", "C3.1.1-tanh.py.bak2"):
-        done = command("reset", "C3.1.1-tanh", "--dir", "wb", cwd=tmp_path)
-        assert done.returncode == 0 and backup in done.stdout, done
+        status, out, _ = in_process(["reset", "C3.1.1-tanh", "--dir", "wb"], capsys)
+        assert status == 0 and f"이전 파일: wb/{backup}" in out, out
     assert (path.parent / "C3.1.1-tanh.py.bak").read_text(encoding="utf-8") == "# the learner's work\n"
     assert unfilled(path) == ["tanh", "tanh_backward"]
-    assert not (ROOT / "workbook" / "C3.1.1-tanh.py.bak2").exists()
 
 
 BAD_ARGUMENTS = [  # (id, argv, the one line on stderr)
@@ -231,51 +244,100 @@ BAD_ARGUMENTS = [  # (id, argv, the one line on stderr)
     ("reset-all", ["reset", "all"], "expected one concept ID"),
     ("no-command", [], "the following arguments are required"),
     ("empty-dir", ["start", "C3.1.1-relu", "--dir", ""], "--dir: expected a folder, got ''"),
+    ("dir-is-a-file", ["start", "C3.1.1-relu", "--dir", "a-file"], "--dir: expected a folder, got a-file"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("argv", "message"), [pytest.param(*row[1:], id=row[0]) for row in BAD_ARGUMENTS])
-def test_a_bad_argument_ends_in_one_line_and_status_2(argv, message, tmp_path):
-    done = command(*argv, cwd=tmp_path)
-    assert done.returncode == 2 and done.stdout == "", done
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and message in lines[0] and "Traceback" not in done.stderr, done.stderr
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_peek_shows_scratchs_solution(tmp_path):
-    done = command("peek", "C3.1.1-sigmoid", cwd=tmp_path)
-    assert done.returncode == 0, done
-    assert (
-        "return grad_output * (1 - y) * y" in done.stdout
-        and "scratch/nn/functional/activation.py" in done.stdout
+def test_a_bad_argument_ends_in_one_line_and_status_2(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    status, out, err = in_process(argv, capsys)
+    assert status == 2 and out == "", (status, out, err)
+    lines = err.splitlines()
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("python -m twin_nets.workbook"), (
+        err
     )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
-def test_sigmoid_from_not_started_to_wrong_to_right(tmp_path):
-    """The learner's loop end to end: not started, unfilled, σ′ written as σ (wrong, by finite differences
-    and by torch), then right. The one grading case outside ``slow``: two pytest runs of a few seconds."""
+def test_the_command_fails_without_a_traceback(tmp_path):
+    done = command("grade", "C3.1.1-sigmoidd", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr, done
+    assert done.stderr.splitlines() == [
+        "python -m twin_nets.workbook grade: error: concept: expected a concept ID (e.g. C3.1.1-sigmoid), a "
+        "section of the notes with a workbook (e.g. 3.1.1) or 'all', got 'C3.1.1-sigmoidd' (see --help)"
+    ]
+
+
+def test_ctrl_c_ends_in_one_line_and_status_130(monkeypatch, capsys):
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workbook_command, "main", interrupted)
+    status, out, err = in_process(["grade"], capsys)
+    assert status == 130 and out == "" and err == "python -m twin_nets.workbook: 중단했습니다 (Ctrl-C)\n"
+
+
+def test_peek_shows_scratchs_solution(capsys):
+    status, out, _ = in_process(["peek", "C3.1.1-sigmoid"], capsys)
+    assert status == 0 and "# scratch/nn/functional/activation.py: sigmoid_backward" in out
+    assert "return grad_output * (1 - y) * y" in out
+
+
+def test_sigmoid_from_not_started_to_unfilled_to_wrong(tmp_path, monkeypatch, capsys):
+    """The learner's loop end to end: not started, unfilled, then σ′ written as σ, wrong by finite
+    differences and by torch. The one grading case outside ``slow`` (one pytest run of the concept's
+    tests); the right answer grades right in ``test_scratchs_own_functions_in_a_workbook_grade_right``."""
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "wb" / "C3.1.1-sigmoid.py"
+    status, out, _ = in_process(["grade", "C3.1.1-sigmoid", "--dir", "wb"], capsys)
+    assert status == 1 and out.startswith("C3.1.1-sigmoid: 시작 안 함\n"), out
+    assert in_process(["start", "C3.1.1-sigmoid", "--dir", "wb"], capsys)[0] == 0
+    status, out, _ = in_process(["grade", "--dir", "wb"], capsys)
+    assert status == 1 and out.startswith("C3.1.1-sigmoid: 아직 채우지 않음  (wb/C3.1.1-sigmoid.py)\n"), out
+    assert "아직 채우지 않은 함수: sigmoid, sigmoid_backward" in out
+    path.write_text(filled("C3.1.1-sigmoid", {"sigmoid_backward": ("(1 - y) * y", "y")}), encoding="utf-8")
+    status, out, _ = in_process(["grade", "C3.1.1-sigmoid", "--dir", "wb"], capsys)
+    assert status == 1 and out.startswith("C3.1.1-sigmoid: 틀림"), out
+    assert "유한 차분 검사: ∂E/∂x의 상대 오차" in out and "∂E/∂x가 torch와 다릅니다: 최대 차이" in out
 
-    def grade_command():
-        return command("grade", "C3.1.1-sigmoid", "--dir", "wb", cwd=tmp_path)
 
-    done = grade_command()
-    assert done.returncode == 1 and "C3.1.1-sigmoid: 시작 안 함" in done.stdout, done
-    assert command("start", "C3.1.1-sigmoid", "--dir", "wb", cwd=tmp_path).returncode == 0
-    done = grade_command()
-    assert done.returncode == 1 and "C3.1.1-sigmoid: 아직 채우지 않음" in done.stdout, done
-    assert "sigmoid, sigmoid_backward" in done.stdout
-    mistake = {"sigmoid_backward": ("(1 - y) * y", "y")}  # σ′ written as σ
-    path.write_text(filled("C3.1.1-sigmoid", mistake), encoding="utf-8")
-    done = grade_command()
-    assert done.returncode == 1 and "C3.1.1-sigmoid: 틀림" in done.stdout, done
-    assert "유한 차분 검사: ∂E/∂x의 상대 오차" in done.stdout
-    assert "∂E/∂x가 torch와 다릅니다: 최대 차이" in done.stdout
-    path.write_text(filled("C3.1.1-sigmoid"), encoding="utf-8")
-    done = grade_command()
-    assert done.returncode == 0 and "C3.1.1-sigmoid: 맞음" in done.stdout, done
-    assert not (ROOT / "workbook" / "C3.1.1-sigmoid.py").exists() or "wb" not in str(ROOT)
+BOTH = ["sigmoid", "sigmoid_backward"]
+LOAD_ERROR = {"type": "NameError", "message": "name 'q' is not defined", "line": 3, "function": "<module>"}
+REPORTS = [  # (id, sigmoid left blank, the plugin's report, the grade, one of its lines)
+    ("right", False, {}, RIGHT, "테스트 8개 중 8개 통과"),
+    ("half", True, {"substituted": BOTH[1:], "called": BOTH[1:]}, UNFILLED,
+     "아직 채우지 않은 함수: sigmoid (scratch의 정답으로 대신 채점했습니다)"),
+    ("unused", False, {"called": BOTH[:1]}, RIGHT, "테스트가 부르지 않은 함수: sigmoid_backward"),
+    ("no-test", False, {"selected": 0}, WRONG, "이 개념의 테스트를 찾지 못했습니다"),
+    ("load-error", False, {"load_error": {**LOAD_ERROR, "placeholder": None}}, WRONG,
+     "파일을 불러오지 못했습니다: NameError (<module>, 3번째 줄): name 'q'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("blank_forward", "changes", "status", "line"), [pytest.param(*r[1:], id=r[0]) for r in REPORTS]
+)
+def test_the_grade_follows_the_plugins_report(blank_forward, changes, status, line, tmp_path, monkeypatch):
+    """Without a pytest run: the report of ``twin_nets.workbook.plugin`` read into a grade."""
+    report = {
+        "selected": 8,
+        "failures": [],
+        "missing": [],
+        "load_error": None,
+        "substituted": BOTH,
+        "called": BOTH,
+    }
+    monkeypatch.setattr(grade_module, "run_tests", lambda concept, path: {**report, **changes})
+    text = filled("C3.1.1-sigmoid")
+    if blank_forward:
+        forward = targets(BY_ID["C3.1.1-sigmoid"])[0]
+        text = text.replace(textwrap.dedent(reference(forward)), textwrap.dedent(blank(forward)))
+    path = tmp_path / "C3.1.1-sigmoid.py"
+    path.write_text(text, encoding="utf-8")
+    result = grade(BY_ID["C3.1.1-sigmoid"], path)
+    assert result.status == status and any(line in shown for shown in result.lines), result.lines
 
 
 # -------------------------------------------------------------------------- graded: right and mistakes
