@@ -21,7 +21,7 @@ from pathlib import Path
 from twin_nets.atomic import atomic_write, why_unwritable
 from twin_nets.cli import FOLDER, OneLineParser
 from twin_nets.concepts import CONCEPTS, Concept
-from twin_nets.workbook.grade import RIGHT, ROOT, grade
+from twin_nets.workbook.grade import RIGHT, ROOT, grade, shown_path
 from twin_nets.workbook.sheet import reference, render
 from twin_nets.workbook.targets import select, targets
 
@@ -30,10 +30,6 @@ PROG = "python -m twin_nets.workbook"
 
 def workbook_file(folder: Path, concept: Concept) -> Path:
     return folder / f"{concept.id}.py"
-
-
-def _shown(path: Path) -> str:
-    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def _write(path: Path, concept: Concept) -> None:
@@ -45,11 +41,11 @@ def start(folder: Path, concepts: list[Concept]) -> int:
     for concept in concepts:
         path = workbook_file(folder, concept)
         if path.exists():
-            print(f"{_shown(path)}: 이미 시작했습니다 — 그대로 둡니다 (처음부터 하려면 reset {concept.id})")
+            print(f"{shown_path(path)}: 이미 시작했습니다 — 그대로 둡니다 (처음부터: reset {concept.id})")
             continue
         _write(path, concept)
         names = ", ".join(t.qualname for t in targets(concept))
-        print(f"{_shown(path)}: 시작했습니다 — 채울 함수: {names}")
+        print(f"{shown_path(path)}: 시작했습니다 — 채울 함수: {names}")
     return 0
 
 
@@ -57,7 +53,7 @@ def reset(folder: Path, concept: Concept) -> int:
     path = workbook_file(folder, concept)
     if not path.exists():
         _write(path, concept)
-        print(f"{_shown(path)}: 아직 시작하지 않은 개념이라 새로 만들었습니다")
+        print(f"{shown_path(path)}: 아직 시작하지 않은 개념이라 새로 만들었습니다")
         return 0
     backup = path.with_name(f"{path.name}.bak")
     number = 1
@@ -66,7 +62,7 @@ def reset(folder: Path, concept: Concept) -> int:
         backup = path.with_name(f"{path.name}.bak{number}")
     path.rename(backup)
     _write(path, concept)
-    print(f"{_shown(path)}: 처음 상태로 되돌렸습니다 (이전 파일: {_shown(backup)})")
+    print(f"{shown_path(path)}: 처음 상태로 되돌렸습니다 (이전 파일: {shown_path(backup)})")
     return 0
 
 

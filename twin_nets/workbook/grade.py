@@ -39,16 +39,16 @@ class Grade:
     def render(self, path: Path) -> str:
         head = f"{self.concept.id}: {self.status}"
         if self.status != NOT_STARTED:
-            head += f"  ({_shown(path)})"
+            head += f"  ({shown_path(path)})"
         return "\n".join([head, *(f"  {line}" for line in self.lines)])
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """``path`` relative to the current folder where it is inside it (``workbook/C3.1.1-sigmoid.py``)."""
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
-def test_files(concept: Concept) -> list[str]:
+def concept_test_files(concept: Concept) -> list[str]:
     return [str(ROOT / f) for f in concept.tests]
 
 
@@ -61,7 +61,7 @@ def run_tests(concept: Concept, path: Path) -> dict[str, Any]:
             "--workbook-file", str(path.resolve()), "--workbook-concept", concept.id,
             "--workbook-report", str(report),
             "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--tb=no", "--no-header",
-            "-m", "not cuda and not slow", *test_files(concept),
+            "-m", "not cuda and not slow", *concept_test_files(concept),
         ]  # fmt: skip
         env = {
             **os.environ,
