@@ -166,6 +166,15 @@ def test_a_test_is_the_concepts_when_it_names_the_id_and_not_a_longer_one():
             "유한 차분 검사: ∂E/∂x의 상대 오차 0.856",
         ),
         (
+            "C3.2-autograd-mlp-relu: engine ∂E/∂W1 vs finite differences: 1.20e-01",
+            "유한 차분 검사: ∂E/∂W1의 상대 오차 0.12",
+        ),
+        (
+            "C3.2-autograd-mlp-elu: engine ∂E/∂input vs torch.autograd: scratch and torch differ\n"
+            "Greatest absolute difference: 0.5 at index (0, 1) (up to 1e-12 allowed)",
+            "∂E/∂x가 torch와 다릅니다: 최대 차이 0.5, 위치 (0, 1)",
+        ),
+        (
             "cpu-C3.2.1-adam-float64: bias after step 3: scratch and torch differ\nGreatest absolute "
             "difference: 0.5 at index (1,) (up to 1e-12 allowed)",
             "3번째 스텝 뒤의 bias가 torch와 다릅니다: 최대 차이 0.5, 위치 (1)",
@@ -205,7 +214,49 @@ def test_korean_particles_follow_the_last_sound():
         "∂E/∂γ가",
         "∂E/∂(2번째 인자)가",
     ]
-    assert tensor_name("C4.3-batchnorm ∂E/∂x: simplified vs staged") == "∂E/∂x: simplified vs staged"
+    assert tensor_name("C4.3-batchnorm ∂E/∂x: simplified vs staged") == "∂E/∂x"
+    assert tensor_name("C3.2-autograd-mlp-elu: engine ∂E/∂input vs torch.autograd") == "∂E/∂x"
+
+
+def test_a_numbered_argument_is_named_after_the_forward_function():
+    """test_functional.py numbers the arrays ("gradient of argument 1"); linear(x, weight, bias) names
+    them."""
+    failure = {
+        "test": "test_function_and_its_backward_match_torch[C3.1-forward-linear-float64]",
+        "type": "AssertionError", "line": None, "placeholder": None,
+        "message": "C3.1-forward-linear: gradient of argument 1: shape (5, 3) (scratch) != (3, 5) (torch)",
+    }  # fmt: skip
+    forwards = grade_module.forward_arguments(BY_ID["C3.1-forward"])
+    assert forwards == {"linear": ("x", "weight", "bias")}
+    assert failure_lines([failure], forwards) == [
+        "∂E/∂weight의 모양(shape)이 torch와 다릅니다: (5, 3) (워크북) ≠ (3, 5) (torch)"
+    ]
+
+
+def test_an_error_in_the_learners_code_names_its_line_and_one_shape_error_is_one_line():
+    def failure(message, **where):
+        return {
+            "test": "t",
+            "type": "ValueError",
+            "message": message,
+            "placeholder": None,
+            "line": None,
+            **where,
+        }
+
+    in_linear = {"file": "scratch/nn/linear.py", "file_line": 60}
+    broadcast = "operands could not be broadcast together with shapes"
+    lines = failure_lines(
+        [
+            failure(f"{broadcast} (2,3) (3,2)", **in_linear),
+            failure(f"{broadcast} (4,3) (3,4)", **in_linear),
+            failure("name 'z' is not defined", line=44, function="sigmoid_backward"),
+        ]
+    )
+    assert lines == [
+        f"실행 중 오류 — ValueError (scratch/nn/linear.py, 60번째 줄): {broadcast} (2,3) (3,2)  (테스트 2개)",
+        "실행 중 오류 — ValueError (sigmoid_backward, 44번째 줄): name 'z' is not defined",
+    ]
 
 
 # ------------------------------------------------------------------------------------ the command line
@@ -362,7 +413,7 @@ MISTAKES = [  # (id, concept, {function: (right, wrong)}, what the report must s
     ("gradient-overwritten", "C3.2-autograd",
      {"Tensor.backward": ("grads[id(source)] + source_grad if id(source) in grads else source_grad",
                           "source_grad")},
-     "torch와 다릅니다"),
+     "∂E/∂x가 torch와 다릅니다"),
     ("adam-without-bias-correction", "C3.2.1-adam", {"adam": ("lr / (1 - beta1**t)", "lr")},
      "번째 스텝 뒤의 weight가 torch와 다릅니다"),
 ]  # fmt: skip

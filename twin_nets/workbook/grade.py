@@ -9,6 +9,7 @@ which function still holds its placeholder.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -102,7 +103,7 @@ def grade(concept: Concept, path: Path) -> Grade:
     tested = f"테스트 {result['selected']}개 중 {result['selected'] - len(result['failures'])}개 통과"
     note = f"아직 채우지 않은 함수: {', '.join(left)} (scratch의 정답으로 대신 채점했습니다)"
     if result["failures"] or result["missing"]:
-        lines = [tested, *failure_lines(result["failures"])]
+        lines = [tested, *failure_lines(result["failures"], forward_arguments(concept))]
         if result["missing"]:
             lines.append(f"워크북에 없는 함수: {', '.join(result['missing'])} (reset으로 되살릴 수 있습니다)")
         return Grade(concept, WRONG, lines + ([note] if left else []))
@@ -118,12 +119,21 @@ def grade(concept: Concept, path: Path) -> Grade:
     return Grade(concept, RIGHT, [tested, *lines])
 
 
+def forward_arguments(concept: Concept) -> dict[str, tuple[str, ...]]:
+    """Each forward function of ``concept`` (not a ``*_backward``), by name: its parameters' names."""
+    return {
+        t.name: tuple(inspect.signature(t.function).parameters)
+        for t in targets(concept)
+        if t.owner is None and "backward" not in t.name
+    }
+
+
 # ------------------------------------------------------------------------------- failures, in Korean
 _CLOSE = re.compile(r"Greatest absolute difference: (\S+) at index (\(.*?\))")
 _SCALAR = re.compile(r"Absolute difference: (\S+)")
 _SHAPE = re.compile(r"(shape|dtype) (.+?) \(scratch\) != (.+?) \(torch\)")
 _FINITE = re.compile(r"([^\s:]+): relative error (\S+) vs finite differences")
-_FINITE_ENGINE = re.compile(r"(\w+) (∂E/∂\S+) vs finite differences: (\S+)")
+_FINITE_ENGINE = re.compile(r"(∂E/∂\S+) vs finite differences: (\S+)")
 
 
 def subject(korean: str) -> str:
@@ -135,11 +145,12 @@ def subject(korean: str) -> str:
 
 
 _ID = re.compile(r"^(?:(?:cpu|cuda)-)?C\d[\w.-]*\s*")
+_SYMBOL = re.compile(r"∂E/∂([^\s:,)]+)")
 
 
-def tensor_name(what: str) -> str:
+def tensor_name(what: str, arguments: tuple[str, ...] = ()) -> str:
     """The tensor a test's message names (``cpu-C3.1.1-sigmoid-float64: gradient of the input``), without
-    the test id and in the notes' symbols (``∂E/∂x``)."""
+    the test id and in the notes' symbols (``∂E/∂x``); ``arguments`` name "gradient of argument k"."""
     parts = [_ID.sub("", part).strip() for part in what.split(": ")]
     tensor = ": ".join(part for part in parts if part)
     step = re.fullmatch(r"(.+) after step (\d+)", tensor)
@@ -147,13 +158,24 @@ def tensor_name(what: str) -> str:
         return f"{step.group(2)}번째 스텝 뒤의 {tensor_name(step.group(1))}"
     if tensor in ("output", "forward", "value", "loss"):
         return "순전파 출력"
-    if tensor in ("gradient of the input", "input.grad", "input", "grad_input", "gradient of argument 0"):
-        return "∂E/∂x"
+    symbol = _SYMBOL.search(tensor)  # "engine ∂E/∂input vs torch.autograd", "∂E/∂γ: staged vs torch"
+    if symbol:
+        return tensor_name(f"gradient of {symbol.group(1)}", arguments)
     argument = re.fullmatch(r"gradient of argument (\d+)", tensor)
     if argument:
-        return f"∂E/∂({int(argument.group(1)) + 1}번째 인자)"
+        k = int(argument.group(1))
+        return tensor_name(f"gradient of {arguments[k]}") if k < len(arguments) else f"∂E/∂({k + 1}번째 인자)"
     gradient = re.fullmatch(r"(?:gradient of|grad of) (?:the )?(.+)", tensor)
-    return f"∂E/∂{gradient.group(1)}" if gradient else tensor
+    if not gradient:
+        return tensor
+    name = gradient.group(1)
+    return "∂E/∂x" if name in ("input", "x", "argument 0") else f"∂E/∂{name}"
+
+
+def _arguments(test: str, forwards: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The parameters of the forward function a test id names (``C3.1-forward-linear``: ``linear``'s)."""
+    named = [name for name in forwards if re.search(rf"(?<![a-z_]){re.escape(name)}(?![a-z_])", test)]
+    return forwards[max(named, key=len)] if named else ()
 
 
 def _number(text: str) -> str:
@@ -164,39 +186,45 @@ def _number(text: str) -> str:
 
 
 def _error_line(failure: dict[str, Any]) -> str:
+    """``NameError (sigmoid_backward, 44번째 줄): name 'z' is not defined``: where in the workbook, or
+    where in scratch's code the learner's value tripped (``scratch/nn/linear.py, 60번째 줄``)."""
     message = failure["message"].strip().splitlines()[0] if failure["message"].strip() else ""
-    where = f" ({failure['function']}, {failure['line']}번째 줄)" if failure.get("line") else ""
+    if failure.get("line"):
+        where = f" ({failure['function']}, {failure['line']}번째 줄)"
+    elif failure.get("file"):
+        where = f" ({failure['file']}, {failure['file_line']}번째 줄)"
+    else:
+        where = ""
     return f"{failure['type']}{where}: {message}"
 
 
-def failure_line(failure: dict[str, Any]) -> tuple[int, str, float, str]:
+def failure_line(
+    failure: dict[str, Any], forwards: dict[str, tuple[str, ...]]
+) -> tuple[int, str, float, str]:
     """(order, what failed, how much, the line): finite differences first, then torch, then the rest;
-    the failures of one tensor are reported once, by the largest."""
+    the failures of one tensor are reported once, by the largest. ``forwards`` gives the parameter names
+    of the concept's forward functions, for a message that numbers the arguments."""
     message = failure["message"]
     first = message.strip().splitlines()[0] if message.strip() else failure["type"]
     if failure["placeholder"]:
         return 2, failure["placeholder"], 0.0, f"아직 채우지 않음: {failure['placeholder']}"
     if failure["type"] != "AssertionError" or failure.get("line"):
-        line = f"실행 중 오류 — {_error_line(failure)}"
-        return 2, line, 0.0, line
-    finite = _FINITE.search(message)
+        key = f"{failure['type']} {re.sub(r'[0-9]+', '#', first)}"  # one line for every shape it met
+        return 2, key, 0.0, f"실행 중 오류 — {_error_line(failure)}"
+    finite = _FINITE.search(message) or _FINITE_ENGINE.search(message)
     if finite:
-        what, error = tensor_name(finite.group(1)), finite.group(2)
+        name, error = finite.group(1), finite.group(2)  # gradcheck's key ("input", "weight") or ∂E/∂…
+        what = tensor_name(name if name.startswith("∂") else f"gradient of {name}")
         return 0, what, _value(error), f"유한 차분 검사: {what}의 상대 오차 {_number(error)}"
-    engine = _FINITE_ENGINE.search(message)
-    if engine:
-        what, error = f"{engine.group(1)}의 {engine.group(2)}", engine.group(3)
-        return 0, what, _value(error), f"유한 차분 검사: {what} 상대 오차 {_number(error)}"
-    if "finite_difference" in failure["test"] or "finite differences" in message:
-        return 0, first, 0.0, f"유한 차분 검사에서 틀렸습니다: {first}"
+    arguments = _arguments(failure["test"], forwards)
     shape = _SHAPE.search(message)
     if shape:
-        what = tensor_name(message[: shape.start()].rstrip(": "))
+        what = tensor_name(message[: shape.start()].rstrip(": "), arguments)
         kind = "모양(shape)" if shape.group(1) == "shape" else "자료형(dtype)"
         line = f"{what}의 {kind}이 torch와 다릅니다: {shape.group(2)} (워크북) ≠ {shape.group(3)} (torch)"
         return 1, f"{what} {kind}", 0.0, line
     if "scratch and torch differ" in message:
-        what = tensor_name(message.split(": scratch and torch differ")[0])
+        what = tensor_name(message.split(": scratch and torch differ")[0], arguments)
         close, scalar = _CLOSE.search(message), _SCALAR.search(message)
         # "∂E/∂x가 torch와 다릅니다"; a name in English keeps its own words: "torch와 다릅니다 (…)"
         head = f"{subject(what)} torch와 다릅니다" if _reads_korean(what) else f"torch와 다릅니다 ({what})"
@@ -205,6 +233,8 @@ def failure_line(failure: dict[str, Any]) -> tuple[int, str, float, str]:
             return 1, what, _value(size), f"{head}: 최대 차이 {_number(size)}, 위치 {where}"
         size = scalar.group(1) if scalar else "nan"
         return 1, what, _value(size), head + (f": 차이 {_number(size)}" if scalar else "")
+    if "finite_difference" in failure["test"] or "finite differences" in message:
+        return 0, first, 0.0, f"유한 차분 검사에서 틀렸습니다: {first}"
     return 2, first, 0.0, f"{failure['test']}: {first}"
 
 
@@ -220,12 +250,14 @@ def _value(text: str) -> float:
         return float("inf")
 
 
-def failure_lines(failures: list[dict[str, Any]]) -> list[str]:
+def failure_lines(
+    failures: list[dict[str, Any]], forwards: dict[str, tuple[str, ...]] | None = None
+) -> list[str]:
     """One line per tensor (its largest failure, and how many tests it failed), finite differences
     first, at most ``SHOWN`` lines."""
     worst: dict[tuple[int, str], tuple[float, str, int]] = {}
     for failure in failures:
-        order, what, size, line = failure_line(failure)
+        order, what, size, line = failure_line(failure, forwards or {})
         size_before, line_before, count = worst.get((order, what), (-1.0, line, 0))
         worst[(order, what)] = (
             (size, line, count + 1) if size > size_before else (size_before, line_before, count + 1)

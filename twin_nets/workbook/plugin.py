@@ -99,7 +99,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         module = load(path)
     except Exception as error:  # the learner's file: any error is theirs to see, in the report
-        _STATE["load_error"] = _describe(error, _workbook_line(error.__traceback__, path))
+        _STATE["load_error"] = _describe(error, _location(error.__traceback__, path))
         _write_report()
         pytest.exit("the workbook file could not be loaded", returncode=3)
     for target in found:
@@ -140,18 +140,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-def _workbook_line(traceback: Any, path: Path) -> tuple[int, str] | None:
-    """(line, function) of the innermost frame in the workbook file, if the error passed through it."""
-    where = None
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _location(traceback: Any, path: Path) -> dict[str, Any]:
+    """Where an error was raised, for the learner: the innermost frame in the workbook file (line and
+    function), else the innermost in the project's own code (file and line: a wrong shape that scratch's
+    module tripped over); empty when neither."""
+    workbook, project = None, None
     while traceback is not None:
-        frame = traceback.tb_frame
-        if Path(frame.f_code.co_filename).resolve() == path:
-            where = (traceback.tb_lineno, frame.f_code.co_name)
+        code = traceback.tb_frame.f_code
+        file = Path(code.co_filename).resolve()
+        if file == path:
+            workbook = {"line": traceback.tb_lineno, "function": code.co_name}
+        elif file.is_relative_to(ROOT) and ".venv" not in file.parts:
+            project = {"file": str(file.relative_to(ROOT)), "file_line": traceback.tb_lineno}
         traceback = traceback.tb_next
-    return where
+    return workbook or project or {}
 
 
-def _describe(error: BaseException, where: tuple[int, str] | None) -> dict[str, Any]:
+def _describe(error: BaseException, where: dict[str, Any]) -> dict[str, Any]:
     message = str(error)
     placeholder = None
     if isinstance(error, NotImplementedError) and PLACEHOLDER in message:
@@ -159,9 +167,9 @@ def _describe(error: BaseException, where: tuple[int, str] | None) -> dict[str, 
     return {
         "type": type(error).__name__,
         "message": message,
-        "line": where[0] if where else None,
-        "function": where[1] if where else None,
+        "line": None,
         "placeholder": placeholder,
+        **where,
     }
 
 
@@ -177,7 +185,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         _STATE["passed"] += 1
     if report.failed and call.excinfo is not None:
         error = call.excinfo.value
-        described = _describe(error, _workbook_line(call.excinfo.tb, Path(_STATE["file"])))
+        described = _describe(error, _location(call.excinfo.tb, Path(_STATE["file"])))
         _STATE["failures"].append({"test": item.nodeid.split("::", 1)[-1], **described})
 
 
