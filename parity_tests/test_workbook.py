@@ -413,7 +413,7 @@ MISTAKES = [  # (id, concept, {function: (right, wrong)}, what the report must s
     ("gradient-overwritten", "C3.2-autograd",
      {"Tensor.backward": ("grads[id(source)] + source_grad if id(source) in grads else source_grad",
                           "source_grad")},
-     "∂E/∂x가 torch와 다릅니다"),
+     "∂E/∂"),  # "[div-huge] ∂E/∂(1번째 입력)이 torch와 다릅니다", the op and the operand
     ("adam-without-bias-correction", "C3.2.1-adam", {"adam": ("lr / (1 - beta1**t)", "lr")},
      "번째 스텝 뒤의 weight가 torch와 다릅니다"),
 ]  # fmt: skip

@@ -103,7 +103,7 @@ def grade(concept: Concept, path: Path) -> Grade:
     tested = f"테스트 {result['selected']}개 중 {result['selected'] - len(result['failures'])}개 통과"
     note = f"아직 채우지 않은 함수: {', '.join(left)} (scratch의 정답으로 대신 채점했습니다)"
     if result["failures"] or result["missing"]:
-        lines = [tested, *failure_lines(result["failures"], forward_arguments(concept))]
+        lines = [tested, *failure_lines(result["failures"], forward_arguments(concept), concept.id)]
         if result["missing"]:
             lines.append(f"워크북에 없는 함수: {', '.join(result['missing'])} (reset으로 되살릴 수 있습니다)")
         return Grade(concept, WRONG, lines + ([note] if left else []))
@@ -161,6 +161,9 @@ def tensor_name(what: str, arguments: tuple[str, ...] = ()) -> str:
     symbol = _SYMBOL.search(tensor)  # "engine ∂E/∂input vs torch.autograd", "∂E/∂γ: staged vs torch"
     if symbol:
         return tensor_name(f"gradient of {symbol.group(1)}", arguments)
+    operand = re.fullmatch(r"gradient of input (\d+)(?: \(.*\))?", tensor)  # the engine's tests
+    if operand:
+        return f"∂E/∂({int(operand.group(1)) + 1}번째 입력)"
     argument = re.fullmatch(r"gradient of argument (\d+)", tensor)
     if argument:
         k = int(argument.group(1))
@@ -250,14 +253,29 @@ def _value(text: str) -> float:
         return float("inf")
 
 
+def case_of(message: str, concept_id: str) -> str:
+    """The case a message's test id names beyond the concept, its device and dtype
+    (``C3.2-autograd-div-huge-float64: …`` → ``div-huge``); "" when none."""
+    head = message.split(": ", 1)[0]
+    head = re.sub(r"^(?:cpu|cuda)-", "", head)
+    if not concept_id or not head.startswith(concept_id):
+        return ""
+    words = [
+        w for w in head[len(concept_id) :].split("-") if w and w not in ("float64", "float32", "cpu", "cuda")
+    ]
+    return "-".join(words)
+
+
 def failure_lines(
-    failures: list[dict[str, Any]], forwards: dict[str, tuple[str, ...]] | None = None
+    failures: list[dict[str, Any]], forwards: dict[str, tuple[str, ...]] | None = None, concept_id: str = ""
 ) -> list[str]:
-    """One line per tensor (its largest failure, and how many tests it failed), finite differences
+    """One line per tensor and case (its largest failure, and how many tests it failed), finite differences
     first, at most ``SHOWN`` lines."""
     worst: dict[tuple[int, str], tuple[float, str, int]] = {}
     for failure in failures:
         order, what, size, line = failure_line(failure, forwards or {})
+        case = case_of(failure["message"], concept_id) if order < 2 else ""
+        what, line = (f"[{case}] {what}", f"[{case}] {line}") if case else (what, line)
         size_before, line_before, count = worst.get((order, what), (-1.0, line, 0))
         worst[(order, what)] = (
             (size, line, count + 1) if size > size_before else (size_before, line_before, count + 1)
