@@ -166,13 +166,18 @@ def test_a_test_is_the_concepts_when_it_names_the_id_and_not_a_longer_one():
             "유한 차분 검사: ∂E/∂x의 상대 오차 0.856",
         ),
         (
+            "C3.2-autograd C3.2-autograd-div-huge-float64: gradient of input 1 (4, 3): "
+            "scratch and torch differ\nGreatest absolute difference: 5.25 at index (1, 1) (up to 1e-12 allowed)",
+            "[div-huge] ∂E/∂(2번째 입력)이 torch와 다릅니다: 최대 차이 5.25, 위치 (1, 1)",
+        ),
+        (
             "C3.2-autograd-mlp-relu: engine ∂E/∂W1 vs finite differences: 1.20e-01",
-            "유한 차분 검사: ∂E/∂W1의 상대 오차 0.12",
+            "[mlp-relu] 유한 차분 검사: ∂E/∂W1의 상대 오차 0.12",
         ),
         (
             "C3.2-autograd-mlp-elu: engine ∂E/∂input vs torch.autograd: scratch and torch differ\n"
             "Greatest absolute difference: 0.5 at index (0, 1) (up to 1e-12 allowed)",
-            "∂E/∂x가 torch와 다릅니다: 최대 차이 0.5, 위치 (0, 1)",
+            "[mlp-elu] ∂E/∂x가 torch와 다릅니다: 최대 차이 0.5, 위치 (0, 1)",
         ),
         (
             "cpu-C3.2.1-adam-float64: bias after step 3: scratch and torch differ\nGreatest absolute "
@@ -188,7 +193,7 @@ def test_a_test_is_the_concepts_when_it_names_the_id_and_not_a_longer_one():
 )
 def test_a_failure_reads_as_one_korean_line_naming_the_tensor(message, line):
     failure = {"test": "t", "type": "AssertionError", "message": message, "line": None, "placeholder": None}
-    assert failure_lines([failure]) == [line]
+    assert failure_lines([failure], {}, "C3.2-autograd") == [line]
 
 
 def test_finite_differences_come_first_and_a_tensor_is_reported_once():

@@ -144,7 +144,7 @@ def subject(korean: str) -> str:
     return korean + ("이" if last.lower() in "lmnr013678" else "가")
 
 
-_ID = re.compile(r"^(?:(?:cpu|cuda)-)?C\d[\w.-]*\s*")
+_ID = re.compile(r"^(?:(?:(?:cpu|cuda)-)?C\d[\w.-]*\s*)+")  # "C3.2-autograd C3.2-autograd-div-float64 "
 _SYMBOL = re.compile(r"∂E/∂([^\s:,)]+)")
 
 
@@ -256,8 +256,8 @@ def _value(text: str) -> float:
 def case_of(message: str, concept_id: str) -> str:
     """The case a message's test id names beyond the concept, its device and dtype
     (``C3.2-autograd-div-huge-float64: …`` → ``div-huge``); "" when none."""
-    head = message.split(": ", 1)[0]
-    head = re.sub(r"^(?:cpu|cuda)-", "", head)
+    head = message.split(": ", 1)[0].split()[-1:]  # the last id: "C3.2-autograd C3.2-autograd-div-…"
+    head = re.sub(r"^(?:cpu|cuda)-", "", head[0] if head else "")
     if not concept_id or not head.startswith(concept_id):
         return ""
     words = [
