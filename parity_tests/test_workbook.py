@@ -167,7 +167,7 @@ def test_a_test_is_the_concepts_when_it_names_the_id_and_not_a_longer_one():
         ),
         (
             "C3.2-autograd C3.2-autograd-div-huge-float64: gradient of input 1 (4, 3): "
-            "scratch and torch differ\nGreatest absolute difference: 5.25 at index (1, 1) (up to 1e-12 allowed)",
+            "scratch and torch differ\nGreatest absolute difference: 5.25 at index (1, 1) (up to 1e-12)",
             "[div-huge] ∂E/∂(2번째 입력)이 torch와 다릅니다: 최대 차이 5.25, 위치 (1, 1)",
         ),
         (
