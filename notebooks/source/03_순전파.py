@@ -90,6 +90,14 @@ plt.show()
 check(답, "C3.1-forward/1", hint="y의 k번째 값은 W의 k번째 행과 x의 내적에 b의 k번째 값을 더한 것입니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`linear`, `linear_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1-forward   # 본문이 빈 workbook/C3.1-forward.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1-forward   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.1.1-step — 활성화 함수: 계단 함수 (노트 §3.1.1)
 #
 # 활성화 함수는 입력과 가중치의 선형결합에 비선형성을 더해 주는 부품입니다. §2의 퍼셉트론은 계단 함수를
@@ -113,6 +121,14 @@ figure("C3.1.1-step")
 # %%
 답 = ...  # ∂E/∂x의 합
 check(답, "C3.1.1-step/1", hint="∂E/∂x = g · (∂y/∂x)입니다. 위 표의 ∂y/∂x 줄을 보세요")
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`step`, `step_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-step   # 본문이 빈 workbook/C3.1.1-step.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-step   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.1.1-sigmoid — 시그모이드 함수 (노트 §3.1.1)
@@ -143,6 +159,14 @@ check(
     "C3.1.1-sigmoid/1",
     hint="∂E/∂z는 상류 기울기에 σ′(z) = σ(z)(1 − σ(z))를 곱한 것입니다. σ(0)은 얼마인가요?",
 )
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`sigmoid`, `sigmoid_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-sigmoid   # 본문이 빈 workbook/C3.1.1-sigmoid.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-sigmoid   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.1.1-tanh — 하이퍼볼릭 탄젠트 함수 (노트 §3.1.1)
@@ -179,6 +203,14 @@ check(
     "C3.1.1-tanh/1",
     hint="층 하나를 지날 때 두 미분의 최댓값(위 두 표의 x = 0 열)의 비를 구하고, 층이 10개입니다",
 )
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`tanh`, `tanh_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-tanh   # 본문이 빈 workbook/C3.1.1-tanh.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-tanh   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.1.1-relu — ReLU 함수 (노트 §3.1.1)
@@ -229,6 +261,14 @@ figure("C3.1.1-relu")
 check(답, "C3.1.1-relu/1", hint="ReLU의 미분은 x > 0에서 얼마인가요?")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`relu`, `relu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-relu   # 본문이 빈 workbook/C3.1.1-relu.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-relu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.1.1-leaky-relu — Leaky ReLU 함수 (노트 §3.1.1)
 #
 # 음수를 모두 0으로 만드는 ReLU의 한계를 풀려고, Leaky ReLU는 음수에 0.01을 곱합니다(`negative_slope=0.01`,
@@ -267,6 +307,14 @@ figure("C3.1.1-leaky-relu")
 check(답, "C3.1.1-leaky-relu/1", hint="음수에는 negative_slope = 0.01을 곱합니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`leaky_relu`, `leaky_relu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-leaky-relu   # 본문이 빈 workbook/C3.1.1-leaky-relu.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-leaky-relu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.1.1-prelu — PReLU (노트 §3.1.1)
 #
 # PReLU는 Leaky ReLU의 고정된 0.01을 α로 바꾼 것입니다: x > 0이면 x, 아니면 αx.
@@ -296,6 +344,14 @@ figure("C3.1.1-prelu")
 check(답, "C3.1.1-prelu/1", hint="x > 0인 원소는 α의 기울기에 더하지 않습니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`prelu`, `prelu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-prelu   # 본문이 빈 workbook/C3.1.1-prelu.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-prelu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.1.1-elu — ELU 함수 (노트 §3.1.1)
 #
 # ELU는 죽은 ReLU 문제를 풀면서, 0보다 작은 쪽에 지수함수 α(eˣ − 1)를 써서 x = 0에서 꺾이지 않고 부드럽게
@@ -321,6 +377,14 @@ figure("C3.1.1-elu")
 # %%
 답 = ...  # x → −∞일 때 ELU(x)의 극한
 check(답, "C3.1.1-elu/1", hint="x → −∞이면 eˣ → 0입니다. α(eˣ − 1)은?")
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`elu`, `elu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-elu   # 본문이 빈 workbook/C3.1.1-elu.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-elu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.1.1-softmax — 소프트맥스 함수 (노트 §3.1.1)
@@ -359,6 +423,14 @@ figure("C3.1.1-softmax-example")
 check(답, "C3.1.1-softmax/1", hint="모든 점수에 같은 수를 더하면 분자와 분모에 같은 e¹⁰이 곱해집니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`softmax`, `softmax_backward`, `log_softmax`, `log_softmax_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-softmax   # 본문이 빈 workbook/C3.1.1-softmax.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-softmax   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.1.2-mse — 평균 제곱 오차 (노트 §3.1.2)
 #
 # 학습은 모델의 출력과 정답의 차이를 줄이도록 가중치를 바꾸는 과정이고, 그 차이를 계산하는 것이 손실
@@ -392,6 +464,14 @@ for name in ("MSELoss", "HalfSquaredErrorLoss"):
 # %%
 답 = ...  # ½ Σ (ŷ − y)²
 check(답, "C3.1.2-mse/1", hint="노트의 식에는 평균이 없습니다. 제곱한 값을 모두 더한 뒤 절반을 냅니다")
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`mse_loss`, `mse_loss_backward`, `half_squared_error`, `half_squared_error_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.2-mse   # 본문이 빈 workbook/C3.1.2-mse.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.2-mse   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.1.2-cross-entropy — 교차 엔트로피 오차 (노트 §3.1.2)
@@ -433,3 +513,11 @@ check(
     "C3.1.2-cross-entropy/1",
     hint="P(고양이) = e³·² / (e³·² + e⁵·¹ + e⁻¹·⁷)입니다. `np.exp`와 `np.log`를 쓰세요",
 )
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`softmax_cross_entropy`, `softmax_cross_entropy_backward`, `nll_loss` 등 10개)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.1.2-cross-entropy   # 본문이 빈 workbook/C3.1.2-cross-entropy.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.2-cross-entropy   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```

@@ -159,3 +159,11 @@ check(
     "C3.2-autograd/2",
     hint="곱셈의 두 입력이 모두 x입니다. 각 입력 쪽의 국소 미분은 다른 쪽 입력의 값입니다",
 )
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`TensorOps.exp`, `TensorOps.log`, `TensorOps.sqrt` 등 24개)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2-autograd   # 본문이 빈 workbook/C3.2-autograd.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2-autograd   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```

@@ -118,6 +118,14 @@ draw("Bowl", {"경사 하강법 (α=0.1)": gd}, "경사 하강법: f = x²/20 + 
 check(답, "C3.2.1-gd/1", hint="다음 점은 (x, y) − α ∇f(x, y)입니다. 출발점 (−7, 2)에서 ∇f를 먼저 구합니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`sgd`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-gd   # 본문이 빈 workbook/C3.2.1-gd.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-gd   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.2.1-sgd — 확률적 경사 하강법 (노트 §3.2.1)
 #
 # 학습 데이터는 크고 많으므로, 스텝마다 모든 데이터로 기울기를 구하면 효율이 떨어집니다. 확률적 경사
@@ -175,6 +183,14 @@ figure("C3.2.1-gd-vs-sgd-loss")
 check(답, "C3.2.1-sgd/1", hint="⌈N/B⌉는 N/B를 올림한 정수입니다. 100개가 안 되는 마지막 배치도 한 스텝입니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`sgd`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-sgd   # 본문이 빈 workbook/C3.2.1-sgd.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-sgd   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.2.1-momentum — 모멘텀 (노트 §3.2.1)
 #
 # 모멘텀(momentum)은 관성, 곧 진행하던 방향으로 계속 가려는 성질입니다. 지나온 기울기를 속도 v에 쌓아 두고
@@ -216,6 +232,14 @@ draw(
 check(답, "C3.2.1-momentum/1", hint="b ← μb + g를 b₁에서 두 번 적용합니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`sgd`, `textbook_momentum`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-momentum   # 본문이 빈 workbook/C3.2.1-momentum.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-momentum   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.2.1-nesterov — Nesterov 모멘텀 (노트 밖, §3.2.1의 심화)
 #
 # 노트는 여러 옵티마이저를 그림으로 보여 주며 "여기 있는 모든 optimizer를 기억할 필요는 없고, 딥러닝에서
@@ -234,6 +258,14 @@ draw("Bowl", {"모멘텀": momentum, "Nesterov": nesterov}, "Nesterov: 덜 넘�
 # %%
 답 = ...  # g + μ b₁
 check(답, "C3.2.1-nesterov/1", hint="갱신 방향의 식 g + μb에 g = 1과 b = b₁을 넣습니다")
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`sgd`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-nesterov   # 본문이 빈 workbook/C3.2.1-nesterov.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-nesterov   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.2.1-adagrad — AdaGrad (노트 밖, §3.2.1의 심화)
@@ -262,6 +294,14 @@ check(
 )
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`adagrad`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adagrad   # 본문이 빈 workbook/C3.2.1-adagrad.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adagrad   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.2.1-rmsprop — RMSprop (노트 밖, §3.2.1의 심화)
 #
 # RMSprop은 AdaGrad의 합 대신 기울기 제곱의 지수 이동 평균 v ← a v + (1 − a) g²의 제곱근으로 나눕니다:
@@ -283,6 +323,14 @@ draw("Bowl", {"RMSprop (lr=0.1)": rmsprop}, "RMSprop")
 # %%
 답 = ...  # RMSprop 한 스텝 뒤의 점
 check(답, "C3.2.1-rmsprop/1", hint="α g / √(0.01 g²)에서 g의 크기는 약분되고 부호만 남습니다")
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`rmsprop`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-rmsprop   # 본문이 빈 workbook/C3.2.1-rmsprop.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-rmsprop   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.2.1-adam — Adam (노트 §3.2.1)
@@ -315,6 +363,14 @@ figure("C3.2.1-optimizer-paths")
 check(답, "C3.2.1-adam/1", hint="AdaGrad 연습문제와 같은 계산을 α = 0.3으로 합니다")
 
 # %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`adam`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adam   # 본문이 빈 workbook/C3.2.1-adam.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adam   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
+
+# %% [markdown]
 # ## C3.2.1-adamw — AdamW (노트 밖, Adam의 변형)
 #
 # Adam의 `weight_decay`는 기울기 g에 λw를 더하는 L2 정칙화입니다. AdamW는 가중치 감쇠를 기울기와 떼어
@@ -334,6 +390,14 @@ draw("Bowl", {"Adam": adam, "AdamW (λ=0.5)": adamw}, "AdamW: 가중치 감쇠�
 # %%
 답 = ...  # 한 스텝 뒤의 w
 check(답, "C3.2.1-adamw/1", hint="기울기가 0이면 Adam 부분은 움직이지 않고, 감쇠 w(1 − αλ)만 남습니다")
+
+# %% [markdown]
+# > **직접 구현해 보기**: 이 절의 함수(`adam`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# >
+# > ```bash
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adamw   # 본문이 빈 workbook/C3.2.1-adamw.py를 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adamw   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > ```
 
 # %% [markdown]
 # ## C3.2.2-local-minima — 지역 최솟값 (노트 §3.2.2)
