@@ -8,15 +8,14 @@ recurrence (C4.3-layernorm-sequences), in Korean.
                                  the batch's own statistics, with the training length marked (mean and
                                  range over seeds)
 
-Not yet in ``GROUPS``: ``sequence_figures`` and ``through_time_figures`` have the builders' signature,
-so adding ``"sequences": ("sequences", "sequence_figures")`` (and the same for the other) registers them.
+The group ``sequences`` of ``GROUPS`` (``scripts/sequences.py``, ``scripts/figures.py --only sequences``)
+draws both (``sequences_figures``); Korean text through the project's font (``twin_nets.font``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import koreanize_matplotlib  # noqa: F401  (a bundled Korean font for the titles)
 import numpy as np
 
 from twin_nets.experiments import sequence_norm as sn
@@ -117,10 +116,13 @@ def through_time_figures(outdir: Path, board: FigureBoard | None = None, twins=s
             ax.semilogy(steps, mean, style, color=color, ms=3, label=f"{MODEL_KO[model]} ({twin})")
             if twin == "scratch":
                 ax.fill_between(steps, curves.min(0), curves.max(0), color=color, alpha=0.2)
-    # ASCII tick labels: mathtext's 10⁻¹² needs a U+2212 minus that the bundled Korean font lacks
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}"))
     ax.set_xlabel("시간 단계 t (손실은 마지막 단계 T에서만)")
     ax.set_ylabel("기울기 크기 ‖dE/dh_t‖ (마지막 단계 = 1)")
     ax.set_title("시간을 거슬러 가는 기울기 소실: 시퀀스 길이 40")
     ax.legend(fontsize=8)
     return [save_figure(fig, THROUGH_TIME, outdir, board)]
+
+
+def sequences_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS) -> list[Path]:
+    """The group ``sequences``: ``C4.3-layernorm-sequences.png``, ``C4.3-rnn-vanishing-through-time.png``."""
+    return [*sequence_figures(outdir, board, twins), *through_time_figures(outdir, board, twins)]
