@@ -71,7 +71,7 @@ def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TW
     left.set_xticks(range(2), labels)
     left.set_ylabel("시퀀스 A 출력의 최대 변화")
     left.set_title("같은 시퀀스, 다른 배치 (학습 모드)")
-    left.legend(fontsize=8)
+    left.legend(fontsize=10)
     steps = np.arange(1, sn.TEST_LENGTH + 1)
     for norm in sn.NORMS:
         for twin, style in zip(twins, ("-", "o"), strict=False):
@@ -81,12 +81,13 @@ def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TW
             )
             if twin == "scratch":
                 right.fill_between(steps, curves.min(0), curves.max(0), color=COLORS[norm], alpha=0.2)
+    right.set_ylim(top=right.get_ylim()[1] * 1.8)  # room above the band for the legend
     right.axvline(sn.TRAIN_LENGTH + 0.5, color="gray", ls="--")
     right.text(sn.TRAIN_LENGTH + 0.7, right.get_ylim()[1] * 0.05, "← 학습한 시퀀스 길이", color="gray")
     right.set_xlabel("시퀀스 길이 (시간 단계 t)")
     right.set_ylabel("평가 모드와 배치 통계의 최대 차이")
     right.set_title("학습 때 보지 못한 시퀀스 길이")
-    right.legend(fontsize=8, loc="center right")
+    right.legend(fontsize=10, loc="upper right")
     path = save_figure(
         fig, CONCEPT, outdir, board, title="순환 신경망 안의 배치 정규화와 레이어 정규화 (노트 §4.3)"
     )
