@@ -49,8 +49,8 @@ _FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
                                   "every N epochs (0: none); by default at most 100 per run"}),
     ("run", "--distributed", {**_SWITCH, "help": "data-parallel on the launcher's ranks"}),
     ("run", "--sync-bn", {**_SWITCH, "help": "--distributed: batch norm on the whole batch"}),
-    ("data", "--dataset", {"choices": TRAIN_DATASETS, "default": None, "help": "what to learn (default: "
-                           "digits; notes, the notes' text, with --task charlm)"}),
+    ("data", "--dataset", {"choices": TRAIN_DATASETS, "default": None, "help": "what to learn; with --task "
+                           "charlm, notes: the notes' text (default: digits)"}),
     ("data", "--data-dir", {"type": _FOLDER, "help": "where MNIST's files are (or go)"}),
     ("data", "--test-size", {"type": float, "help": "the test part's share (the gates: none)"}),
     ("model", "--task", {"choices": TASKS, "help": "classify: labels; autoencoder: rebuild the input "
