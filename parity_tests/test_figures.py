@@ -336,7 +336,7 @@ def test_the_title_check_sees_a_figure_title_on_the_panels_and_not_one_above_the
 
 OWN_SETTING = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers",
                "surfaces", "vanishing", "initialization", "backprop",
-               "unsupervised")  # fmt: skip  # documented settings
+               "unsupervised", "sequences")  # fmt: skip  # documented settings
 SMALL = {  # the groups that train for minutes, on the tests' small settings
     "dropout": lambda out, board, twins: overfitting.dropout_figures(out, board, twins, SMALL_DROPOUT),
     "batchnorm": lambda out, board, twins: normalizing.normalization_figures(

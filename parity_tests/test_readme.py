@@ -239,7 +239,7 @@ def test_every_train_command_in_the_readmes_parses(flags):
     shell (``--device cuda`` is a CUDA case: without CUDA it is refused in one line, as it should be)."""
     import shlex
 
-    from twin_nets.training.config import parse_config
+    from twin_nets.training.flags import parse_config
 
     parse_config(shlex.split(flags))
 

@@ -16,12 +16,19 @@ from typing import Any
 import numpy as np
 
 from scratch.nn.module import Module
+from scratch.nn.utils import clip_grad_norm_
 
 
 def train_step(
-    model: Module, loss_fn: Module, optimizer: Any, x: np.ndarray, y: np.ndarray
+    model: Module,
+    loss_fn: Module,
+    optimizer: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    max_norm: float | None = None,
 ) -> tuple[float, int]:
-    """One iteration on a batch; returns the batch's loss and how many samples it classified right."""
+    """One iteration on a batch; returns the batch's loss and how many samples it classified right.
+    With ``max_norm``, the gradients are clipped to that total norm before the update (C3.2.3-clip-grad)."""
     optimizer.zero_grad()  # gradients accumulate (backward adds), so clear last step's first
     logits = model(x)
     loss = loss_fn(logits, y)
@@ -30,6 +37,8 @@ def train_step(
         model.backward(grad_logits, needs_input_grad=False)
     else:
         model.backward(grad_logits)
+    if max_norm is not None:
+        clip_grad_norm_(model.parameters(), max_norm)
     optimizer.step()
     return float(loss), int(np.count_nonzero(logits.argmax(axis=1) == y))
 

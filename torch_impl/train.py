@@ -11,13 +11,21 @@ from torch import nn
 
 
 def train_step(
-    model: nn.Module, loss_fn: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor
+    model: nn.Module,
+    loss_fn: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    max_norm: float | None = None,
 ) -> tuple[float, int]:
-    """One iteration on a batch; returns the batch's loss and how many samples it classified right."""
+    """One iteration on a batch; returns the batch's loss and how many samples it classified right.
+    With ``max_norm``, ``clip_grad_norm_`` before the update (C3.2.3-clip-grad)."""
     optimizer.zero_grad()
     logits = model(x)
     loss = loss_fn(logits, y)
     loss.backward()
+    if max_norm is not None:
+        nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     optimizer.step()
     return loss.item(), int((logits.argmax(dim=1) == y).sum().item())
 

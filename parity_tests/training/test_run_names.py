@@ -45,6 +45,11 @@ DIFFERENT = [
     ("activation", {"activation": "tanh"}),
     ("autoencoder", {"task": "autoencoder"}),
     ("autoencoder-code-3", {"task": "autoencoder", "code": 3}),
+    ("charlm", {"task": "charlm", "dataset": "notes"}),
+    ("charlm-bptt", {"task": "charlm", "dataset": "notes", "bptt": 64}),
+    ("charlm-embedding", {"task": "charlm", "dataset": "notes", "embedding_dim": 16}),
+    ("charlm-no-clip", {"task": "charlm", "dataset": "notes", "clip_grad_norm": 0.0}),
+    ("clip", {"clip_grad_norm": 1.0}),
 ]
 # (id, a change that does not change the trajectory: a --resume may make it, so the folder is the same)
 SAME = [

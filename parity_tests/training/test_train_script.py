@@ -26,6 +26,24 @@ BAD_FLAGS = [
     pytest.param(["--optimizer", "lion"], "--optimizer: invalid choice", id="unknown-optimizer"),
     pytest.param(["--task", "gan"], "--task: invalid choice", id="C1.1-autoencoder-unknown-task"),
     pytest.param(["--code", "0"], "--code: expected an integer >= 1, got 0", id="C1.1-autoencoder-code-zero"),
+    pytest.param(["--task", "charlm"], "--dataset: expected notes with --task charlm", id="C4.3-lstm-iris"),
+    pytest.param(
+        ["--dataset", "notes"], "--dataset: expected notes with --task charlm and only", id="C4.3-notes"
+    ),
+    pytest.param(
+        ["--task", "charlm", "--dataset", "notes", "--hidden", "8", "8"],
+        "--hidden: expected one width",
+        id="C4.3-lstm-two-widths",
+    ),
+    pytest.param(
+        ["--task", "charlm", "--dataset", "notes", "--norm", "batch"],
+        "--norm does not apply",
+        id="C4.3-lstm-norm",
+    ),
+    pytest.param(
+        ["--clip-grad-norm", "-1"], "--clip-grad-norm: expected a norm >= 0", id="C3.2.3-clip-negative"
+    ),
+    pytest.param(["--bptt", "0"], "--bptt: expected an integer >= 1, got 0", id="C4.3-lstm-bptt-zero"),
     pytest.param(["--lr", "0"], "--lr: expected a learning rate > 0, got 0.0", id="lr-zero"),
     pytest.param(["--lr", "-0.1"], "--lr: expected a learning rate > 0", id="lr-negative"),
     pytest.param(["--lr", "nan"], "--lr: expected a learning rate > 0", id="lr-nan"),

@@ -7,9 +7,11 @@ from typing import Any
 import numpy as np
 
 from scratch.nn.linear import Linear
+from scratch.nn.loss import CrossEntropyLoss
 from scratch.nn.module import Module
 from scratch.nn.rnn import LSTM
 from scratch.nn.sparse import Embedding
+from scratch.nn.utils import clip_grad_norm_
 
 
 class CharLM(Module):
@@ -49,3 +51,37 @@ class CharLM(Module):
     def backward(self, grad_scores: np.ndarray) -> None:
         grad_embedded, _ = self.lstm.backward(self.head.backward(grad_scores))
         self.embedding.backward(grad_embedded)
+
+
+def train_step(
+    model: CharLM,
+    loss_fn: CrossEntropyLoss,
+    optimizer: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    max_norm: float | None = None,
+) -> tuple[float, float]:
+    """C4.3-lstm: one step on a batch of chunks ``x`` (N, L), each character's next in ``y`` (N, L).
+
+    E = the mean cross-entropy over all N·L characters; backward through the head, the LSTM (BPTT) and
+    the embedding; with ``max_norm``, C3.2.3-clip-grad rescales all gradients together so that their
+    total norm is at most ``max_norm``; then the update. Returns (E, correct characters / L): the
+    runner counts samples (chunks), so its accuracy is the share of characters predicted right.
+    """
+    optimizer.zero_grad()
+    scores, _ = model(x.T)  # (L, N, V): the model reads time-major
+    flat = scores.reshape(-1, scores.shape[-1])
+    loss = loss_fn(flat, y.T.reshape(-1))
+    model.backward(loss_fn.backward().reshape(scores.shape))
+    if max_norm is not None:
+        clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    return float(loss), np.count_nonzero(flat.argmax(axis=1) == y.T.reshape(-1)) / x.shape[1]
+
+
+def evaluate(model: CharLM, loss_fn: CrossEntropyLoss, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """C4.3-lstm: (mean cross-entropy per character, share of characters predicted right) on chunks."""
+    scores, _ = model(x.T)
+    flat = scores.reshape(-1, scores.shape[-1])
+    target = y.T.reshape(-1)
+    return float(loss_fn(flat, target)), float(np.mean(flat.argmax(axis=1) == target))

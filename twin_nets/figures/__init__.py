@@ -18,6 +18,7 @@ seed §   module                figures
 4.1      ``initialization``    activation histograms per init scheme, zero init, the seed's Xavier
 4.2      ``overfitting``       dropout against over-fitting
 4.3      ``normalizing``       batch norm against the initial scale; batch norm vs layer norm by batch size
+4.3      ``sequences``         batch norm vs layer norm inside an LSTM; vanishing gradients through time
 4.3      ``distributed``       plain vs sync batch norm on K ranks by per-rank batch (mpiexec jobs)
 =======  ====================  =======================================================================
 
@@ -67,6 +68,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "dropout": ("overfitting", "dropout_figures"),  # C4.2-dropout
     "batchnorm": ("normalizing", "normalization_figures"),  # C4.3-batchnorm, C4.3-layernorm
     "unsupervised": ("unsupervised", "unsupervised_figures"),  # C1.1-kmeans, -pca, -autoencoder, -anomaly
+    "sequences": ("sequences", "sequences_figures"),  # C4.3-layernorm-sequences, C4.3-rnn, C4.3-lstm
     "distributed": ("distributed", "sync_batchnorm_figures"),  # C4.3-sync-batchnorm (mpiexec)
 }
 

@@ -8,8 +8,8 @@ recurrence (C4.3-layernorm-sequences), in Korean.
                                  the batch's own statistics, with the training length marked (mean and
                                  range over seeds)
 
-Not yet in ``GROUPS``: ``sequence_figures`` and ``through_time_figures`` have the builders' signature,
-so adding ``"sequences": ("sequences", "sequence_figures")`` (and the same for the other) registers them.
+The group ``sequences`` of ``GROUPS`` (``scripts/sequences.py``, ``scripts/figures.py --only sequences``)
+draws both (``sequences_figures``); Korean text through the project's font (``twin_nets.font``).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TW
     left.set_xticks(range(2), labels)
     left.set_ylabel("시퀀스 A 출력의 최대 변화")
     left.set_title("같은 시퀀스, 다른 배치 (학습 모드)")
-    left.legend(fontsize=8)
+    left.legend(fontsize=10)
     steps = np.arange(1, sn.TEST_LENGTH + 1)
     for norm in sn.NORMS:
         for twin, style in zip(twins, ("-", "o"), strict=False):
@@ -83,12 +83,13 @@ def sequence_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TW
             )
             if RANGE_BAND[twin]:
                 right.fill_between(steps, curves.min(0), curves.max(0), color=COLORS[norm], alpha=0.2)
+    right.set_ylim(top=right.get_ylim()[1] * 1.8)  # room above the band for the legend
     right.axvline(sn.TRAIN_LENGTH + 0.5, color="gray", ls="--")
     right.text(sn.TRAIN_LENGTH + 0.7, right.get_ylim()[1] * 0.05, "← 학습한 시퀀스 길이", color="gray")
     right.set_xlabel("시퀀스 길이 (시간 단계 t)")
     right.set_ylabel("평가 모드와 배치 통계의 최대 차이")
     right.set_title("학습 때 보지 못한 시퀀스 길이")
-    right.legend(fontsize=8, loc="center right")
+    right.legend(fontsize=10, loc="upper right")
     path = save_figure(
         fig, CONCEPT, outdir, board, title="순환 신경망 안의 배치 정규화와 레이어 정규화 (노트 §4.3)"
     )
@@ -118,10 +119,13 @@ def through_time_figures(outdir: Path, board: FigureBoard | None = None, twins=s
             ax.semilogy(steps, mean, style, color=color, ms=3, label=f"{MODEL_KO[model]} ({twin})")
             if RANGE_BAND[twin]:
                 ax.fill_between(steps, curves.min(0), curves.max(0), color=color, alpha=0.2)
-    # ASCII tick labels: mathtext's 10⁻¹² needs a U+2212 minus that the bundled Korean font lacks
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}"))
     ax.set_xlabel("시간 단계 t (손실은 마지막 단계 T에서만)")
     ax.set_ylabel("기울기 크기 ‖dE/dh_t‖ (마지막 단계 = 1)")
     ax.set_title("시간을 거슬러 가는 기울기 소실: 시퀀스 길이 40")
     ax.legend(fontsize=8)
     return [save_figure(fig, THROUGH_TIME, outdir, board)]
+
+
+def sequences_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS) -> list[Path]:
+    """The group ``sequences``: ``C4.3-layernorm-sequences.png``, ``C4.3-rnn-vanishing-through-time.png``."""
+    return [*sequence_figures(outdir, board, twins), *through_time_figures(outdir, board, twins)]

@@ -136,6 +136,8 @@ class TwinBoard:
     ) -> None:
         for tag, key in self._tags(EPOCH_TAGS).items():
             self.writer.add_scalar(tag, record[key], step)
+        if "test_perplexity" in record:  # --task charlm (C4.3-lstm)
+            self.writer.add_scalar("test/perplexity", record["test_perplexity"], step)
         self.writer.add_scalar("train/lr", lr, step)
         for key, value in gradients.items():
             self.writer.add_scalar(
@@ -178,3 +180,13 @@ class TwinBoard:
 
     def close(self) -> None:
         self.writer.close()
+
+
+def log_codes(boards: dict[str, TwinBoard], twins: dict[str, Any], data: Any, step: int) -> None:
+    """C1.1-autoencoder: each twin's codes of the test inputs to its Projector tab, labelled by class;
+    square images of at least 8×8 pixels (the digits, MNIST) drawn as thumbnails."""
+    x, y = data.x_test, data.y_test
+    side = math.isqrt(x.shape[1])
+    images = x.reshape(-1, 1, side, side).clip(0, 1) if side * side == x.shape[1] and side >= 8 else None
+    for impl, twin in twins.items():
+        boards[impl].log_embedding(step, twin.codes(), y, images)

@@ -8,7 +8,6 @@ anything is written. Checks that need the data (a batch larger than the training
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
 import json
@@ -19,7 +18,7 @@ from typing import Any
 
 from scratch.data.datasets import DATASETS
 from scratch.models.mlp import ACTIVATIONS, INIT_SCHEMES, NORMS
-from twin_nets.cli import IMPLS, MAX_SEED, OneLineParser, PathFlag, check_text, twins_of
+from twin_nets.cli import IMPLS, MAX_SEED, check_text, twins_of
 
 # --optimizer -> (class name in scratch.optim and torch_impl.optim, the hyper-parameters it takes)
 OPTIMIZERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -35,7 +34,11 @@ HYPERPARAMETERS = ("momentum", "dampening", "nesterov", "weight_decay", "betas",
 DTYPES = ("float32", "float64")
 # --task: what the network learns. "autoencoder" (C1.1-autoencoder): an encoder-decoder MLP trained to
 # rebuild its input (MSE, the labels unused), --hidden the encoder's widths, --code the code's width.
-TASKS = ("classify", "autoencoder")
+# "charlm" (C4.3-lstm): a character-level language model (embedding, one LSTM layer of --hidden units, a
+# linear head) on the notes' text (--dataset notes), chunks of --bptt characters, gradients clipped.
+TASKS = ("classify", "autoencoder", "charlm")
+TRAIN_DATASETS = (*DATASETS, "notes")  # "notes": the notes' text, only for --task charlm
+CHARLM_CLIP = 1.0  # --task charlm's default --clip-grad-norm
 DEVICES = ("auto", "cpu", "cuda")
 # fields that do not change the trajectory, so a --resume may change them
 RESUMABLE_CHANGES = (
@@ -121,6 +124,9 @@ class TrainConfig:
     sync_bn: bool = False
     task: str = "classify"
     code: int = 2  # --task autoencoder: the code's width
+    clip_grad_norm: float | None = None  # C3.2.3-clip-grad; None: the task's default (max_grad_norm)
+    bptt: int = 32  # --task charlm: characters per chunk (backpropagation through time's length)
+    embedding_dim: int = 32  # --task charlm: the embedding's width
     launch: str | None = None  # not a flag: "<launcher>-<ranks>" of a --distributed run, set once launched
 
     def __post_init__(self) -> None:
@@ -129,7 +135,7 @@ class TrainConfig:
             object.__setattr__(self, "betas", tuple(self.betas))
         for name, choices in (
             ("impl", IMPLS),
-            ("dataset", DATASETS),
+            ("dataset", TRAIN_DATASETS),
             ("activation", tuple(ACTIVATIONS)),
             ("init", tuple(INIT_SCHEMES)),
             ("optimizer", tuple(OPTIMIZERS)),
@@ -145,6 +151,7 @@ class TrainConfig:
             raise ValueError(f"--norm: expected one of none, {', '.join(NORMS)}, got {self.norm!r}")
         self._check_numbers()
         self._check_hyperparameters()
+        self._check_task()
         if self.sync_bn and not (self.distributed and self.norm == "batch"):
             raise ValueError("--sync-bn: expected --distributed and --norm batch with it")
         if self.experiment is not None:  # a built name is short and safe (``run_name``)
@@ -168,6 +175,10 @@ class TrainConfig:
             "histogram_every", every is None or 0 <= every <= MAX_EPOCHS, f"an integer in [0, {MAX_EPOCHS}]"
         )
         require("code", self.code >= 1, "an integer >= 1")
+        require("bptt", self.bptt >= 1, "an integer >= 1")
+        require("embedding_dim", self.embedding_dim >= 1, "an integer >= 1")
+        clip = self.clip_grad_norm
+        require("clip_grad_norm", clip is None or (math.isfinite(clip) and clip >= 0), "a norm >= 0 (0: off)")
         require("seed", 0 <= self.seed <= MAX_SEED, f"an integer in [0, {MAX_SEED}] (2³² − 1)")
         require("hidden", all(h >= 1 for h in self.hidden), "widths >= 1")
         require("hidden", len(self.hidden) <= MAX_HIDDEN_LAYERS, f"at most {MAX_HIDDEN_LAYERS} widths")
@@ -193,7 +204,33 @@ class TrainConfig:
         if self.nesterov and (not self.momentum or self.dampening):
             raise ValueError("--nesterov: expected --momentum > 0 and --dampening 0 with it")
 
+    def _check_task(self) -> None:
+        """--task charlm trains on the notes and nothing else trains on them; its model has one LSTM
+        layer and no MLP options; clipping is for the tasks whose step takes it."""
+        if (self.task == "charlm") != (self.dataset == "notes"):
+            raise ValueError(
+                f"--dataset: expected notes with --task charlm and only with it, got {self.dataset!r} "
+                f"with --task {self.task}"
+            )
+        if self.task == "charlm":
+            if len(self.hidden) != 1:
+                raise ValueError(f"--hidden: expected one width (the LSTM's) with --task charlm, got "
+                                 f"{list(self.hidden)}")  # fmt: skip
+            for name, value in (("norm", self.norm), ("dropout", self.dropout or None)):
+                if value is not None:
+                    raise ValueError(f"{_flag(name)} does not apply to --task charlm, got {value!r}")
+        if self.task == "autoencoder" and self.clip_grad_norm:
+            raise ValueError("--clip-grad-norm does not apply to --task autoencoder (classify, charlm)")
+
     # ------------------------------------------------------------------ derived values
+    @property
+    def max_grad_norm(self) -> float | None:
+        """C3.2.3-clip-grad: the total gradient norm a step keeps to, or None (no clipping):
+        ``--clip-grad-norm`` (0: off), by default ``CHARLM_CLIP`` for --task charlm and off otherwise."""
+        if self.clip_grad_norm is None:
+            return CHARLM_CLIP if self.task == "charlm" else None
+        return self.clip_grad_norm or None
+
     @property
     def fingerprint(self) -> str:
         """Six hex digits of every field that changes the trajectory (all but ``RESUMABLE_CHANGES``: the
@@ -213,7 +250,7 @@ class TrainConfig:
         run list, which cuts a name at about 40 characters."""
         if self.experiment is not None:
             return self.experiment
-        task = [f"ae{self.code}"] if self.task == "autoencoder" else []
+        task = {"autoencoder": [f"ae{self.code}"], "charlm": ["lm"]}.get(self.task, [])
         pieces = [self.dataset, *task, self.optimizer, f"lr{self.lr:g}"]
         if self.launch is not None:
             launcher, _, ranks = self.launch.partition("-")
@@ -284,89 +321,3 @@ def as_flags(name: str, value: Any) -> str:
 RESUMABLE_FLAGS = ", ".join(
     _flag(name) for name in RESUMABLE_CHANGES if name not in ("resume", "logdir", "experiment")
 )
-
-
-_SWITCH = {"action": "store_true"}
-_FOLDER = PathFlag("a folder", str)  # TrainConfig keeps its folders as str
-# (group, flag, argparse's keywords): the command line as a table; a flag's default is TrainConfig's
-# field of the same name unless the row gives one, and ``--help`` shows it
-_FLAGS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("run", "--impl", {"choices": IMPLS, "help": "which twin(s) to train"}),
-    ("run", "--epochs", {"type": int, "help": "passes over the training set"}),
-    ("run", "--batch-size", {"type": int, "help": "samples per step; when the default is more than the "
-                                                  "training set (the gates), the whole set"}),
-    ("run", "--drop-last", {**_SWITCH, "help": "skip each epoch's last, smaller batch (batch norm cannot "
-                                               "train on a batch of one sample)"}),
-    ("run", "--dtype", {"choices": DTYPES, "help": "float64 is the parity dtype"}),
-    ("run", "--device", {"choices": DEVICES, "help": "where the torch twin runs"}),
-    ("run", "--threads", {"type": int, "help": "CPU threads of torch and of NumPy's BLAS; for these small "
-                                               "networks one is fastest"}),
-    ("run", "--seed", {"type": int, "help": "initial weights, split, batch order, dropout"}),
-    ("run", "--logdir", {"type": _FOLDER, "help": "TensorBoard root: <logdir>/<experiment>/<twin>"}),
-    ("run", "--experiment", {"help": "run folder name; by default <dataset>-<optimizer>-lr<lr>[-mpi<K>|"
-                             "-ddp<K>][-h<widths>]-<6 hex digits of every flag that changes the run>"}),
-    ("run", "--resume", {**_SWITCH, "help": "continue from the experiment's checkpoints"}),
-    ("run", "--checkpoint-every", {"type": int, "metavar": "N", "help": (
-        "a checkpoint pair (and metrics.json) every N epochs and at the end; by default "
-        f"{CHECKPOINTS_PER_RUN} a run (N = epochs / {CHECKPOINTS_PER_RUN}, rounded up). Ctrl-C and SIGTERM "
-        "save a pair where they stop; a kill -9 or a power cut loses up to N - 1 epochs and the one in "
-        f"progress; N in [1, {MAX_EPOCHS}]")}),
-    ("run", "--histogram-every", {"type": int, "metavar": "N", "help": "weight and gradient histograms "
-                                  "every N epochs (0: none); by default at most 100 per run"}),
-    ("run", "--distributed", {**_SWITCH, "help": "data-parallel on the launcher's ranks"}),
-    ("run", "--sync-bn", {**_SWITCH, "help": "--distributed: batch norm on the whole batch"}),
-    ("data", "--dataset", {"choices": DATASETS, "help": "what to learn"}),
-    ("data", "--data-dir", {"type": _FOLDER, "help": "where MNIST's files are (or go)"}),
-    ("data", "--test-size", {"type": float, "help": "the test part's share (the gates: none)"}),
-    ("model", "--task", {"choices": TASKS, "help": "classify: labels; autoencoder: rebuild the input "
-                                                   "(C1.1-autoencoder)"}),
-    ("model", "--code", {"type": int, "help": "--task autoencoder: the code's width"}),
-    ("model", "--hidden", {"type": int, "nargs": "*", "default": list(TrainConfig.hidden),
-                           "help": "hidden widths (autoencoder: the encoder's; the decoder mirrors them)"}),
-    ("model", "--activation", {"choices": tuple(ACTIVATIONS), "help": "after each hidden layer"}),
-    ("model", "--init", {"choices": tuple(INIT_SCHEMES), "help": "weight initialisation"}),
-    ("model", "--dropout", {"type": float, "help": "drop probability after activations"}),
-    ("model", "--norm", {"choices": ("none", *NORMS), "default": "none", "help": "before each activation"}),
-    ("optimizer", "--optimizer", {"choices": tuple(OPTIMIZERS), "help": "torch.optim's"}),
-    ("optimizer", "--lr", {"type": float, "help": "learning rate (the seed's α)"}),
-    ("optimizer", "--momentum", {"type": float, "help": "sgd, rmsprop, textbook_momentum"}),
-    ("optimizer", "--dampening", {"type": float, "help": "sgd"}),
-    ("optimizer", "--weight-decay", {"type": float, "help": "sgd, adam, adamw, rmsprop, adagrad"}),
-    ("optimizer", "--eps", {"type": float, "help": "adam, adamw, rmsprop, adagrad"}),
-    ("optimizer", "--alpha", {"type": float, "help": "rmsprop's smoothing constant"}),
-    ("optimizer", "--lr-decay", {"type": float, "help": "adagrad"}),
-    ("optimizer", "--betas", {"type": float, "nargs": 2, "metavar": ("BETA1", "BETA2"),
-                              "help": "adam, adamw; torch's default (0.9, 0.999)"}),
-    ("optimizer", "--nesterov", {**_SWITCH, "default": None, "help": "sgd"}),
-    ("optimizer", "--centered", {**_SWITCH, "default": None, "help": "rmsprop"}),
-    ("optimizer", "--amsgrad", {**_SWITCH, "default": None, "help": "adam, adamw"}),
-)  # fmt: skip
-_GROUPS = {"optimizer": "optimizer (a hyper-parameter left unset keeps torch's default)"}
-
-
-def build_parser(prog: str = "train.py") -> OneLineParser:
-    """The command line of the main job (``_FLAGS``); ``parse_config`` turns its result into a
-    ``TrainConfig``."""
-    defaults = TrainConfig()
-    parser = OneLineParser(
-        prog=prog,
-        description="Train the NumPy twin and the torch twin side by side (C3.2.1), log both to TensorBoard.",
-    )
-    groups: dict[str, argparse._ArgumentGroup] = {}
-    for group, flag, keywords in _FLAGS:
-        if group not in groups:
-            groups[group] = parser.add_argument_group(_GROUPS.get(group, group))
-        name = flag.removeprefix("--").replace("-", "_")
-        groups[group].add_argument(flag, **{"default": getattr(defaults, name), **keywords})
-    return parser
-
-
-def parse_config(argv: list[str] | None = None, parser: OneLineParser | None = None) -> TrainConfig:
-    """Flags -> ``TrainConfig``; a bad flag exits with status 2 and a one-line message."""
-    parser = build_parser() if parser is None else parser
-    args = vars(parser.parse_args(argv))
-    args["norm"] = None if args["norm"] == "none" else args["norm"]
-    try:
-        return TrainConfig(**args)
-    except ValueError as error:
-        parser.error(str(error))

@@ -30,8 +30,11 @@ _COLUMNS = (
 
 def _columns(config: Any) -> tuple[tuple[str, str, str], ...]:
     """The table's columns: ``--task autoencoder`` has no accuracy (its history records 0), only losses."""
-    if getattr(config, "task", "classify") == "autoencoder":
+    task = getattr(config, "task", "classify")
+    if task == "autoencoder":
         return tuple(column for column in _COLUMNS if not column[0].endswith("accuracy"))
+    if task == "charlm":  # C4.3-lstm: accuracy is per character; the held-out perplexity after the loss
+        return (*_COLUMNS[:3], ("test_perplexity", "test ppl", "{:.2f}"), _COLUMNS[3])
     return _COLUMNS
 
 
@@ -97,6 +100,15 @@ def start_summary(run: Any) -> str:
         widths = (data.num_features, *config.hidden, config.code, *reversed(config.hidden), data.num_features)
         sizes = "-".join(map(str, widths))
     kind = "autoencoder" if config.task == "autoencoder" else "MLP"
+    if config.task == "charlm":  # C4.3-lstm
+        clip = f"clip {config.max_grad_norm:g}" if config.max_grad_norm else "no clipping"
+        return (
+            f"train.py: {twins}; the notes: {len(data.y_train)} training and {len(data.y_test)} held-out "
+            f"chunks of {config.bptt} characters, {data.num_classes} distinct characters; character LM "
+            f"(embedding {config.embedding_dim}, LSTM {config.hidden[0]}, {clip}); {config.optimizer} "
+            f"lr {config.lr:g}, batch {config.batch_size}, {config.epochs} epochs, {config.dtype}, "
+            f"seed {config.seed}"
+        )
     model = ", ".join(filter(None, [f"{kind} {sizes} ({config.activation}, {config.init} init)", *extras]))
     return (
         f"train.py: {twins}; {config.dataset}: {len(data.y_train)} training and {len(data.y_test)} test "

@@ -33,8 +33,8 @@ from scratch.data.datasets import DatasetSplit, SplitError
 from torch_impl.data.datasets import load_dataset
 from twin_nets.cli import tensorboard_command
 from twin_nets.threads import limit_threads
-from twin_nets.training import checkpoint, outputs, parity, preflight, resume
-from twin_nets.training.board import TwinBoard, histogram_every, layer_names
+from twin_nets.training import charlm, checkpoint, outputs, parity, preflight, resume
+from twin_nets.training.board import TwinBoard, histogram_every, layer_names, log_codes
 from twin_nets.training.config import ConfigError, TrainConfig
 from twin_nets.training.progress import Progress, StopRequest, say, stdout_gone, stop_on_signals
 from twin_nets.training.report import (
@@ -72,13 +72,16 @@ def prepare(config: TrainConfig) -> PairedRun:
     preflight.check_threads(config.threads)
     root = outputs.experiment_root(config.logdir, config.run_name)
     try:
-        data = load_dataset(
-            config.dataset,
-            rng=generator(config.seed, "data"),
-            test_size=config.test_size,
-            dtype=config.dtype,
-            data_dir=config.data_dir,
-        )
+        if config.task == "charlm":  # C4.3-lstm: the notes' text, in chunks of --bptt characters
+            data = charlm.notes_split(config.bptt)
+        else:
+            data = load_dataset(
+                config.dataset,
+                rng=generator(config.seed, "data"),
+                test_size=config.test_size,
+                dtype=config.dtype,
+                data_dir=config.data_dir,
+            )
     except SplitError as error:
         raise ConfigError(f"--test-size: {error}") from error
     config, notes = preflight.fit_default_batch(config, data)
@@ -114,6 +117,7 @@ class PairedRun:
         self.committed: tuple[int, int] | None = None  # (epoch, step) of the last pair committed
         self.out: TextIO | None = None
         self.notes: list[str] = []  # said once at the start (e.g. a batch size fitted to the data)
+        self.samples: dict[str, str] = {}  # --task charlm: each twin's sample at the last epoch
 
     @property
     def paired(self) -> bool:
@@ -353,6 +357,8 @@ class PairedRun:
                 "test_loss": test_loss,
                 "test_accuracy": test_accuracy,
             }
+            if self.config.task == "charlm":  # C4.3-lstm: exp(mean cross-entropy per held-out character)
+                records[impl]["test_perplexity"] = math.exp(test_loss)
         p.epoch += 1
         for impl, twin in self.twins.items():
             p.history[impl].append(records[impl])
@@ -372,21 +378,14 @@ class PairedRun:
             bar.set_postfix_str(f"max|Δw| {diff:.1e}")
         p.step_in_epoch = 0
         if self.config.task == "autoencoder" and p.epoch == self.config.epochs:
-            self._log_codes()
+            log_codes(self.boards, self.twins, self.data, p.global_step)
         if p.epoch % self.config.checkpoint_interval == 0 or p.epoch == self.config.epochs:
             self.save_checkpoints()
             self._write_metrics()
         if shown_epoch(p.epoch, self.config.epochs):  # a long run: every k-th, the bar shows the rest
             print(epoch_line(self), file=sys.stdout if self.out is None else self.out, flush=True)
-
-    def _log_codes(self) -> None:
-        """C1.1-autoencoder: each twin's codes of the test inputs to its Projector tab, labelled by class;
-        square images of at least 8×8 pixels (the digits, MNIST) drawn as thumbnails."""
-        x, y = self.data.x_test, self.data.y_test
-        side = math.isqrt(x.shape[1])
-        images = x.reshape(-1, 1, side, side).clip(0, 1) if side * side == x.shape[1] and side >= 8 else None
-        for impl, twin in self.twins.items():
-            self.boards[impl].log_embedding(self.progress.global_step, twin.codes(), y, images)
+        if self.config.task == "charlm" and p.epoch == self.config.epochs:  # C4.3-lstm: same draws
+            self.samples = charlm.print_samples(self.twins, self.config.seed, self.out or sys.stdout)
 
     def _histograms_now(self) -> bool:
         every, epoch = histogram_every(self.config), self.progress.epoch

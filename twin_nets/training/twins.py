@@ -19,10 +19,12 @@ import numpy as np
 import torch
 
 import scratch.models.autoencoder
+import scratch.models.char_lm
 import scratch.nn
 import scratch.optim
 import scratch.train
 import torch_impl.models.autoencoder
+import torch_impl.models.char_lm
 import torch_impl.optim
 import torch_impl.train
 from scratch.data.datasets import DatasetSplit
@@ -71,6 +73,7 @@ class Twin:
         self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
         self.loader, self.test, self.device = loader, test, device
         self.loader_rng, self.dropout_rng = loader_rng, dropout_rng
+        self.step_kwargs: dict[str, Any] = {}  # the step's extra arguments (``max_norm``: C3.2.3-clip-grad)
         self.mark_epoch_start()
 
     def mark_epoch_start(self) -> None:
@@ -129,7 +132,7 @@ class Twin:
     def step(self, batch: Any) -> tuple[float, int]:
         """One training step on ``batch`` with the twin's own ``train_step``: (loss, correct count)."""
         x, y = batch
-        return self.library.train_step(self.model, self.loss_fn, self.optimizer, x, y)
+        return self.library.train_step(self.model, self.loss_fn, self.optimizer, x, y, **self.step_kwargs)
 
     def evaluate(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> tuple[float, float]:
         """(loss, accuracy) in inference mode on the test set, or on (x, y) given as NumPy arrays."""
@@ -235,7 +238,41 @@ def autoencoder_spec(config: TrainConfig, data: DatasetSplit) -> AutoencoderSpec
 TASK_LIBRARIES: dict[str, tuple[ModuleType, ModuleType, str]] = {
     "classify": (scratch.train, torch_impl.train, "CrossEntropyLoss"),
     "autoencoder": (scratch.models.autoencoder, torch_impl.models.autoencoder, "MSELoss"),
+    "charlm": (scratch.models.char_lm, torch_impl.models.char_lm, "CrossEntropyLoss"),
 }
+
+
+def _build_models(config: TrainConfig, data: DatasetSplit, device: torch.device) -> tuple[Any, Any]:
+    """The scratch model (its weights drawn by the scratch init from the run's ``init`` stream) and a
+    function building the torch model (which then loads the scratch model's state dict)."""
+    np_dtype = np.dtype(config.dtype)
+    dropout_rng = generator(config.seed, "dropout")
+    torch_dtype = getattr(torch, config.dtype)
+    if config.task == "charlm":  # C4.3-lstm: embedding, one LSTM layer, head; no dropout
+        sizes = (data.num_classes, config.embedding_dim, config.hidden[0])
+        model = scratch.models.char_lm.CharLM(*sizes, dtype=np_dtype, rng=generator(config.seed, "init"))
+        return (
+            model,
+            dropout_rng,
+            lambda rng: torch_impl.models.char_lm.CharLM(*sizes, dtype=torch_dtype, device=device),
+        )
+    if config.task == "autoencoder":
+        spec: Any = autoencoder_spec(config, data)
+        model = scratch.models.autoencoder.Autoencoder(
+            spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=dropout_rng
+        )
+        build: Any = torch_impl.models.autoencoder.Autoencoder
+    else:
+        spec = mlp_spec(config, data)
+        model = build_mlp(spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=dropout_rng)
+        build = build_torch_mlp
+    return (
+        model,
+        dropout_rng,
+        lambda rng: build(
+            spec, dtype=torch_dtype, device=device, dropout_rng=rng if spec.dropout > 0 else None
+        ),
+    )
 
 
 def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -> dict[str, Twin]:
@@ -243,22 +280,12 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
 
     Raises ValueError (from an optimizer or a layer) for a hyper-parameter the optimizer rejects.
     """
-    np_dtype = np.dtype(config.dtype)
     optimizer_name = OPTIMIZERS[config.optimizer][0]
     kwargs = config.optimizer_kwargs()
     scratch_library, torch_library, loss_name = TASK_LIBRARIES[config.task]
     # The weights are drawn once, here, by the scratch init; the torch twin loads them.
-    scratch_dropout_rng = generator(config.seed, "dropout")
-    if config.task == "autoencoder":
-        spec: Any = autoencoder_spec(config, data)
-        scratch_model = scratch.models.autoencoder.Autoencoder(
-            spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=scratch_dropout_rng
-        )
-    else:
-        spec = mlp_spec(config, data)
-        scratch_model = build_mlp(
-            spec, generator(config.seed, "init"), dtype=np_dtype, dropout_rng=scratch_dropout_rng
-        )
+    scratch_model, scratch_dropout_rng, build_torch = _build_models(config, data, device)
+    step_kwargs = {} if config.max_grad_norm is None else {"max_norm": config.max_grad_norm}
     twins: dict[str, Twin] = {}
     if "scratch" in config.impls:
         loader = DataLoader(
@@ -280,15 +307,10 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
             test,
         )
         twins["scratch"].library = scratch_library
+        twins["scratch"].step_kwargs = step_kwargs
     if "torch" in config.impls:
         dropout_rng = generator(config.seed, "dropout")
-        build = torch_impl.models.autoencoder.Autoencoder if config.task == "autoencoder" else build_torch_mlp
-        torch_model = build(
-            spec,
-            dtype=getattr(torch, config.dtype),
-            device=device,
-            dropout_rng=dropout_rng if spec.dropout > 0 else None,
-        )
+        torch_model = build_torch(dropout_rng)
         load_numpy_state_dict(torch_model, scratch_model.state_dict())
         loader = TorchDataLoader(
             tensor_dataset(data.x_train, data.y_train, device),
@@ -310,4 +332,5 @@ def build_twins(config: TrainConfig, data: DatasetSplit, device: torch.device) -
             device,
         )
         twins["torch"].library = torch_library
+        twins["torch"].step_kwargs = step_kwargs
     return twins
