@@ -90,11 +90,13 @@ plt.show()
 check(답, "C3.1-forward/1", hint="y의 k번째 값은 W의 k번째 행과 x의 내적에 b의 k번째 값을 더한 것입니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`linear`, `linear_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `linear`, `linear_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1-forward   # 본문이 빈 workbook/C3.1-forward.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1-forward   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1-forward   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1-forward   # 채점
 # > ```
 
 # %% [markdown]
@@ -123,11 +125,13 @@ figure("C3.1.1-step")
 check(답, "C3.1.1-step/1", hint="∂E/∂x = g · (∂y/∂x)입니다. 위 표의 ∂y/∂x 줄을 보세요")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`step`, `step_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `step`, `step_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-step   # 본문이 빈 workbook/C3.1.1-step.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-step   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-step   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-step   # 채점
 # > ```
 
 # %% [markdown]
@@ -161,11 +165,13 @@ check(
 )
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`sigmoid`, `sigmoid_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `sigmoid`, `sigmoid_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-sigmoid   # 본문이 빈 workbook/C3.1.1-sigmoid.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-sigmoid   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-sigmoid   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-sigmoid   # 채점
 # > ```
 
 # %% [markdown]
@@ -205,11 +211,13 @@ check(
 )
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`tanh`, `tanh_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `tanh`, `tanh_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-tanh   # 본문이 빈 workbook/C3.1.1-tanh.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-tanh   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-tanh   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-tanh   # 채점
 # > ```
 
 # %% [markdown]
@@ -261,11 +269,13 @@ figure("C3.1.1-relu")
 check(답, "C3.1.1-relu/1", hint="ReLU의 미분은 x > 0에서 얼마인가요?")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`relu`, `relu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `relu`, `relu_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-relu   # 본문이 빈 workbook/C3.1.1-relu.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-relu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-relu   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-relu   # 채점
 # > ```
 
 # %% [markdown]
@@ -307,11 +317,13 @@ figure("C3.1.1-leaky-relu")
 check(답, "C3.1.1-leaky-relu/1", hint="음수에는 negative_slope = 0.01을 곱합니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`leaky_relu`, `leaky_relu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `leaky_relu`, `leaky_relu_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-leaky-relu   # 본문이 빈 workbook/C3.1.1-leaky-relu.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-leaky-relu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-leaky-relu   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-leaky-relu   # 채점
 # > ```
 
 # %% [markdown]
@@ -344,11 +356,13 @@ figure("C3.1.1-prelu")
 check(답, "C3.1.1-prelu/1", hint="x > 0인 원소는 α의 기울기에 더하지 않습니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`prelu`, `prelu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `prelu`, `prelu_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-prelu   # 본문이 빈 workbook/C3.1.1-prelu.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-prelu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-prelu   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-prelu   # 채점
 # > ```
 
 # %% [markdown]
@@ -379,11 +393,13 @@ figure("C3.1.1-elu")
 check(답, "C3.1.1-elu/1", hint="x → −∞이면 eˣ → 0입니다. α(eˣ − 1)은?")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`elu`, `elu_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `elu`, `elu_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-elu   # 본문이 빈 workbook/C3.1.1-elu.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-elu   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-elu   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-elu   # 채점
 # > ```
 
 # %% [markdown]
@@ -423,11 +439,13 @@ figure("C3.1.1-softmax-example")
 check(답, "C3.1.1-softmax/1", hint="모든 점수에 같은 수를 더하면 분자와 분모에 같은 e¹⁰이 곱해집니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`softmax`, `softmax_backward`, `log_softmax`, `log_softmax_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `softmax`, `softmax_backward`, `log_softmax`, `log_softmax_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.1-softmax   # 본문이 빈 workbook/C3.1.1-softmax.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-softmax   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.1-softmax   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.1-softmax   # 채점
 # > ```
 
 # %% [markdown]
@@ -466,11 +484,14 @@ for name in ("MSELoss", "HalfSquaredErrorLoss"):
 check(답, "C3.1.2-mse/1", hint="노트의 식에는 평균이 없습니다. 제곱한 값을 모두 더한 뒤 절반을 냅니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`mse_loss`, `mse_loss_backward`, `half_squared_error`, `half_squared_error_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `mse_loss`, `mse_loss_backward`, `half_squared_error`,
+# > `half_squared_error_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.2-mse   # 본문이 빈 workbook/C3.1.2-mse.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.2-mse   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.2-mse   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.2-mse   # 채점
 # > ```
 
 # %% [markdown]
@@ -515,9 +536,11 @@ check(
 )
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`softmax_cross_entropy`, `softmax_cross_entropy_backward`, `nll_loss` 등 10개)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `softmax_cross_entropy`, `softmax_cross_entropy_backward`, `nll_loss` 등 10개
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.1.2-cross-entropy   # 본문이 빈 workbook/C3.1.2-cross-entropy.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.1.2-cross-entropy   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.1.2-cross-entropy   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.1.2-cross-entropy   # 채점
 # > ```

@@ -161,9 +161,11 @@ check(
 )
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`TensorOps.exp`, `TensorOps.log`, `TensorOps.sqrt` 등 24개)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `TensorOps.exp`, `TensorOps.log`, `TensorOps.sqrt` 등 24개
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2-autograd   # 본문이 빈 workbook/C3.2-autograd.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2-autograd   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2-autograd   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2-autograd   # 채점
 # > ```

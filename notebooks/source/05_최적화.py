@@ -118,11 +118,13 @@ draw("Bowl", {"경사 하강법 (α=0.1)": gd}, "경사 하강법: f = x²/20 + 
 check(답, "C3.2.1-gd/1", hint="다음 점은 (x, y) − α ∇f(x, y)입니다. 출발점 (−7, 2)에서 ∇f를 먼저 구합니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`sgd`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `sgd`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-gd   # 본문이 빈 workbook/C3.2.1-gd.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-gd   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-gd   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-gd   # 채점
 # > ```
 
 # %% [markdown]
@@ -183,11 +185,13 @@ figure("C3.2.1-gd-vs-sgd-loss")
 check(답, "C3.2.1-sgd/1", hint="⌈N/B⌉는 N/B를 올림한 정수입니다. 100개가 안 되는 마지막 배치도 한 스텝입니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`sgd`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `sgd`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-sgd   # 본문이 빈 workbook/C3.2.1-sgd.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-sgd   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-sgd   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-sgd   # 채점
 # > ```
 
 # %% [markdown]
@@ -232,11 +236,13 @@ draw(
 check(답, "C3.2.1-momentum/1", hint="b ← μb + g를 b₁에서 두 번 적용합니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`sgd`, `textbook_momentum`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `sgd`, `textbook_momentum`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-momentum   # 본문이 빈 workbook/C3.2.1-momentum.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-momentum   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-momentum   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-momentum   # 채점
 # > ```
 
 # %% [markdown]
@@ -260,11 +266,13 @@ draw("Bowl", {"모멘텀": momentum, "Nesterov": nesterov}, "Nesterov: 덜 넘�
 check(답, "C3.2.1-nesterov/1", hint="갱신 방향의 식 g + μb에 g = 1과 b = b₁을 넣습니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`sgd`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `sgd`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-nesterov   # 본문이 빈 workbook/C3.2.1-nesterov.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-nesterov   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-nesterov   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-nesterov   # 채점
 # > ```
 
 # %% [markdown]
@@ -294,11 +302,13 @@ check(
 )
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`adagrad`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `adagrad`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adagrad   # 본문이 빈 workbook/C3.2.1-adagrad.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adagrad   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adagrad   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adagrad   # 채점
 # > ```
 
 # %% [markdown]
@@ -325,11 +335,13 @@ draw("Bowl", {"RMSprop (lr=0.1)": rmsprop}, "RMSprop")
 check(답, "C3.2.1-rmsprop/1", hint="α g / √(0.01 g²)에서 g의 크기는 약분되고 부호만 남습니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`rmsprop`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `rmsprop`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-rmsprop   # 본문이 빈 workbook/C3.2.1-rmsprop.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-rmsprop   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-rmsprop   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-rmsprop   # 채점
 # > ```
 
 # %% [markdown]
@@ -363,11 +375,13 @@ figure("C3.2.1-optimizer-paths")
 check(답, "C3.2.1-adam/1", hint="AdaGrad 연습문제와 같은 계산을 α = 0.3으로 합니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`adam`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `adam`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adam   # 본문이 빈 workbook/C3.2.1-adam.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adam   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adam   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adam   # 채점
 # > ```
 
 # %% [markdown]
@@ -392,11 +406,13 @@ draw("Bowl", {"Adam": adam, "AdamW (λ=0.5)": adamw}, "AdamW: 가중치 감쇠�
 check(답, "C3.2.1-adamw/1", hint="기울기가 0이면 Adam 부분은 움직이지 않고, 감쇠 w(1 − αλ)만 남습니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`adam`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `adam`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adamw   # 본문이 빈 workbook/C3.2.1-adamw.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adamw   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C3.2.1-adamw   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C3.2.1-adamw   # 채점
 # > ```
 
 # %% [markdown]

@@ -261,11 +261,13 @@ figure("C4.2-dropout-boundaries")
 check(답, "C4.2-dropout/1", hint="남는 비율은 1 − p입니다. 그 역수를 곱합니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`dropout`, `dropout_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `dropout`, `dropout_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C4.2-dropout   # 본문이 빈 workbook/C4.2-dropout.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C4.2-dropout   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C4.2-dropout   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C4.2-dropout   # 채점
 # > ```
 
 # %% [markdown]
@@ -311,11 +313,14 @@ figure("C4.3-batchnorm-init-scales")
 check(답, "C4.3-batchnorm/1", hint="불편 분산은 편차 제곱합을 N − 1 = 3으로 나눕니다. 평균은 2.5입니다")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`batch_norm`, `batch_norm_backward`, `batch_norm_staged`, `batch_norm_backward_staged`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `batch_norm`, `batch_norm_backward`, `batch_norm_staged`,
+# > `batch_norm_backward_staged`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C4.3-batchnorm   # 본문이 빈 workbook/C4.3-batchnorm.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C4.3-batchnorm   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C4.3-batchnorm   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C4.3-batchnorm   # 채점
 # > ```
 
 # %% [markdown]
@@ -347,9 +352,11 @@ figure("C4.3-layernorm-batch-size")
 check(답, "C4.3-layernorm/1", hint="레이어 정규화가 쓰는 평균과 분산은 어느 값들의 평균과 분산인가요?")
 
 # %% [markdown]
-# > **직접 구현해 보기**: 이 절의 함수(`layer_norm`, `layer_norm_backward`)를 직접 써 보세요. 저장소 루트의 터미널에서:
+# > **직접 구현해 보기**: 이 절의 함수를 워크북에서 직접 써 보고 채점해 보세요.
+# > 채울 함수: `layer_norm`, `layer_norm_backward`
+# > 저장소 루트의 터미널에서:
 # >
 # > ```bash
-# > .venv/bin/python -m twin_nets.workbook start C4.3-layernorm   # 본문이 빈 workbook/C4.3-layernorm.py를 만듭니다
-# > .venv/bin/python -m twin_nets.workbook grade C4.3-layernorm   # 채점: 틀리면 어느 텐서가 얼마나 다른지 알려 줍니다
+# > .venv/bin/python -m twin_nets.workbook start C4.3-layernorm   # 본문이 빈 파일을 만듭니다
+# > .venv/bin/python -m twin_nets.workbook grade C4.3-layernorm   # 채점
 # > ```
