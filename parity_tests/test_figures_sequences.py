@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("koreanize_matplotlib", reason="the Korean font comes with the notebooks' extra")
-from twin_nets.figures import sequences
+from twin_nets.figures import (
+    sequences,
+)  # the Korean font is the project's (twin_nets.font), a core dependency
 
 
 @pytest.mark.slow

@@ -88,12 +88,13 @@ def test_every_functional_optimizer_and_engine_concept_has_a_workbook():
     expected = {"C3.1-forward", "C3.1.2-mse", "C3.1.2-cross-entropy", "C3.2-autograd", "C4.2-dropout"}
     expected |= {c.id for c in CONCEPTS if c.section == "3.1.1"}
     expected |= {c.id for c in CONCEPTS if c.id.startswith("C3.2.1-") and c.id != "C3.2.1-data-parallel"}
-    expected |= {"C4.3-batchnorm", "C4.3-layernorm"}
+    expected |= {"C4.3-batchnorm", "C4.3-layernorm", "C3.1.2-huber"}
+    expected |= {"C4.3-embedding", "C4.3-rnn", "C4.3-lstm", "C4.3-gru"}  # the recurrent cells' pairs
     assert set(WORKBOOK_IDS) == expected
 
 
 def test_a_section_or_all_selects_concepts_and_a_bad_name_is_refused():
-    assert [c.id for c in select("3.1.2")] == ["C3.1.2-mse", "C3.1.2-cross-entropy"]
+    assert [c.id for c in select("3.1.2")] == ["C3.1.2-mse", "C3.1.2-cross-entropy", "C3.1.2-huber"]
     assert len(select("3")) == len([c for c in WORKBOOK_IDS if c.startswith("C3")])
     assert [c.id for c in select("all")] == WORKBOOK_IDS
     with pytest.raises(ValueError, match=r"concept: expected a concept ID .* got 'C9-nothing'"):
