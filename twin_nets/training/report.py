@@ -28,6 +28,31 @@ _COLUMNS = (
 )
 
 
+def empty_sums() -> dict[str, float]:
+    """An epoch's running sums for one twin, before its first step."""
+    return {"loss": 0.0, "correct": 0.0, "count": 0.0}
+
+
+def epoch_record(
+    progress: Any, impl: str, test_loss: float, test_accuracy: float, task: str
+) -> dict[str, Any]:
+    """The epoch that ends now, for twin ``impl``: its mean training loss and accuracy from the running
+    sums, and the test split's; ``--task charlm`` adds the held-out perplexity, exp(mean cross-entropy per
+    character) (C4.3-lstm)."""
+    sums = progress.sums[impl]
+    record = {
+        "epoch": progress.epoch + 1,
+        "step": progress.global_step,
+        "train_loss": sums["loss"] / max(sums["count"], 1),
+        "train_accuracy": sums["correct"] / max(sums["count"], 1),
+        "test_loss": test_loss,
+        "test_accuracy": test_accuracy,
+    }
+    if task == "charlm":
+        record["test_perplexity"] = math.exp(test_loss)
+    return record
+
+
 def _columns(config: Any) -> tuple[tuple[str, str, str], ...]:
     """The table's columns: ``--task autoencoder`` has no accuracy (its history records 0), only losses."""
     task = getattr(config, "task", "classify")

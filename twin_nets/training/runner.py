@@ -41,7 +41,9 @@ from twin_nets.training.report import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
     EXIT_OK,
+    empty_sums,
     epoch_line,
+    epoch_record,
     final_report,
     metrics_record,
     report_finished,
@@ -54,10 +56,6 @@ from twin_nets.training.twins import Twin, build_twins, generator
 
 class DivergedError(Exception):
     """A twin's loss, weights or gradients became NaN or infinite."""
-
-
-def _empty_sums() -> dict[str, float]:
-    return {"loss": 0.0, "correct": 0.0, "count": 0.0}
 
 
 def prepare(config: TrainConfig) -> PairedRun:
@@ -108,7 +106,7 @@ class PairedRun:
         self.root = Path(config.logdir) / config.run_name if root is None else root
         self.folders = {impl: self.root / impl for impl in twins}
         self.progress = Progress(
-            sums={impl: _empty_sums() for impl in twins},
+            sums={impl: empty_sums() for impl in twins},
             history={impl: [] for impl in twins},
             wall_time_s=dict.fromkeys(twins, 0.0),
         )
@@ -348,17 +346,7 @@ class PairedRun:
                 raise DivergedError(
                     f"diverged in epoch {p.epoch + 1}: the {impl} twin's test loss is {test_loss}"
                 )
-            sums = p.sums[impl]
-            records[impl] = {
-                "epoch": p.epoch + 1,
-                "step": p.global_step,
-                "train_loss": sums["loss"] / max(sums["count"], 1),
-                "train_accuracy": sums["correct"] / max(sums["count"], 1),
-                "test_loss": test_loss,
-                "test_accuracy": test_accuracy,
-            }
-            if self.config.task == "charlm":  # C4.3-lstm: exp(mean cross-entropy per held-out character)
-                records[impl]["test_perplexity"] = math.exp(test_loss)
+            records[impl] = epoch_record(p, impl, test_loss, test_accuracy, self.config.task)
         p.epoch += 1
         for impl, twin in self.twins.items():
             p.history[impl].append(records[impl])
@@ -368,7 +356,7 @@ class PairedRun:
             self.boards[impl].log_epoch(
                 p.global_step, records[impl], twin.lr, parameters, gradients, self._histograms_now()
             )
-            p.sums[impl] = _empty_sums()
+            p.sums[impl] = empty_sums()
         if self.paired:
             diff = parity.max_weight_difference(
                 self.twins["scratch"].weights(), self.twins["torch"].weights()
