@@ -145,19 +145,6 @@ def test_the_final_table_thins_the_same_way_and_says_so():
     assert lines[-1].startswith("(a row every 100 epochs")
 
 
-@pytest.mark.slow
-def test_the_xor_example_prints_a_screen_not_thousands_of_lines(tmp_path):
-    """The README's XOR example (2000 epochs) from a fresh interpreter: the epoch lines name the twins."""
-    command = [sys.executable, "scripts/train.py", "--dataset", "xor", "--hidden", "4", "--lr", "0.05",
-               "--epochs", "2000", "--checkpoint-every", "1000", "--logdir", str(tmp_path)]  # fmt: skip
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    lines = done.stdout.splitlines()
-    assert len(lines) < 60, len(lines)
-    epoch_lines = [line for line in lines if line.startswith("epoch ") and "/2000: " in line]
-    assert len(epoch_lines) == 21 and all(": [scratch | torch] train loss " in ln for ln in epoch_lines)
-
-
 # --------------------------------------------------------------------------- the figures' logdir
 def test_the_figures_logdir_is_beside_the_main_jobs_and_ignored_by_git():
     from twin_nets.figures.command import DEFAULT_LOGDIR
