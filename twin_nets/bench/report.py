@@ -31,8 +31,8 @@ def format_table(result: dict[str, Any]) -> str:
     peer = [row["dlfs2"] for row in result["rows"] if "dlfs2" in row]
     if peer:
         lines.append(
-            "On the lstm row (C4.3-lstm) the loss is E = Σ g ⊙ out for a fixed g, backward through time (∂E/∂x included), "
-            "the same update; dlfs2 = 밑바닥부터 시작하는 딥러닝 2's TimeLSTM "
+            "On the lstm row (C4.3-lstm) the loss is E = Σ g ⊙ out for a fixed g, backward through time "
+            "(∂E/∂x included), the same update; dlfs2 = 밑바닥부터 시작하는 딥러닝 2's TimeLSTM "
             f"({PEER_OPTIMIZERS[result['config']['optimizer']]}; float32 only: it allocates its outputs and "
             "states as float32)."
         )
