@@ -503,7 +503,12 @@ for _ in range(20):
     xb_t, yb_t = torch.from_numpy(xb), torch.from_numpy(yb)
     loss, _ = torch_char_lm.train_step(t_lm, t_ce, t_adam, xb_t, yb_t, max_norm=1.0)
     losses["torch"].append(loss)
-assert_twin_close(np.array(losses["scratch"]), torch.tensor(losses["torch"]), "C4.3-lstm 손실", "trajectory")
+assert_twin_close(
+    np.array(losses["scratch"]),
+    torch.tensor(losses["torch"], dtype=torch.float64),
+    "C4.3-lstm 손실",
+    "trajectory",
+)
 after = perplexities()
 assert_twin_close(after[0], torch.tensor(after[1]), "C4.3-lstm 20 스텝 뒤 퍼플렉서티")
 print(f"20 스텝 뒤 퍼플렉서티: scratch {after[0]:.2f}, torch {after[1]:.2f}")
