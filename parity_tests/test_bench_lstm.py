@@ -172,13 +172,15 @@ def test_a_folder_that_is_not_the_peer_is_refused_in_one_line(changes, message, 
     assert message in _refused(["--models", "lstm", "--dlfs2", str(folder)], capsys)
 
 
-def test_a_missing_folder_an_empty_value_and_no_lstm_row_are_refused(stand_in, tmp_path, capsys):
+def test_a_missing_folder_an_empty_value_and_no_float32_lstm_row_are_refused(stand_in, tmp_path, capsys):
     err = _refused(["--dlfs2", str(tmp_path / "no-such")], capsys)
     assert f"--dlfs2: expected a clone of {REPOSITORY} (the folder holding common/), got " in err
     assert "which is missing" in err
     assert "--dlfs2: expected a folder, got ''" in _refused(["--dlfs2", ""], capsys)
     err = _refused(["--models", "mnist", "--dlfs2", str(stand_in)], capsys)
-    assert "--dlfs2: times the lstm model, which --models leaves out (mnist)" in err
+    assert "--dlfs2: times the lstm row in float32, which --models and --dtypes leave out (mnist;" in err
+    err = _refused(["--models", "lstm", "--dtypes", "float64", "--dlfs2", str(stand_in)], capsys)
+    assert "which --models and --dtypes leave out (lstm; float64)" in err
 
 
 @pytest.mark.skipif(

@@ -97,9 +97,10 @@ class BenchConfig:
         if (problem := output_problem("--out", Path(self.out), "file")) is not None:
             raise ValueError(problem)
         if self.dlfs2 is not None:
-            if "lstm" not in self.models:
+            if "lstm" not in self.models or "float32" not in self.dtypes:
                 raise ValueError(
-                    f"--dlfs2: times the lstm model, which --models leaves out ({' '.join(self.models)})"
+                    "--dlfs2: times the lstm row in float32, which --models and --dtypes leave out "
+                    f"({' '.join(self.models)}; {' '.join(self.dtypes)})"
                 )
             if (problem := peer_problem("--dlfs2", Path(self.dlfs2))) is not None:
                 raise ValueError(problem)
