@@ -74,7 +74,7 @@ def test_a_missing_training_script_is_reported_not_raised(monkeypatch, tmp_path)
 
 @pytest.mark.slow
 def test_quick_run_writes_the_table_and_json(tmp_path):
-    """The smoke run end to end (one subprocess, about 10 s): every row, both twins, every field."""
+    """The smoke run end to end (one subprocess, about 15 s): every row, both twins, every field."""
     out = tmp_path / "bench.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
@@ -102,4 +102,8 @@ def test_quick_run_writes_the_table_and_json(tmp_path):
     assert "targets" not in result
     assert result["train_runs"] == {"skipped": "--no-train-runs"}
     assert "| digits 64-128-10 | float32 | 64 |" in done.stdout
+    lstm_rows = [row for row in result["rows"] if row["model"] == "lstm"]  # C4.3-lstm, without --dlfs2
+    assert [row["dlfs2"] for row in lstm_rows] == [{"skipped": "not given (--dlfs2)"}] * 2
+    assert "| lstm 100-100, T = 35 | float32 | 20 |" in done.stdout
+    assert "| not given (--dlfs2) | — |" in done.stdout
     assert bench.format_table(result) in done.stdout

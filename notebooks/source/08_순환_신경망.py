@@ -15,7 +15,9 @@ import numpy as np
 import torch
 
 import scratch.nn as snn
+import scratch.optim
 import torch_impl.nn as tnn
+from scratch.models import char_lm
 from scratch.models.normalized_lstm import NormalizedLSTM
 from scratch.nn.functional.rnn import (
     gru_cell,
@@ -27,11 +29,13 @@ from scratch.nn.functional.rnn import (
 )
 from scratch.nn.functional.sparse import embedding, embedding_backward
 from scratch.nn.utils import clip_grad_norm_
+from torch_impl.models import char_lm as torch_char_lm
 from torch_impl.nn.state import load_numpy_state_dict
 from torch_impl.nn.utils import clip_grad_norm_ as torch_clip_grad_norm_
 from twin_nets.experiments import sequence_norm, through_time
 from twin_nets.notebooks import check, show, start
 from twin_nets.parity import assert_twin_close, to_torch
+from twin_nets.training import charlm
 
 ROOT = start()
 rng = np.random.default_rng(0)
@@ -429,3 +433,130 @@ plt.show()
 # %%
 답 = ...  # True 또는 False
 check(답, "C4.3-layernorm-sequences/1", hint="단계마다 쓰는 평균과 분산이 달라지는지 생각해 보세요")
+
+# %% [markdown]
+# ## 문자 단위 언어 모델: 노트를 읽고 다음 글자를 맞히는 LSTM (C4.3-lstm)
+#
+# 지금까지 만든 임베딩, LSTM, 기울기 클리핑을 한데 모아 **문자 단위 언어 모델**(character-level language
+# model)을 학습합니다. 읽을 글은 노트 자체입니다(`twin_nets/data/notes.txt`). 노트에 나오는 서로 다른 글자를
+# 모두 모아 번호를 붙인 것이 **어휘**(vocabulary)이고, 그 크기를 V라고 합니다. 모델은 글자 번호 x_t를
+# 임베딩 → LSTM → 선형 층에 차례로 통과시켜 어휘의 V개 글자마다 점수를 내고, 소프트맥스 함수로 바꾼 확률로
+# 다음 글자 x_{t+1}을 맞힙니다. 손실 함수는 교차 엔트로피 오차이고, 역전파는 선형 층 → LSTM(시간 펼침
+# 역전파) → 임베딩 순서로 갑니다.
+#
+# 노트의 앞 90 %로 학습하고, 마지막 10 %는 떼어 두었다가 평가에만 씁니다. 학습 데이터는 이어진 글자 조각이고,
+# 정답은 같은 조각을 한 글자 뒤로 민 것입니다.
+
+# %%
+show(char_lm.CharLM, char_lm.train_step)
+
+# %%
+notes = charlm.notes_split(bptt=16)  # 16글자씩 자른 조각
+_, _, vocab = charlm.load_text()
+V = notes.num_classes
+print(f"어휘 크기 V = {V}, 학습 조각 {len(notes.x_train)}개, 평가 조각 {len(notes.x_test)}개")
+print("입력:", repr("".join(vocab[k] for k in notes.x_train[3])))
+print("정답:", repr("".join(vocab[k] for k in notes.y_train[3])))
+
+# %% [markdown]
+# 언어 모델은 **퍼플렉서티**(perplexity)로 평가합니다. 떼어 둔 글의 글자마다 잰 교차 엔트로피 오차의
+# 평균을 E(자연로그)라 하면, 퍼플렉서티는 exp(E)입니다. 정답 글자에 준 확률을 p_1, …, p_n이라 하면
+# exp(E) = exp(−(1/n) Σ ln p_k)이므로, 정답 글자에 준 확률의 기하 평균의 역수입니다. 어휘의 모든 글자에 같은
+# 확률 1/V를 주는 모델은 E = ln V이므로 퍼플렉서티가 정확히 V이고, 언제나 정답을 확률 1로 맞히면 1입니다.
+# 그래서 "모델이 글자마다 평균 몇 개의 글자 사이에서 망설이는가"로 읽을 수 있습니다.
+#
+# 두 쌍둥이를 같은 가중치로 만들고(torch 쌍둥이는 `torch_impl/models/char_lm.py`), 학습 전의 퍼플렉서티를
+# 잽니다. 가중치가 작은 처음 모델은 모든 글자에 거의 같은 확률을 주므로 V 근처가 나옵니다.
+
+# %%
+s_lm = char_lm.CharLM(V, 16, 64, rng=rng)
+t_lm = torch_char_lm.CharLM(V, 16, 64)
+load_numpy_state_dict(t_lm, s_lm.state_dict())
+s_ce, t_ce = snn.CrossEntropyLoss(), torch.nn.CrossEntropyLoss()
+test_t = [torch.from_numpy(a) for a in (notes.x_test, notes.y_test)]
+
+
+def perplexities() -> tuple[float, float]:
+    """떼어 둔 글의 퍼플렉서티 exp(E): (scratch, torch)"""
+    e_scratch, _ = char_lm.evaluate(s_lm, s_ce, notes.x_test, notes.y_test)
+    e_torch, _ = torch_char_lm.evaluate(t_lm, t_ce, *test_t)
+    return np.exp(e_scratch), np.exp(e_torch)
+
+
+before = perplexities()
+assert_twin_close(before[0], torch.tensor(before[1]), "C4.3-lstm 학습 전 퍼플렉서티")
+print(f"학습 전 퍼플렉서티: scratch {before[0]:.2f}, torch {before[1]:.2f} (V = {V})")
+
+# %% [markdown]
+# 이제 두 쌍둥이가 같은 배치로 20 스텝을 학습합니다. 옵티마이저는 Adam(학습률 0.003)이고, 스텝마다 모든
+# 기울기를 한 벡터로 본 노름이 1보다 크면 1로 줄입니다(기울기 클리핑). 스텝마다 두 쌍둥이의 손실이 같은지
+# 확인합니다.
+
+# %%
+s_adam = scratch.optim.Adam(s_lm.parameters(), lr=0.003)
+t_adam = torch.optim.Adam(t_lm.parameters(), lr=0.003)
+losses = {"scratch": [], "torch": []}
+for _ in range(20):
+    batch_ids = rng.choice(len(notes.x_train), size=16, replace=False)  # 두 쌍둥이에게 같은 배치
+    xb, yb = notes.x_train[batch_ids], notes.y_train[batch_ids]
+    loss, _ = char_lm.train_step(s_lm, s_ce, s_adam, xb, yb, max_norm=1.0)
+    losses["scratch"].append(loss)
+    xb_t, yb_t = torch.from_numpy(xb), torch.from_numpy(yb)
+    loss, _ = torch_char_lm.train_step(t_lm, t_ce, t_adam, xb_t, yb_t, max_norm=1.0)
+    losses["torch"].append(loss)
+assert_twin_close(
+    np.array(losses["scratch"]),
+    torch.tensor(losses["torch"], dtype=torch.float64),
+    "C4.3-lstm 손실",
+    "trajectory",
+)
+after = perplexities()
+assert_twin_close(after[0], torch.tensor(after[1]), "C4.3-lstm 20 스텝 뒤 퍼플렉서티")
+print(f"20 스텝 뒤 퍼플렉서티: scratch {after[0]:.2f}, torch {after[1]:.2f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(6.5, 3.2))
+ax.plot(np.arange(1, 21), losses["scratch"], label="scratch")
+ax.plot(np.arange(1, 21), losses["torch"], "o", ms=4, label="torch")
+ax.axhline(np.log(V), color="grey", ls="--", label=f"모든 글자에 같은 확률: ln V = {np.log(V):.2f}")
+ax.set(xlabel="스텝", ylabel="교차 엔트로피 오차", title="노트를 읽는 문자 단위 언어 모델의 학습 손실")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# 학습한 모델로 글을 지을 수 있습니다. `노트`라는 두 글자를 넣고, 모델이 준 확률에 따라 다음 글자를 하나
+# 뽑아 다시 넣기를 되풀이합니다. 글자를 뽑을 때는 0과 1 사이의 난수 u를 하나 받아, 어휘 순서로 확률을 더해
+# 가다가 그 합이 처음으로 u 이상이 되는 글자를 고릅니다(`charlm.sample`). 두 쌍둥이에게 같은 난수를 주면,
+# 확률이 같으므로 같은 글이 나와야 합니다.
+
+# %%
+show(charlm.sample)
+
+# %%
+draws = rng.random(40)  # 두 쌍둥이가 함께 쓰는 난수 40개
+texts = {
+    "scratch": charlm.sample(s_lm, vocab, charlm.PROMPT, draws),
+    "torch": charlm.sample(t_lm, vocab, charlm.PROMPT, draws),
+}
+for twin, text in texts.items():
+    print(f"{twin:7s}: {text!r}")
+assert texts["scratch"] == texts["torch"]
+print("같은 난수로 뽑은 두 쌍둥이의 글이 같습니다")
+
+# %% [markdown]
+# 20 스텝만 학습했으므로 아직 노트의 문장이 되지는 않습니다. 저장소의 루트 폴더에서 다음 명령을 실행하면 같은
+# 구조의 더 큰 모델(임베딩 32, LSTM 128)을 노트의 학습 부분 전체로 20 에폭 학습합니다. 두 쌍둥이가 같은 배치로
+# 학습하며 스텝마다 일치를 확인하고, 체크포인트와 `--resume`, TensorBoard(`test/perplexity`)도 다른 학습과
+# 같습니다. 에폭마다 `test ppl` 열에 떼어 둔 글의 퍼플렉서티를 출력하고, 끝에서 두 쌍둥이가 같은 난수로 `노트`
+# 뒤에 60글자를 지어 두 글이 같은지 알려 줍니다. 기울기 클리핑은 기본으로 노름 1입니다(`--clip-grad-norm`).
+#
+# ```bash
+# .venv/bin/python scripts/train.py --task charlm --hidden 128 --embedding-dim 32 --bptt 32 \
+#     --batch-size 32 --lr 0.003 --epochs 20
+# ```
+#
+# **연습.** 어휘가 4글자인 모델이 매번 네 글자 모두에 같은 확률 1/4을 준다면, 퍼플렉서티는 얼마일까요?
+
+# %%
+답 = ...  # 소수
+check(답, "C4.3-lstm/2", hint="글자 하나의 교차 엔트로피 오차 −ln(1/4)를 먼저 구하고 exp를 취해 보세요")

@@ -8,6 +8,9 @@ What one step is (both twins, same initial weights, same fixed batch):
     batch 128 and wide 784-1024-1024-10 at batch 256, in float32 and float64. The scratch twin's
     backward is ``model.backward(g, needs_input_grad=False)``: the data's gradient is not computed,
     as torch does not compute it for an input without ``requires_grad``.
+The lstm row (C4.3-lstm, ``twin_nets.bench.lstm``) times one LSTM layer's step instead, and with
+``--dlfs2 PATH`` 밑바닥부터 시작하는 딥러닝 2's ``TimeLSTM`` beside the twins (``twin_nets.bench.peer``:
+the book's code is fetched by the user, never part of this project).
 
 Timing: after a warm-up, rounds of one block of steps per twin, the twins' order alternating from
 round to round; each step is timed alone (``time.perf_counter``; ``torch.cuda.synchronize()`` before

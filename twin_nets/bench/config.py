@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from twin_nets.bench.peer import peer_problem
 from twin_nets.cli import OneLineParser, PathFlag, check_seed, check_threads, output_problem
 
 
@@ -24,10 +25,35 @@ class ModelCase:
         return 2 * self.batch * (3 * products - self.sizes[0] * self.sizes[1])
 
 
-MODELS = {
+@dataclass(frozen=True)
+class LSTMCase:
+    """C4.3-lstm: one LSTM layer, input width D → hidden width H, over T time steps at batch N."""
+
+    name: str
+    input_size: int
+    hidden_size: int
+    time_steps: int
+    batch: int
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (self.input_size, self.hidden_size)
+
+    @property
+    def flops(self) -> int:
+        """Matrix-product FLOPs of one forward + backward: per step, A = x W_ihᵀ + h W_hhᵀ (4H columns)
+        forward, then ∂E/∂W_ih, ∂E/∂W_hh, ∂E/∂x and ∂E/∂h_(t−1) backward: 3 · 2·N·4H·(D + H) per step."""
+        d, h = self.input_size, self.hidden_size
+        return self.time_steps * 3 * 2 * self.batch * 4 * h * (d + h)
+
+
+MODELS: dict[str, ModelCase | LSTMCase] = {
     "digits": ModelCase("digits", (64, 128, 10), 64),
     "mnist": ModelCase("mnist", (784, 256, 256, 10), 128),
     "wide": ModelCase("wide", (784, 1024, 1024, 10), 256),
+    # the sizes of 밑바닥부터 시작하는 딥러닝 2's ch06/train_rnnlm.py:
+    # batch 20, word vectors 100, hidden 100, 35 time steps
+    "lstm": LSTMCase("lstm", 100, 100, 35, 20),
 }
 DTYPES = ("float32", "float64")
 OPTIMIZERS = {"sgd": "SGD(lr=0.01, momentum=0.9)", "adam": "Adam(lr=0.001)"}
@@ -47,6 +73,8 @@ class BenchConfig:
         train_runs: also time the default training run per twin (default True).
         cuda: also time the torch twin on CUDA when present (default True).
         seed: of the initial weights and the batch.
+        dlfs2: the folder holding 밑바닥부터 시작하는 딥러닝 2's ``common/`` (its ``TimeLSTM`` is timed on the
+            lstm row; ``twin_nets.bench.lstm``), or None.
     """
 
     out: str = "bench.json"
@@ -59,6 +87,7 @@ class BenchConfig:
     train_runs: bool = True
     cuda: bool = True
     seed: int = 0
+    dlfs2: str | None = None
 
     def __post_init__(self) -> None:
         check_threads("--threads", self.threads)  # the checks every command shares (twin_nets.cli)
@@ -67,12 +96,21 @@ class BenchConfig:
             raise ValueError(f"--seconds: expected a number > 0, got {self.seconds}")
         if (problem := output_problem("--out", Path(self.out), "file")) is not None:
             raise ValueError(problem)
+        if self.dlfs2 is not None:
+            if "lstm" not in self.models or "float32" not in self.dtypes:
+                raise ValueError(
+                    "--dlfs2: times the lstm row in float32, which --models and --dtypes leave out "
+                    f"({' '.join(self.models)}; {' '.join(self.dtypes)})"
+                )
+            if (problem := peer_problem("--dlfs2", Path(self.dlfs2))) is not None:
+                raise ValueError(problem)
 
 
 def build_parser(prog: str = "bench.py") -> OneLineParser:
     parser = OneLineParser(
         prog=prog,
-        description="Time a training step of the scratch and the torch twin, interleaved (C3.2.1).",
+        description="Time a training step of the scratch and the torch twin (and on the lstm row 밑바닥 2's "
+        "TimeLSTM), interleaved (C3.2.1, C4.3-lstm).",
     )
     parser.add_argument(
         "--out", type=PathFlag("a file", str), default="bench.json", help="the JSON file written"
@@ -90,6 +128,13 @@ def build_parser(prog: str = "bench.py") -> OneLineParser:
     parser.add_argument("--no-train-runs", action="store_true", help="skip timing scripts/train.py")
     parser.add_argument("--no-cuda", action="store_true", help="do not time the torch twin on CUDA")
     parser.add_argument("--seed", type=int, default=0, help="initial weights and batches")
+    parser.add_argument(
+        "--dlfs2",
+        type=PathFlag("a folder", str),
+        default=None,
+        help="the folder holding 밑바닥부터 시작하는 딥러닝 2's common/ (github.com/oreilly-japan/"
+        "deep-learning-from-scratch-2): its TimeLSTM is timed on the lstm row",
+    )
     return parser
 
 
@@ -110,6 +155,7 @@ def parse_config(argv: list[str] | None = None, parser: OneLineParser | None = N
             train_runs=not args.no_train_runs,
             cuda=not args.no_cuda,
             seed=args.seed,
+            dlfs2=args.dlfs2,
         )
     except ValueError as error:
         parser.error(str(error))

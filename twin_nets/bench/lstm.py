@@ -1,142 +1,139 @@
-"""C4.3-lstm: the speed of one LSTM training step — the scratch twin against 밑바닥부터 시작하는 딥러닝 2's
-``TimeLSTM`` (the NumPy peer a Korean learner meets next) and against torch, as ratios in one run.
+r"""C4.3-lstm: the lstm row of ``scripts/bench.py`` — one LSTM training step of the scratch twin, of the
+torch twin and of 밑바닥부터 시작하는 딥러닝 2's ``TimeLSTM`` (``--dlfs2``; ``twin_nets.bench.peer``), timed
+interleaved by the bench's own machinery (``twin_nets.bench``), as ratios in one run.
 
-One step, for each of the three (same sizes, float32: the peer computes in float32 only): forward over
-T steps, backward of a fixed random upstream gradient on every output (BPTT), and plain SGD
-p ← p − 0.01 g. The scratch twin and the peer compute ∂E/∂x too; torch does not (its input needs no
-gradient). Timing as the main bench (``twin_nets.bench``): one thread, rounds in alternating order, each
-step timed alone, the median per implementation. Before timing, the three are given the same weights
-(the peer's layout: W_x (D, 4H), W_h (H, 4H), one bias b = b_ih + b_hh, gates f, g, i, o) and their
-outputs compared, so they do the same work.
+One step, the same for the three (same weights, same batch): zero the gradients, forward over T steps,
+E = Σ g ⊙ out for a fixed random g (so ∂E/∂out = g on every output, and backward is the whole BPTT),
+backward — ∂E/∂x included in all three (in a language model the LSTM's input is an embedding, which
+needs it; torch's input is made ``requires_grad``) — and the optimizer's update: the bench's
+``SGD(lr=0.01, momentum=0.9)`` or ``Adam(lr=0.001)``; for the peer its own ``Momentum(lr=0.01,
+momentum=0.9)`` (v ← 0.9 v − 0.01 g, p ← p + v: torch's SGD with momentum, v = −lr·buffer) or ``Adam``.
+The sizes are the peer's own language model's (its ch06/train_rnnlm.py: batch 20, word vectors 100,
+hidden 100, 35 time steps). The peer computes in float32 only (``TimeLSTM`` allocates its outputs and
+states with ``dtype='f'``): on the float64 row its column says so.
 
-    python -m twin_nets.bench.lstm --dlfs2 PATH/TO/deep-learning-from-scratch-2
-
-The peer's code is not part of this project: ``--dlfs2`` names the folder that holds its ``common/``;
-without it (or when the folder lacks ``common/time_layers.py``) the peer is skipped, in one line.
+Each implementation reads its own layout: the twins (T, N, D), the peer (N, T, D), the same numbers.
 """
 
 from __future__ import annotations
 
-import importlib
-import statistics
-import sys
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 
-import scratch.nn as snn
-from twin_nets.cli import FOLDER, OneLineParser
-from twin_nets.threads import one_thread
+import scratch.nn
+from twin_nets.bench.config import BenchConfig, LSTMCase
+from twin_nets.bench.peer import Peer, peer_weights_of, to_peer_layout
+from twin_nets.bench.steps import NumpyStepMemory, TorchStepMemory, scratch_optimizer, torch_optimizer
 
-SIZES = {"N": 32, "T": 35, "D": 64, "H": 128}
-LR = 0.01
-
-
-def load_peer(folder: Path | None):
-    """The peer's ``TimeLSTM`` class, or None; its ``common`` package is imported from ``folder``."""
-    if folder is None or not (folder / "common" / "time_layers.py").is_file():
-        return None
-    sys.path.insert(0, str(folder))
-    try:
-        return importlib.import_module("common.time_layers").TimeLSTM
-    finally:
-        sys.path.remove(str(folder))
+NOT_GIVEN = "not given (--dlfs2)"  # the peer's column, when it was not timed, and why
+FLOAT32_ONLY = "float32 only"
 
 
-def _peer_weights(w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray, hidden: int):
-    """torch's (4H, ·) blocks i, f, g, o -> the peer's (·, 4H) blocks f, g, i, o."""
-    order = np.concatenate([np.arange(k * hidden, (k + 1) * hidden) for k in (1, 2, 0, 3)])
-    return w_ih[order].T.copy(), w_hh[order].T.copy(), b[order].copy()
+def _nbytes(arrays: list[Any]) -> int:
+    return sum(a.nbytes if isinstance(a, np.ndarray) else a.nelement() * a.element_size() for a in arrays)
 
 
-def build_steps(peer_class) -> dict[str, Callable[[], None]]:
-    n, t, d, h = SIZES["N"], SIZES["T"], SIZES["D"], SIZES["H"]
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((t, n, d)).astype(np.float32)
-    g = rng.standard_normal((t, n, h)).astype(np.float32)
-    ours = snn.LSTM(d, h, dtype=np.float32, rng=rng)
-    theirs = torch.nn.LSTM(d, h)
-    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
-    x_t, g_t = torch.from_numpy(x), torch.from_numpy(g)
+class ScratchLSTMStep(NumpyStepMemory):
+    """The NumPy twin's ``scratch.nn.LSTM`` and ``scratch.optim``."""
 
-    def scratch_step() -> None:
-        ours.zero_grad()
-        ours(x)
-        ours.backward(g)
-        for p in ours.parameters():
-            p.data -= LR * p.grad
+    device = "cpu"
 
-    def torch_step() -> None:
-        theirs.zero_grad()
-        theirs(x_t)[0].backward(g_t)
-        with torch.no_grad():
-            for p in theirs.parameters():
-                p -= LR * p.grad
+    def __init__(self, case: LSTMCase, dtype: str, optimizer: str, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        self.model = scratch.nn.LSTM(case.input_size, case.hidden_size, dtype=dtype, rng=rng)
+        self.optimizer = scratch_optimizer(self.model.parameters(), optimizer)
+        shape = (case.time_steps, case.batch)
+        self.x = rng.standard_normal((*shape, case.input_size)).astype(dtype)
+        self.g = rng.standard_normal((*shape, case.hidden_size)).astype(dtype)
 
-    steps = {"scratch": scratch_step, "torch": torch_step}
-    reference = ours(x)[0]
-    ours._cache = None
-    if peer_class is not None:
-        sd = ours.state_dict()
-        peer = peer_class(
-            *_peer_weights(sd["weight_ih_l0"], sd["weight_hh_l0"], sd["bias_ih_l0"] + sd["bias_hh_l0"], h)
+    def __call__(self) -> float:
+        self.optimizer.zero_grad()
+        out, _ = self.model(self.x)
+        loss = float(np.vdot(out, self.g))  # E = Σ g ⊙ out
+        self.model.backward(self.g)  # ∂E/∂out = g; returns ∂E/∂x (and ∂E/∂state₀)
+        self.optimizer.step()
+        return loss
+
+    def state_bytes(self) -> int:
+        """Parameters, gradients, optimizer state and the batch: what exists before a step."""
+        arrays = [a for p in self.model.parameters() for a in (p.data, p.grad)]
+        arrays += [v for s in self.optimizer.state.values() for v in s.values() if isinstance(v, np.ndarray)]
+        return _nbytes([*arrays, self.x, self.g])
+
+
+class TorchLSTMStep(TorchStepMemory):
+    """The torch twin: ``torch.nn.LSTM`` and ``torch.optim``, on ``device``."""
+
+    def __init__(self, case: LSTMCase, dtype: str, optimizer: str, device: str, scratch_step: Any) -> None:
+        self.device = device
+        self.model = torch.nn.LSTM(
+            case.input_size, case.hidden_size, dtype=getattr(torch, dtype), device=device
         )
-        x_peer, g_peer = x.transpose(1, 0, 2).copy(), g.transpose(1, 0, 2).copy()  # the peer is (N, T, ·)
-        gap = float(np.max(np.abs(peer.forward(x_peer).transpose(1, 0, 2) - reference)))
-        if gap > 1e-4:
-            raise RuntimeError(f"the peer's TimeLSTM disagrees with the scratch LSTM by {gap:.2e}")
+        state = scratch_step.model.state_dict()
+        self.model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+        self.optimizer = torch_optimizer(self.model.parameters(), optimizer)
+        self.x = torch.from_numpy(scratch_step.x).to(device).requires_grad_(True)
+        self.g = torch.from_numpy(scratch_step.g).to(device)
 
-        def peer_step() -> None:
-            with np.errstate(
-                over="ignore"
-            ):  # the peer's sigmoid 1/(1 + e^−x) overflows, harmlessly, at x ≪ 0
-                peer.forward(x_peer)
-                peer.backward(g_peer)
-            for p, grad in zip(peer.params, peer.grads, strict=True):
-                p -= LR * grad
+    def __call__(self) -> torch.Tensor:
+        self.optimizer.zero_grad()
+        self.x.grad = None
+        out, _ = self.model(self.x)
+        loss = (out * self.g).sum()
+        loss.backward()
+        self.optimizer.step()
+        return loss.detach()
 
-        steps["dlfs2"] = peer_step
-    return steps
-
-
-def time_steps(steps: dict[str, Callable[[], None]], rounds: int, per_round: int) -> dict[str, float]:
-    """Median seconds of one step per implementation, rounds in alternating order."""
-    times: dict[str, list[float]] = {name: [] for name in steps}
-    for step in steps.values():
-        step()  # warm-up
-    names = list(steps)
-    for r in range(rounds):
-        for name in names if r % 2 == 0 else names[::-1]:
-            for _ in range(per_round):
-                start = time.perf_counter()
-                steps[name]()
-                times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+    def state_bytes(self) -> int:
+        tensors = [t for p in self.model.parameters() for t in (p, p.grad) if t is not None]
+        tensors += [
+            v
+            for s in self.optimizer.state.values()
+            for v in s.values()
+            if isinstance(v, torch.Tensor) and v.dim() > 0
+        ]
+        return _nbytes([*tensors, self.x, self.g])
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = OneLineParser(description=__doc__)
-    parser.add_argument("--dlfs2", type=FOLDER, default=None, help="folder holding the peer's common/")
-    parser.add_argument("--rounds", type=int, default=6, help="rounds of timing")
-    parser.add_argument("--per-round", type=int, default=5, help="steps per implementation and round")
-    args = parser.parse_args(argv)
-    if args.rounds < 1 or args.per_round < 1:
-        parser.error(
-            f"--rounds and --per-round: expected positive integers, got {args.rounds}, {args.per_round}"
-        )
-    peer = load_peer(args.dlfs2)
-    if peer is None:
-        print(f"dlfs2 TimeLSTM: skipped (no common/time_layers.py under --dlfs2 {args.dlfs2})")
-    with one_thread():
-        medians = time_steps(build_steps(peer), args.rounds, args.per_round)
-    print(f"C4.3-lstm training step, float32, one thread, {SIZES}: median ms and ratio to scratch")
-    for name, seconds in medians.items():
-        print(f"  {name:8s} {seconds * 1e3:8.2f} ms   {seconds / medians['scratch']:.2f}× scratch")
-    return 0
+class PeerLSTMStep(NumpyStepMemory):
+    """밑바닥 2's ``TimeLSTM`` with its own optimizer (module docstring), float32."""
+
+    device = "cpu"
+
+    def __init__(self, peer: Peer, optimizer: str, scratch_step: ScratchLSTMStep) -> None:
+        self.layer = peer.time_lstm(*to_peer_layout(*peer_weights_of(scratch_step.model)))
+        self.optimizer = peer.momentum(lr=0.01, momentum=0.9) if optimizer == "sgd" else peer.adam(lr=0.001)
+        self.x = scratch_step.x.transpose(1, 0, 2).copy()  # the peer reads (N, T, D)
+        self.g = scratch_step.g.transpose(1, 0, 2).copy()
+
+    def __call__(self) -> float:
+        with np.errstate(over="ignore"):  # the peer's sigmoid 1/(1 + e^−a) overflows, harmlessly, at a ≪ 0
+            out = self.layer.forward(self.x)
+            loss = float(np.vdot(out, self.g))
+            self.layer.backward(self.g)  # it overwrites its grads: no zeroing needed
+        self.optimizer.update(self.layer.params, self.layer.grads)
+        return loss
+
+    def state_bytes(self) -> int:
+        arrays = [*self.layer.params, *self.layer.grads]
+        arrays += [a for name in ("v", "m") for a in (getattr(self.optimizer, name, None) or [])]
+        return _nbytes([*arrays, self.x, self.g])
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def lstm_steps(
+    case: LSTMCase, dtype: str, config: BenchConfig, cuda: bool, peer: Peer | None
+) -> tuple[dict[str, Any], str | None]:
+    """The steps timed on the lstm row, and why the peer is not among them (None when it is)."""
+    ours = ScratchLSTMStep(case, dtype, config.optimizer, config.seed)
+    steps: dict[str, Any] = {
+        "scratch": ours,
+        "torch": TorchLSTMStep(case, dtype, config.optimizer, "cpu", ours),
+    }
+    if cuda:
+        steps["torch_cuda"] = TorchLSTMStep(case, dtype, config.optimizer, "cuda", ours)
+    skipped = NOT_GIVEN if peer is None else FLOAT32_ONLY if dtype != "float32" else None
+    if skipped is None:
+        steps["dlfs2"] = PeerLSTMStep(peer, config.optimizer, ours)
+    return steps, skipped

@@ -18,7 +18,9 @@ import numpy as np
 import threadpoolctl
 import torch
 
-from twin_nets.bench.config import MODELS, OPTIMIZERS, BenchConfig, ModelCase
+from twin_nets.bench.config import MODELS, OPTIMIZERS, BenchConfig, LSTMCase, ModelCase
+from twin_nets.bench.lstm import lstm_steps
+from twin_nets.bench.peer import Peer, load_peer
 from twin_nets.bench.steps import ScratchStep, TorchStep, matmul_peak, time_interleaved
 
 TRAIN_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "train.py"
@@ -71,10 +73,8 @@ def _quartiles(times: list[float]) -> tuple[float, float, float]:
     return q1, median, q3
 
 
-def bench_case(
-    case: ModelCase, dtype: str, config: BenchConfig, peaks: dict[str, dict[str, float]], cuda: bool
-) -> dict[str, Any]:
-    """One row: both twins (and the CUDA torch twin) on ``case`` in ``dtype``."""
+def mlp_steps(case: ModelCase, dtype: str, config: BenchConfig, cuda: bool) -> dict[str, Any]:
+    """Both twins (and the CUDA torch twin) on an MLP, from the same weights and batch."""
     scratch_step = ScratchStep(case, dtype, config.optimizer, config.seed)
     weights, batch = scratch_step.state_dict(), (scratch_step.x, scratch_step.y)
     steps: dict[str, Any] = {
@@ -83,6 +83,23 @@ def bench_case(
     }
     if cuda:
         steps["torch_cuda"] = TorchStep(case, dtype, config.optimizer, "cuda", weights, batch)
+    return steps
+
+
+def bench_case(
+    case: ModelCase | LSTMCase,
+    dtype: str,
+    config: BenchConfig,
+    peaks: dict[str, dict[str, float]],
+    cuda: bool,
+    peer: Peer | None = None,
+) -> dict[str, Any]:
+    """One row: both twins (and the CUDA torch twin; on the lstm row the peer) on ``case`` in ``dtype``."""
+    skipped = None
+    if isinstance(case, LSTMCase):
+        steps, skipped = lstm_steps(case, dtype, config, cuda, peer)
+    else:
+        steps = mlp_steps(case, dtype, config, cuda)
     # the same weights and batch: the first losses agree (to the dtype's round-off)
     first_losses = {name: float(np.asarray(_to_numpy(step()))) for name, step in steps.items()}
     times = time_interleaved(steps, config.seconds, config.quick)
@@ -104,7 +121,7 @@ def bench_case(
             "step_peak_bytes": step_peak,
             "step_peak_measured_by": method,
         }
-    return {
+    row = {
         "model": case.name,
         "sizes": list(case.sizes),
         "batch": case.batch,
@@ -114,6 +131,14 @@ def bench_case(
         "twins": twins,
         "ratio": twins["scratch"]["median_s"] / twins["torch"]["median_s"],
     }
+    if isinstance(case, LSTMCase):
+        row["time_steps"] = case.time_steps
+        row["dlfs2"] = (
+            {"skipped": skipped}
+            if skipped is not None
+            else {"ratio": twins["scratch"]["median_s"] / twins["dlfs2"]["median_s"]}
+        )
+    return row
 
 
 def train_run(impl: str, quick: bool) -> dict[str, Any]:
@@ -157,25 +182,32 @@ def run(config: BenchConfig, log: Callable[[str], None] = print) -> dict[str, An
             )
             if cuda:
                 peaks["cuda"][dtype] = matmul_peak(dtype, 4 * size, repeat, device="cuda")
+        peer = None if config.dlfs2 is None else load_peer(Path(config.dlfs2))  # checked by BenchConfig
         rows = []
         for name in config.models:
             for dtype in config.dtypes:
-                rows.append(bench_case(MODELS[name], dtype, config, peaks, cuda))
-                log(f"{name} {dtype}: scratch/torch = {rows[-1]['ratio']:.2f}")
+                rows.append(bench_case(MODELS[name], dtype, config, peaks, cuda, peer))
+                ratio = rows[-1].get("dlfs2", {}).get("ratio")
+                peer_ratio = "" if ratio is None else f", scratch/dlfs2 = {ratio:.2f}"
+                log(f"{name} {dtype}: scratch/torch = {rows[-1]['ratio']:.2f}{peer_ratio}")
         runs = {}
         if config.train_runs:
             for impl in ("scratch", "torch"):
                 runs[impl] = train_run(impl, config.quick)
                 log(f"train.py --impl {impl}: {runs[impl].get('seconds', float('nan')):.1f} s")
     result = {
-        "bench": "C3.2.1 training step, scratch twin vs torch twin",
+        "bench": "C3.2.1 training step, scratch twin vs torch twin (C4.3-lstm: and 밑바닥 2's TimeLSTM)",
         "config": {**asdict(config), "models": list(config.models), "dtypes": list(config.dtypes)},
         "optimizer": OPTIMIZERS[config.optimizer],
         "loss": "CrossEntropyLoss (class indices, mean)",
         "threads": config.threads,
         "machine": machine,
-        "flops_counted": "2·N·(3·Σ n_k m_k − n_1 m_1): forward, weight-gradient and input-gradient products, "
-        "no input gradient for the first layer",
+        "flops_counted": {
+            "mlp": "2·N·(3·Σ n_k m_k − n_1 m_1): forward, weight-gradient and input-gradient products, "
+            "no input gradient for the first layer",
+            "lstm": "T·3·2·N·4H·(D + H): per time step the forward products and those of ∂E/∂W_ih, ∂E/∂W_hh, "
+            "∂E/∂x and ∂E/∂h_(t−1)",
+        },
         "peak_gflops": peaks if cuda else {"cpu": peaks["cpu"]},
         "rows": rows,
         "train_runs": runs if config.train_runs else {"skipped": "--no-train-runs"},

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -55,40 +55,23 @@ def _timed(function: Callable[[], Any], sync: Callable[[], None] | None = None) 
     return time.perf_counter() - start
 
 
-class ScratchStep:
-    """One training step of the NumPy twin (``scratch.nn`` model and loss, ``scratch.optim``)."""
+def scratch_optimizer(parameters: Iterable[Any], name: str) -> Any:
+    """``OPTIMIZERS[name]`` of the NumPy twin (``scratch.optim``)."""
+    parameters = list(parameters)
+    if name == "sgd":
+        return scratch.optim.SGD(parameters, lr=0.01, momentum=0.9)
+    return scratch.optim.Adam(parameters, lr=1e-3)
 
-    device = "cpu"
 
-    def __init__(self, case: ModelCase, dtype: str, optimizer: str, seed: int) -> None:
-        rng = np.random.default_rng(seed)
-        self.model = build_mlp(MLPSpec(case.sizes), rng, dtype=dtype)
-        self.loss_fn = scratch.nn.CrossEntropyLoss()
-        parameters = list(self.model.parameters())
-        if optimizer == "sgd":
-            self.optimizer = scratch.optim.SGD(parameters, lr=0.01, momentum=0.9)
-        else:
-            self.optimizer = scratch.optim.Adam(parameters, lr=1e-3)
-        self.x = rng.standard_normal((case.batch, case.sizes[0])).astype(dtype)
-        self.y = rng.integers(0, case.sizes[-1], case.batch)
+def torch_optimizer(parameters: Iterable[Any], name: str) -> torch.optim.Optimizer:
+    """``OPTIMIZERS[name]`` of the torch twin (``torch.optim``)."""
+    if name == "sgd":
+        return torch.optim.SGD(parameters, lr=0.01, momentum=0.9)
+    return torch.optim.Adam(parameters, lr=1e-3)
 
-    def __call__(self) -> np.ndarray:
-        self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(self.x), self.y)
-        self.model.backward(self.loss_fn.backward(), needs_input_grad=False)
-        self.optimizer.step()
-        return loss
 
-    def state_dict(self) -> dict[str, np.ndarray]:
-        return self.model.state_dict()
-
-    def state_bytes(self) -> int:
-        """Parameters, gradients, optimizer state and the batch: what exists before a step."""
-        arrays = [a for p in self.model.parameters() for a in (p.data, p.grad)]
-        arrays += [
-            v for state in self.optimizer.state.values() for v in state.values() if isinstance(v, np.ndarray)
-        ]
-        return sum(a.nbytes for a in [*arrays, self.x, self.y])
+class NumpyStepMemory:
+    """``step_peak_bytes`` of a NumPy step (a callable that runs one step)."""
 
     def step_peak_bytes(self) -> tuple[int, str]:
         """The step's own allocations minus its frees, at their peak (NumPy reports to tracemalloc)."""
@@ -104,46 +87,10 @@ class ScratchStep:
         return peak - before, "tracemalloc"
 
 
-class TorchStep:
-    """One training step of the torch twin (``torch.nn`` model and loss, ``torch.optim``)."""
+class TorchStepMemory:
+    """``step_peak_bytes`` of a torch step (a callable that runs one step, with a ``device``)."""
 
-    def __init__(
-        self,
-        case: ModelCase,
-        dtype: str,
-        optimizer: str,
-        device: str,
-        weights: dict[str, Any],
-        batch: tuple[np.ndarray, np.ndarray],
-    ) -> None:
-        self.device = device
-        self.model = build_torch_mlp(MLPSpec(case.sizes), dtype=getattr(torch, dtype), device=device)
-        load_numpy_state_dict(self.model, weights)
-        self.loss_fn = torch.nn.CrossEntropyLoss()
-        if optimizer == "sgd":
-            self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9)
-        else:
-            self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
-        self.x = torch.from_numpy(batch[0]).to(device)
-        self.y = torch.from_numpy(batch[1]).to(device)
-
-    def __call__(self) -> torch.Tensor:
-        self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(self.x), self.y)
-        loss.backward()
-        self.optimizer.step()
-        return loss
-
-    def state_bytes(self) -> int:
-        """Parameters, gradients, optimizer state and the batch: what exists before a step."""
-        tensors = [t for p in self.model.parameters() for t in (p, p.grad) if t is not None]
-        tensors += [
-            v
-            for state in self.optimizer.state.values()
-            for v in state.values()
-            if isinstance(v, torch.Tensor) and v.dim() > 0
-        ]
-        return sum(t.nelement() * t.element_size() for t in [*tensors, self.x, self.y])
+    device: str
 
     def step_peak_bytes(self) -> tuple[int | None, str]:
         """The step's own allocations minus its frees, at their peak (None if it cannot be measured)."""
@@ -184,6 +131,77 @@ class TorchStep:
                 live += size
                 peak = max(peak, live)
         return peak
+
+
+class ScratchStep(NumpyStepMemory):
+    """One training step of the NumPy twin (``scratch.nn`` model and loss, ``scratch.optim``)."""
+
+    device = "cpu"
+
+    def __init__(self, case: ModelCase, dtype: str, optimizer: str, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        self.model = build_mlp(MLPSpec(case.sizes), rng, dtype=dtype)
+        self.loss_fn = scratch.nn.CrossEntropyLoss()
+        self.optimizer = scratch_optimizer(self.model.parameters(), optimizer)
+        self.x = rng.standard_normal((case.batch, case.sizes[0])).astype(dtype)
+        self.y = rng.integers(0, case.sizes[-1], case.batch)
+
+    def __call__(self) -> np.ndarray:
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(self.x), self.y)
+        self.model.backward(self.loss_fn.backward(), needs_input_grad=False)
+        self.optimizer.step()
+        return loss
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        return self.model.state_dict()
+
+    def state_bytes(self) -> int:
+        """Parameters, gradients, optimizer state and the batch: what exists before a step."""
+        arrays = [a for p in self.model.parameters() for a in (p.data, p.grad)]
+        arrays += [
+            v for state in self.optimizer.state.values() for v in state.values() if isinstance(v, np.ndarray)
+        ]
+        return sum(a.nbytes for a in [*arrays, self.x, self.y])
+
+
+class TorchStep(TorchStepMemory):
+    """One training step of the torch twin (``torch.nn`` model and loss, ``torch.optim``)."""
+
+    def __init__(
+        self,
+        case: ModelCase,
+        dtype: str,
+        optimizer: str,
+        device: str,
+        weights: dict[str, Any],
+        batch: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        self.device = device
+        self.model = build_torch_mlp(MLPSpec(case.sizes), dtype=getattr(torch, dtype), device=device)
+        load_numpy_state_dict(self.model, weights)
+        self.loss_fn = torch.nn.CrossEntropyLoss()
+        self.optimizer = torch_optimizer(self.model.parameters(), optimizer)
+        self.x = torch.from_numpy(batch[0]).to(device)
+        self.y = torch.from_numpy(batch[1]).to(device)
+
+    def __call__(self) -> torch.Tensor:
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(self.x), self.y)
+        loss.backward()
+        self.optimizer.step()
+        return loss
+
+    def state_bytes(self) -> int:
+        """Parameters, gradients, optimizer state and the batch: what exists before a step."""
+        tensors = [t for p in self.model.parameters() for t in (p, p.grad) if t is not None]
+        tensors += [
+            v
+            for state in self.optimizer.state.values()
+            for v in state.values()
+            if isinstance(v, torch.Tensor) and v.dim() > 0
+        ]
+        return sum(t.nelement() * t.element_size() for t in [*tensors, self.x, self.y])
 
 
 @contextlib.contextmanager

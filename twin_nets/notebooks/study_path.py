@@ -307,6 +307,15 @@ STEPS: tuple[Step, ...] = (
         "",
         "",
     ),
+    Step(
+        "4.3",
+        "배치 정규화 (미리보기: 노트로 학습하는 문자 단위 언어 모델)",
+        "08_순환_신경망",
+        ("scratch/models/char_lm.py",),
+        ("torch_impl/models/char_lm.py",),
+        "",
+        "scripts/train.py",
+    ),
 )
 
 HEADERS = {

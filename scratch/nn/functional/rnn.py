@@ -34,8 +34,8 @@ Grads = tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
 def _sigmoid(a: np.ndarray) -> np.ndarray:
     """σ(a) = ½(1 + tanh(a/2)), the same function as 1/(1 + e^(−a)) (multiply top and bottom by e^(a/2)):
     one ufunc, and it cannot overflow, so it needs none of ``scratch.nn.functional.sigmoid``'s masks. The
-    gates call it 3× per step; with the masked form it took 29 % of an LSTM training step (the bench,
-    ``twin_nets.bench.lstm``)."""
+    gates call it 3× per step; with the masked form it took 29 % of an LSTM training step (the bench's
+    lstm row, ``scripts/bench.py --models lstm``)."""
     return 0.5 * (1 + np.tanh(0.5 * a))
 
 
