@@ -41,6 +41,7 @@ import scratch.models.autoencoder
 import scratch.models.diagnostics
 import scratch.models.mlp
 import scratch.models.perceptron
+import scratch.models.recall
 import scratch.models.supervised
 import scratch.models.surfaces
 import scratch.nn
@@ -52,6 +53,7 @@ import torch_impl.models.autoencoder
 import torch_impl.models.diagnostics
 import torch_impl.models.mlp
 import torch_impl.models.perceptron
+import torch_impl.models.recall
 import torch_impl.models.supervised
 import torch_impl.models.surfaces
 import torch_impl.nn
@@ -77,7 +79,7 @@ class Kit:
     Attributes:
         nn, optim, models, train: the twin's packages (``models.mlp``, ``models.perceptron``,
             ``models.supervised``, ``models.surfaces``, ``models.diagnostics``, ``models.autoencoder``,
-            ``models.anomaly`` are loaded).
+            ``models.anomaly``, ``models.recall`` are loaded).
         chain_rule: the module whose ``worked_example`` lays the twin's backward out as a table.
         device: where the torch twin computes (ignored by scratch, which computes on the CPU).
         name: "scratch" or "torch" (a class attribute).
