@@ -20,7 +20,8 @@ from twin_nets.cli import TWINS
 from twin_nets.experiments import regularization
 from twin_nets.experiments.batch_size import BatchSizeSetting
 from twin_nets.experiments.paths import LEAVE_RADIUS, SADDLE, run_path, steps_to_leave
-from twin_nets.figures import forward, normalizing, optimization, overfitting
+from twin_nets.experiments.recall import RecallSetting
+from twin_nets.figures import forward, normalizing, optimization, overfitting, sequences
 from twin_nets.figures.board import FIGURES_RUN, FigureBoard
 
 
@@ -336,8 +337,10 @@ def test_the_title_check_sees_a_figure_title_on_the_panels_and_not_one_above_the
 
 OWN_SETTING = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers",
                "surfaces", "vanishing", "initialization", "backprop",
-               "unsupervised", "sequences")  # fmt: skip  # documented settings
+               "unsupervised")  # fmt: skip  # documented settings
+SMALL_RECALL = dataclasses.replace(RecallSetting(), batch=8, steps=3, test=32, lengths=(2, 4), seeds=(0, 1))
 SMALL = {  # the groups that train for minutes, on the tests' small settings
+    "sequences": lambda out, board, twins: sequences.sequences_figures(out, board, twins, SMALL_RECALL),
     "dropout": lambda out, board, twins: overfitting.dropout_figures(out, board, twins, SMALL_DROPOUT),
     "batchnorm": lambda out, board, twins: normalizing.normalization_figures(
         out, board, twins, SMALL_INIT, SMALL_BATCH

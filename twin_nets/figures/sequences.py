@@ -154,7 +154,7 @@ def recall_figures(
             )
             if RANGE_BAND[twin]:
                 ax.fill_between(lengths, rows.min(1), rows.max(1), color=color, alpha=0.15)
-    ax.axhline(setting.chance, color="gray", ls="--", lw=1, label=f"찍기 (1/{setting.symbols})")
+    ax.axhline(setting.chance, color="gray", ls="--", lw=1, label=f"무작위 추측 (1/{setting.symbols})")
     ax.set_xscale("log", base=2)
     ax.set_xticks(lengths, [str(t) for t in lengths])
     ax.set_ylim(0, 1.05)
@@ -173,11 +173,14 @@ def recall_figures(
 RECALL_COLORS = {"rnn-tanh": "tab:red", "lstm": "tab:gray", "lstm-forget-bias-1": "tab:green"}
 
 
-def sequences_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS) -> list[Path]:
+def sequences_figures(
+    outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS, recall_setting=None
+) -> list[Path]:
     """The group ``sequences``: ``C4.3-layernorm-sequences.png``, ``C4.3-rnn-vanishing-through-time.png``,
-    ``C4.3-lstm-recall-accuracy.png``."""
+    ``C4.3-lstm-recall-accuracy.png`` (the recall task on ``recall_setting``, default the documented one:
+    minutes of CPU)."""
     return [
         *sequence_figures(outdir, board, twins),
         *through_time_figures(outdir, board, twins),
-        *recall_figures(outdir, board, twins),
+        *recall_figures(outdir, board, twins, recall_setting),
     ]
