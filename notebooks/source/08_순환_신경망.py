@@ -19,6 +19,7 @@ import scratch.optim
 import torch_impl.nn as tnn
 from scratch.models import char_lm
 from scratch.models.normalized_lstm import NormalizedLSTM
+from scratch.models.recall import LastStateClassifier
 from scratch.nn.functional.rnn import (
     gru_cell,
     gru_cell_backward,
@@ -32,9 +33,9 @@ from scratch.nn.utils import clip_grad_norm_
 from torch_impl.models import char_lm as torch_char_lm
 from torch_impl.nn.state import load_numpy_state_dict
 from torch_impl.nn.utils import clip_grad_norm_ as torch_clip_grad_norm_
-from twin_nets.experiments import sequence_norm, through_time
-from twin_nets.notebooks import check, show, start
-from twin_nets.parity import assert_twin_close, to_torch
+from twin_nets.experiments import recall, sequence_norm, through_time
+from twin_nets.notebooks import check, figure, show, start
+from twin_nets.parity import PAIRED_TRAINING_ATOL, assert_twin_close, to_torch
 from twin_nets.training import charlm
 
 ROOT = start()
@@ -237,6 +238,60 @@ plt.show()
 # %%
 답 = ...  # h'의 값 (소수)
 check(답, "C4.3-lstm/1", hint="게이트 i, f, o는 모두 σ(0), 후보 g는 tanh(0)입니다")
+
+# %% [markdown]
+# ### 첫 토큰 기억하기: 시퀀스 길이와 정확도
+#
+# 기울기가 시간을 거슬러 가며 작아지면 학습은 어떻게 될까요? 노트 §3.2.3은 층 방향의 기울기 소실을 이렇게
+# 설명합니다. "시그모이드 함수를 한 번 통과할 때마다 [0, 0.25] 의 값이 계속해서 곱해지기 때문에 기울기가 점점
+# 0 에 수렴해갈 것입니다. 따라서 (…) 학습이 멈추게 됩니다." 시간 방향에서도 그런지 과제 하나로 재 봅니다.
+#
+# 시퀀스의 첫 토큰은 기호 4개 중 하나이고, 그 뒤의 T − 1개는 다른 기호 4개에서 무작위로 뽑은 방해 토큰입니다.
+# 모델은 마지막 은닉 상태 h_T만 보고 첫 토큰을 맞혀야 합니다. 답에 필요한 정보는 t = 1에만 들어오므로, 그것을
+# 간직하도록 가르치는 기울기는 T − 1 단계를 거슬러 가야 합니다. 무작위로 찍으면 정확도는 1/4입니다. 모델은
+# 순환 층 위에 선형 층을 하나 얹은 것이고, 역전파에서 ∂E/∂h_t는 t = T에만 들어갑니다.
+
+# %%
+show(LastStateClassifier.forward, LastStateClassifier.backward)
+
+# %% [markdown]
+# 두 쌍둥이를 같은 초기 가중치에서 같은 배치로 한 업데이트씩 나란히 학습시킵니다(Adam, 학습률 0.01, 배치 32,
+# 기울기 클리핑 1, 업데이트 300번; `twin_nets/experiments/recall.py`). T = 5에서 LSTM 하나를 학습시켜 봅니다.
+
+# %%
+run = recall.train(recall.RecallSetting(), "lstm", 5, seed=0)
+print(f"테스트 정확도: {run.accuracy}")
+print(f"두 쌍둥이 가중치의 최대 차이: {run.weight_gap:.1e} (계약: {PAIRED_TRAINING_ATOL:g} 미만)")
+assert run.weight_gap < PAIRED_TRAINING_ATOL and run.accuracy["scratch"] == run.accuracy["torch"]
+
+# %% [markdown]
+# 아래 그림은 T = 5, 10, 20, 40에서 세 모델을 시드 5개로 학습시킨 결과입니다. 60번의 학습을 두 쌍둥이로 하느라
+# 몇 분 걸리므로(`scripts/figures.py --only sequences`), 여기서는 저장된 그림을 봅니다.
+
+# %%
+figure("C4.3-lstm-recall-accuracy")
+
+# %% [markdown]
+# 테스트 정확도, 시드 5개의 중앙값 (최솟값 ~ 최댓값)입니다. 두 쌍둥이의 값은 60번 모두 같습니다.
+#
+# | T | tanh RNN | LSTM (torch 기본 초기화) | LSTM (망각 게이트 편향 1) |
+# | --- | --- | --- | --- |
+# | 5 | 1.00 (1.00 ~ 1.00) | 1.00 (1.00 ~ 1.00) | 1.00 (1.00 ~ 1.00) |
+# | 10 | 1.00 (0.46 ~ 1.00) | 1.00 (0.72 ~ 1.00) | 1.00 (1.00 ~ 1.00) |
+# | 20 | 1.00 (1.00 ~ 1.00) | 0.23 (0.22 ~ 0.25) | 0.47 (0.46 ~ 1.00) |
+# | 40 | 0.28 (0.25 ~ 0.87) | 0.24 (0.22 ~ 0.26) | 0.25 (0.23 ~ 0.27) |
+#
+# 1. T가 길어지면 세 모델 모두 무작위 추측 수준으로 떨어집니다. T = 40에서는 세 중앙값이 모두 1/4에서 0.03
+#    안에 있습니다. 업데이트 300번으로는 40 단계 앞의 토큰을 간직하는 법을 배우지 못했습니다. 앞에서 잰 것처럼
+#    40 단계를 거슬러 간 기울기는 마지막 단계보다 몇 자릿수 작습니다.
+# 2. 이 학습 예산에서는 LSTM이 tanh RNN보다 낫지 않습니다. T = 20에서 tanh RNN은 시드 5개 모두 정확도 1.00인데,
+#    torch 기본 초기화의 LSTM은 시드 5개 모두 0.22 ~ 0.25로 무작위 추측 수준입니다. 망각 게이트 편향을 1로 두면
+#    0.46 ~ 1.00으로 올라가지만 RNN에는 못 미칩니다. 셀 상태를 따라 기울기가 더 멀리 간다는 것(앞의 그래프)이
+#    짧은 학습에서 더 긴 기억을 배운다는 보장은 아닙니다.
+# 3. 두 쌍둥이의 가중치는 60번 가운데 58번에서 계약(최대 차이 1e-8 미만) 안에 있습니다. 나머지 두 번(LSTM
+#    T = 10 시드 1: 0.09, 편향 1 LSTM T = 20 시드 0: 7e-7)은 학습이 반올림 오차를 키운 경우입니다. scratch
+#    쌍둥이를 초기 가중치만 (1 + 10⁻¹⁵)배 해서 다시 학습시키면 자기 자신과도 그만큼 이상(0.094, 4e-6)
+#    벌어집니다. 이런 학습에서는 반올림이 다른 두 구현이 같은 길을 따라갈 수 없습니다.
 
 # %% [markdown]
 # ## C4.3-gru — 게이트 순환 유닛 (GRU) (노트 §4.3)
