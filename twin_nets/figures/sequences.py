@@ -3,7 +3,7 @@ recurrence (C4.3-layernorm-sequences), in Korean.
 
   C4.3-rnn-vanishing-through-time.png   ‖∂E/∂h_t‖ against t: tanh RNN, LSTM, LSTM with b_f = 1
   C4.3-lstm-recall-accuracy.png   recall the first token: test accuracy against T, the same three models
-                                  (median and range over seeds, both twins)
+                                  (each seed a dot, the median a line; both twins)
   C4.3-layernorm-sequences.png   left: how far sequence A's outputs move when only its batch-mates or only
                                  their padding change (the seeds' mean as bars, their range as error bars,
                                  scratch and torch twins side by side); right: per step, eval mode against
@@ -135,33 +135,37 @@ def recall_figures(
     outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS, setting=None
 ) -> list[Path]:
     """Test accuracy of the recall task against T (``experiments.recall``, its documented setting unless
-    ``setting``): per model the seeds' median (line: the first twin, markers: the second) and their range
-    (band), chance marked; the title counts the runs in which the twins' accuracies are equal."""
+    ``setting``): per model each seed's accuracy as a dot and the seeds' median as a line (the first
+    twin; the second twin's medians as crosses), the models side by side at each T, chance marked; the
+    title counts the runs in which the twins' accuracies are equal."""
     from twin_nets.experiments import recall as rc
 
     setting = rc.RecallSetting() if setting is None else setting
     results = rc.sweep(setting, tuple(twins))
     runs = [run for by_length in results.values() for rows in by_length.values() for run in rows]
     same = sum(len(set(run.accuracy.values())) == 1 for run in runs)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
     lengths = np.array(setting.lengths)
-    for model in setting.models:
+    for k, model in enumerate(setting.models):
         color = RECALL_COLORS[model]
-        for twin, style in zip(twins, ("-o", "x"), strict=False):
+        where = lengths * 2.0 ** (0.12 * (k - (len(setting.models) - 1) / 2))  # side by side at each T
+        for twin, style in zip(twins, ("-", "x"), strict=False):
             rows = np.array([[run.accuracy[twin] for run in results[model][t]] for t in setting.lengths])
-            ax.plot(
-                lengths, np.median(rows, 1), style, color=color, ms=5, label=f"{MODEL_KO[model]} ({twin})"
-            )
+            label = f"{MODEL_KO[model]} ({twin}, 중앙값)"
+            ax.plot(where, np.median(rows, 1), style, color=color, ms=7, mew=1.5, label=label)
             if RANGE_BAND[twin]:
-                ax.fill_between(lengths, rows.min(1), rows.max(1), color=color, alpha=0.15)
+                for t, row in zip(where, rows, strict=True):
+                    ax.plot(np.full(len(row), t), row, "o", color=color, ms=5, alpha=0.5, mew=0)
+    ax.plot([], [], "o", color="black", alpha=0.5, ms=5, mew=0, label="시드 하나 (scratch)")
     ax.axhline(setting.chance, color="gray", ls="--", lw=1, label=f"무작위 추측 (1/{setting.symbols})")
     ax.set_xscale("log", base=2)
     ax.set_xticks(lengths, [str(t) for t in lengths])
+    ax.minorticks_off()
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("시퀀스 길이 T (첫 토큰과 읽는 시점 사이)")
     ax.set_ylabel("테스트 정확도")
     ax.set_title(
-        f"첫 토큰 기억하기: 시드 {len(setting.seeds)}개의 중앙값과 범위\n"
+        f"첫 토큰 기억하기: 시드 {len(setting.seeds)}개 (점)와 중앙값 (선)\n"
         f"두 쌍둥이의 정확도가 같은 실행: {same}/{len(runs)}",
         fontsize=11,
     )
