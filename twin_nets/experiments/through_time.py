@@ -4,7 +4,7 @@ Settings (documented; the tests assert on them): input 4, hidden 32, a batch of 
 steps of N(0, 1) inputs, h_0 = c_0 = 0, E = Σ G ⊙ h_T with a random upstream G (the loss reads only the
 last step, so every earlier step's gradient arrives only through the recurrence). Weights: torch's
 default U(−1/√H, 1/√H) for both; the LSTM also with its forget-gate bias b_f (both biases' f blocks)
-set to 1 (Jozefowicz et al., 2015), the usual fix that starts the forget gate near σ(2) ≈ 0.88.
+set to 1 (Jozefowicz et al., 2015), the usual fix that starts the forget gate near σ(1) ≈ 0.73.
 
 The scratch twin walks backwards through time with the functional cells (``rnn_cell_backward``,
 ``lstm_cell_backward``), keeping ∂E/∂h_t of every step; the torch twin uses ``nn.RNNCell`` / ``nn.LSTMCell``
