@@ -22,6 +22,8 @@ from scratch.nn.functional.rnn import (
     gru_cell_backward,
     lstm_cell,
     lstm_cell_backward,
+    lstm_gates,
+    lstm_gates_backward,
     rnn_cell,
     rnn_cell_backward,
 )
@@ -182,7 +184,7 @@ check(답, "C4.3-rnn/1", hint="W_ih, W_hh, b_ih, b_hh의 모양을 위의 식에
 # 기울기가 c를 따라 멀리까지 거의 줄지 않고 전해집니다.
 
 # %%
-show(lstm_cell, lstm_cell_backward)
+show(lstm_cell, lstm_gates, lstm_cell_backward, lstm_gates_backward)
 
 # %% [markdown]
 # torch 쌍둥이는 `torch.nn.LSTM`이고, 가중치는 게이트 순서 i, f, g, o로 쌓여 있습니다(`weight_ih_l0`의 모양은
