@@ -512,7 +512,7 @@ trained = sequence_length.ScratchClassifier("batch", seed=1)
 for x_b, labels_b, lengths_b in sequence_length.training_batches(1)[:5]:
     trained.step(x_b, labels_b, lengths_b)
 trained.eval()
-long_x = sequence_length.test_sets(1)[40][0][:, :20]
+long_x = sequence_length.evaluation_sets(1)[40][0][:, :20]
 plain_out, _ = sequence_length.plain_lstm_in_eval(trained.lstm)(long_x)
 gap = np.max(np.abs(trained.lstm(long_x) - plain_out))
 print(f"평가 모드 배치 정규화 LSTM과 보통 LSTM의 출력 차이 (길이 40): {gap:.1e}")

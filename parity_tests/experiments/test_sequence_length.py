@@ -49,7 +49,7 @@ def test_eval_mode_batch_norm_lstm_is_a_plain_lstm():
     for x, labels, lengths in sl.training_batches(1)[:5]:
         scratch.step(x, labels, lengths)
     scratch.eval()
-    x = sl.test_sets(1)[sl.TEST_LENGTHS[-1]][0][:, :20]
+    x = sl.evaluation_sets(1)[sl.TEST_LENGTHS[-1]][0][:, :20]
     out, _ = sl.plain_lstm_in_eval(scratch.lstm)(x)
     np.testing.assert_allclose(scratch.lstm(x), out, **VALUE)
 

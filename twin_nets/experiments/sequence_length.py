@@ -71,7 +71,7 @@ def training_batches(seed: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray
     return batches
 
 
-def test_sets(seed: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+def evaluation_sets(seed: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """``{length: (x, labels)}``: ``TEST_SIZE`` sequences of exactly that length, no padding."""
     rng = np.random.default_rng(30_000 + seed)
     return {n: marker_batch(rng, np.full(TEST_SIZE, n)) for n in TEST_LENGTHS}
@@ -174,7 +174,7 @@ def train_and_test(norm: str, seed: int) -> Run:
         float(np.max(np.abs(value - torch_state[name].numpy()), initial=0.0))
         for name, value in scratch.state_dict().items()
     )
-    tests = test_sets(seed)
+    tests = evaluation_sets(seed)
     # copies in training mode: their running statistics move, the models' own stay as trained
     batch_stats = (
         _accuracies((copy.deepcopy(scratch), copy.deepcopy(twin)), tests) if norm == "batch" else None
