@@ -10,9 +10,11 @@ from twin_nets.figures import (
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("builder", [sequences.sequence_figures, sequences.through_time_figures])
+@pytest.mark.parametrize(
+    "builder", [sequences.sequence_figures, sequences.through_time_figures, sequences.length_accuracy_figures]
+)
 def test_sequence_figures_are_written(builder, tmp_path):
     paths = builder(tmp_path)
     assert [p.name for p in paths] == [p.name for p in sorted(tmp_path.glob("*.png"))]
     assert all(p.stat().st_size > 10_000 for p in paths)
-    assert {p.stem for p in paths} <= {sequences.CONCEPT, sequences.THROUGH_TIME}
+    assert {p.stem for p in paths} <= {sequences.CONCEPT, sequences.THROUGH_TIME, sequences.BY_LENGTH}

@@ -1,5 +1,6 @@
 """C4.3-layernorm-sequences: the torch twin of ``scratch.models.normalized_lstm`` (the math is there),
-built from ``torch.nn.LayerNorm`` / ``torch.nn.BatchNorm1d`` and torch's LSTM gating."""
+built from ``torch.nn.LayerNorm`` / ``torch.nn.BatchNorm1d`` and torch's LSTM gating; autograd does the
+backward the scratch twin writes by hand."""
 
 from __future__ import annotations
 

@@ -304,8 +304,8 @@ STEPS: tuple[Step, ...] = (
             "scratch/models/normalized_lstm.py",
         ),
         ("torch_impl/nn/__init__.py", "torch_impl/models/normalized_lstm.py"),
-        "",
-        "",
+        "C4.3-layernorm-sequences-accuracy-by-length",
+        "scripts/sequences.py",
     ),
     Step(
         "4.3",
