@@ -538,6 +538,7 @@ assert gap < 1e-12
 답 = ...  # True 또는 False
 check(답, "C4.3-layernorm-sequences/2", hint="평가 모드에서 평균과 분산은 어디에서 오나요?")
 
+# %% [markdown]
 # ## 문자 단위 언어 모델: 노트를 읽고 다음 글자를 맞히는 LSTM (C4.3-lstm)
 #
 # 지금까지 만든 임베딩, LSTM, 기울기 클리핑을 한데 모아 **문자 단위 언어 모델**(character-level language
