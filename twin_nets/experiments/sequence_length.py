@@ -28,8 +28,8 @@ length: median 1.000, 1.000, 0.988, 0.846 at 1×, 2×, 4×, 8×, every seed lowe
 (0.778–0.966). Then each step is normalized with what the test batch holds at that step, and a batch of
 long sequences differs from the training batches in more than its steps past 5: a marker sits at a given
 step in 1 of 80 length-40 sequences (1 in 10 at length 5; on average 2–23 % of a training batch's rows,
-by step). It is ``sequence_norm``'s point, a sequence's output depends on its batch-mates, seen as
-accuracy.
+by step). It is ``sequence_norm``'s point, batch norm's output depends on the batch it normalizes over,
+seen as accuracy.
 """
 
 from __future__ import annotations
