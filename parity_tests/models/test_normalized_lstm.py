@@ -94,3 +94,11 @@ def test_backward_needs_a_forward_and_the_outputs_shape(rng):
     model(_padded(rng, [2, 2]))
     with pytest.raises(ValueError, match=r"expected grad_output of shape \(2, 2, 4\)"):
         model.backward(np.zeros((2, 1, HIDDEN)))
+
+
+@pytest.mark.parametrize("twin", [ScratchNormalizedLSTM, TorchNormalizedLSTM], ids=["scratch", "torch"])
+def test_an_unknown_norm_is_refused_by_both_twins(twin):
+    with pytest.raises(
+        ValueError, match=r"NormalizedLSTM: expected norm to be one of \('batch', 'layer'\), got 'group'"
+    ):
+        twin(N_IN, HIDDEN, "group")

@@ -7,12 +7,16 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+NORMS = ("batch", "layer")
+
 
 class NormalizedLSTM(nn.Module):
     """An LSTM with ``norm='batch'`` or ``'layer'`` on both pre-activations, h_0 = c_0 = 0; same keys."""
 
     def __init__(self, input_size: int, hidden_size: int, norm: str = "layer", dtype=torch.float64) -> None:
         super().__init__()
+        if norm not in NORMS:  # any other string would silently build batch norm
+            raise ValueError(f"NormalizedLSTM: expected norm to be one of {NORMS}, got {norm!r}")
         gates, self.hidden_size = 4 * hidden_size, hidden_size
         self.weight_ih = nn.Parameter(torch.empty(gates, input_size, dtype=dtype))
         self.weight_hh = nn.Parameter(torch.empty(gates, hidden_size, dtype=dtype))
