@@ -56,9 +56,10 @@ def _batch_norm_on_a_doubled_batch() -> bool:
 
 
 @exercise("C4.3-lstm/2")
-def _perplexity_of_a_uniform_guess() -> float:
-    scores = np.zeros((3, 4))  # every character of a 4-character vocabulary equally likely: softmax = 1/4
-    return float(np.exp(nn.CrossEntropyLoss()(scores, np.array([0, 2, 3]))))
+def _perplexity_of_two_characters() -> float:
+    probabilities = np.array([[1 / 2, 1 / 6, 1 / 6, 1 / 6], [1 / 8, 7 / 24, 7 / 24, 7 / 24]])
+    scores = np.log(probabilities)  # softmax(log p) = p: the right character (0) gets 1/2, then 1/8
+    return float(np.exp(nn.CrossEntropyLoss()(scores, np.array([0, 0]))))
 
 
 @exercise("C4.3-layernorm-sequences/2")
