@@ -20,9 +20,17 @@ def _recall(outdir):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("builder", [sequences.sequence_figures, sequences.through_time_figures, _recall])
+@pytest.mark.parametrize(
+    "builder",
+    [sequences.sequence_figures, sequences.through_time_figures, sequences.length_accuracy_figures, _recall],
+)
 def test_sequence_figures_are_written(builder, tmp_path):
     paths = builder(tmp_path)
     assert [p.name for p in paths] == [p.name for p in sorted(tmp_path.glob("*.png"))]
     assert all(p.stat().st_size > 10_000 for p in paths)
-    assert {p.stem for p in paths} <= {sequences.CONCEPT, sequences.THROUGH_TIME, sequences.RECALL}
+    assert {p.stem for p in paths} <= {
+        sequences.CONCEPT,
+        sequences.THROUGH_TIME,
+        sequences.BY_LENGTH,
+        sequences.RECALL,
+    }

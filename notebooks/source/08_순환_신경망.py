@@ -25,6 +25,8 @@ from scratch.nn.functional.rnn import (
     gru_cell_backward,
     lstm_cell,
     lstm_cell_backward,
+    lstm_gates,
+    lstm_gates_backward,
     rnn_cell,
     rnn_cell_backward,
 )
@@ -33,7 +35,7 @@ from scratch.nn.utils import clip_grad_norm_
 from torch_impl.models import char_lm as torch_char_lm
 from torch_impl.nn.state import load_numpy_state_dict
 from torch_impl.nn.utils import clip_grad_norm_ as torch_clip_grad_norm_
-from twin_nets.experiments import recall, sequence_norm, through_time
+from twin_nets.experiments import recall, sequence_length, sequence_norm, through_time
 from twin_nets.notebooks import check, figure, show, start
 from twin_nets.parity import PAIRED_TRAINING_ATOL, assert_twin_close, to_torch
 from twin_nets.training import charlm
@@ -187,7 +189,7 @@ check(답, "C4.3-rnn/1", hint="W_ih, W_hh, b_ih, b_hh의 모양을 위의 식에
 # 기울기가 c를 따라 멀리까지 거의 줄지 않고 전해집니다.
 
 # %%
-show(lstm_cell, lstm_cell_backward)
+show(lstm_cell, lstm_gates, lstm_cell_backward, lstm_gates_backward)
 
 # %% [markdown]
 # torch 쌍둥이는 `torch.nn.LSTM`이고, 가중치는 게이트 순서 i, f, g, o로 쌓여 있습니다(`weight_ih_l0`의 모양은
@@ -490,6 +492,113 @@ plt.show()
 check(답, "C4.3-layernorm-sequences/1", hint="단계마다 쓰는 평균과 분산이 달라지는지 생각해 보세요")
 
 # %% [markdown]
+# ### 학습보다 긴 시퀀스에서의 정확도
+#
+# 배치 정규화가 출력을 바꾼다면 정확도도 떨어질까요? 특히 학습 때 보지 못한 길이에서 그럴까요? 순환 안에 배치
+# 정규화를 넣은 LSTM과 레이어 정규화를 넣은 LSTM에 선형 출력층을 하나씩 붙여 같은 과제를 학습시키고, 학습보다
+# 긴 시퀀스로 시험합니다(`twin_nets/experiments/sequence_length.py`).
+#
+# - **과제**: 토큰 1, 2, 3으로 된 시퀀스에 표식 토큰 0이 있었는지 맞히기. 절반의 시퀀스에만 표식이 한 번,
+#   아무 자리에나 들어갑니다. 규칙이 길이와 상관없고, 어느 길이에서나 찍으면 50 %입니다.
+# - **학습**: 길이 1–5의 시퀀스 32개를 0으로 패딩한 배치 150개, Adam. 각 시퀀스의 마지막 단계 h를 읽습니다.
+# - **시험**: 평가 모드(배치 정규화는 학습 때 모은 이동 평균 통계를 씀)에서 길이 5, 10, 20, 40인 시퀀스를
+#   길이마다 500개씩. 배치 정규화는 시험 배치 자체의 통계로도(학습 모드) 시험합니다.
+#
+# 학습하려면 역전파가 필요합니다. 시간 펼침 역전파에 정규화의 역전파가 단계마다 끼어듭니다. 정규화 모듈 하나가
+# 모든 단계에서 쓰이므로(W처럼 γ, β도 공유), 단계마다 따로 저장한 값으로 역전파를 부르고 기울기를 더합니다.
+
+# %%
+show(NormalizedLSTM.backward)
+
+# %% [markdown]
+# 두 쌍둥이를 같은 초기 가중치와 같은 배치로 나란히(lockstep) 학습시킵니다. 시드 5개, 모델 20개라서 몇십 초
+# 걸립니다.
+
+# %%
+runs = sequence_length.train_and_test_seeds(range(5))
+for norm, rows in runs.items():
+    weight_gap = max(run.weight_diff for run in rows)
+    median, low, high = sequence_length.spread(rows)
+    cells = ", ".join(
+        f"길이 {n}: {m:.3f} ({a:.3f}~{b:.3f})"
+        for n, m, a, b in zip(sequence_length.TEST_LENGTHS, median, low, high, strict=True)
+    )
+    print(f"{norm:5s} 평가 모드 정확도 중앙값 (최소~최대) — {cells};  가중치 차이 최대 {weight_gap:.1e}")
+    for run in rows:
+        assert np.array_equal(run.accuracy["scratch"], run.accuracy["torch"])
+    assert weight_gap < 1e-8
+median, low, high = sequence_length.spread(runs["batch"], field="batch_stats")
+cells = ", ".join(
+    f"길이 {n}: {m:.3f} ({a:.3f}~{b:.3f})"
+    for n, m, a, b in zip(sequence_length.TEST_LENGTHS, median, low, high, strict=True)
+)
+print(f"batch 시험 배치의 통계 (학습 모드) 정확도 중앙값 (최소~최대) — {cells}")
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True)
+lengths = np.array(sequence_length.TEST_LENGTHS)
+for ax, (norm, name) in zip(axes, (("batch", "배치 정규화"), ("layer", "레이어 정규화")), strict=True):
+    for run in runs[norm]:
+        ax.plot(lengths, run.accuracy["scratch"], color="gray", lw=1)
+    ax.plot(lengths, sequence_length.spread(runs[norm])[0], "o-", lw=3, label="중앙값 (평가 모드)")
+    if norm == "batch":
+        batch_median = sequence_length.spread(runs[norm], field="batch_stats")[0]
+        ax.plot(lengths, batch_median, "s--", lw=2, label="중앙값 (시험 배치의 통계)")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(lengths, [str(n) for n in lengths])
+    ax.set(title=name, xlabel="시험 시퀀스 길이 (학습: 1–5)", ylim=(0.45, 1.03))
+    ax.legend(loc="lower left")
+axes[0].set_ylabel("정확도 (회색: 시드별)")
+plt.show()
+
+# %% [markdown]
+# 숫자를 보면, 평가 모드에서는 **두 정규화 모두** 중앙값이 길이 40(학습 길이의 8배)까지 1.000입니다. 길이
+# 40에서 정확도가 떨어진 시드는 배치 정규화가 둘(0.642, 0.724), 레이어 정규화가 하나(0.668, 다른 한 시드는
+# 0.998)입니다. 중앙값이 같고 가장 나쁜 시드끼리도 0.03 차이라서, 시드 5개로는 평가 모드의 배치 정규화가 긴
+# 시퀀스에서 정확도를 뚜렷이 더 잃는다고 말할 수 없습니다.
+#
+# 같은 배치 정규화 모델을 이동 평균 통계 대신 **시험 배치 자체의 통계**로 시험하면(학습 모드, 점선) 결과가
+# 다릅니다. 길이 5에서는 모든 시드가 1.000인데, 길이 40에서는 모든 시드가 떨어집니다(중앙값 0.846, 최소~최대
+# 0.778~0.966). 이때 각 단계의 평균과 분산은 시험 배치가 그 단계에 담은 값으로 구합니다. 그런데 길이 40인
+# 시퀀스의 배치는 학습 배치와 길이만 다른 것이 아닙니다. 6번째 이후 단계는 학습 때 없었고, 한 단계에 표식이
+# 있는 시퀀스도 80개에 하나꼴로 훨씬 드뭅니다(길이 5에서는 10개에 하나, 학습 배치에서는 단계에 따라 평균
+# 2~23 %). 배치 정규화의 출력이 정규화에 쓰는 배치에 따라 바뀐다는 앞의 결과가 여기서는 정확도로 나타난
+# 것입니다.
+#
+# 그러면 평가 모드는 왜 괜찮을까요? 평가 모드의 배치 정규화는 특성마다 고정된 아핀 변환,
+# N(z) = (γs) ⊙ z + (β − μγs)입니다(μ와 σ²는 이동 평균 통계, s = 1/√(σ² + eps)). 그래서 평가 모드의 배치
+# 정규화 LSTM은 가중치를 diag(γs) W로 바꾸고 β − μγs를 편향에 더한 **보통 LSTM**과 같고, 그 안에는 시간
+# 단계나 배치에 따라 달라지는 것이 없습니다. 직접 확인합니다.
+
+# %%
+trained = sequence_length.ScratchClassifier("batch", seed=1)
+for x_b, labels_b, lengths_b in sequence_length.training_batches(1)[:5]:
+    trained.step(x_b, labels_b, lengths_b)
+trained.eval()
+long_x = sequence_length.evaluation_sets(1)[40][0][:, :20]
+plain_out, _ = sequence_length.plain_lstm_in_eval(trained.lstm)(long_x)
+gap = np.max(np.abs(trained.lstm(long_x) - plain_out))
+print(f"평가 모드 배치 정규화 LSTM과 보통 LSTM의 출력 차이 (길이 40): {gap:.1e}")
+assert gap < 1e-12
+
+# %% [markdown]
+# 평가 모드에서 길이 40의 정확도가 가장 크게 떨어진 시드는 두 정규화에서 같은 시드 1입니다(초기 가중치와
+# 배치가 같음). 정규화의 종류보다는, 길이 5까지만 보고 학습한 모델이 더 긴 시퀀스로 일반화하지 못한 쪽에
+# 가깝습니다.
+#
+# 정리하면, 노트의 "Sequence에 강건"은 레이어 정규화에서 한 시퀀스의 출력과 기울기가 다른 시퀀스와 패딩에
+# 따라 바뀌지 않는다는 뜻으로는 그대로 맞습니다. 학습보다 긴 시퀀스의 정확도로는, 배치 정규화가 시험
+# 배치의 통계를 쓸 때 약점이 드러났고, 이동 평균 통계를 쓰는 평가 모드에서는 이 과제와 설정에서 레이어
+# 정규화와 뚜렷한 차이가 보이지 않았습니다.
+#
+# **연습.** 평가 모드(`eval()`)의 배치 정규화 LSTM에서, 시퀀스 A의 출력은 같은 배치의 다른 시퀀스가 바뀌면
+# 달라질까요? (`True`/`False`)
+
+# %%
+답 = ...  # True 또는 False
+check(답, "C4.3-layernorm-sequences/2", hint="평가 모드에서 평균과 분산은 어디에서 오나요?")
+
+# %% [markdown]
 # ## 문자 단위 언어 모델: 노트를 읽고 다음 글자를 맞히는 LSTM (C4.3-lstm)
 #
 # 지금까지 만든 임베딩, LSTM, 기울기 클리핑을 한데 모아 **문자 단위 언어 모델**(character-level language
@@ -610,8 +719,9 @@ print("같은 난수로 뽑은 두 쌍둥이의 글이 같습니다")
 #     --batch-size 32 --lr 0.003 --epochs 20
 # ```
 #
-# **연습.** 어휘가 4글자인 모델이 매번 네 글자 모두에 같은 확률 1/4을 준다면, 퍼플렉서티는 얼마일까요?
+# **연습.** 떼어 둔 글이 두 글자뿐이고, 모델이 첫 글자의 정답에는 확률 1/2을, 둘째 글자의 정답에는 확률
+# 1/8을 주었습니다. 이 모델의 퍼플렉서티는 얼마일까요?
 
 # %%
 답 = ...  # 소수
-check(답, "C4.3-lstm/2", hint="글자 하나의 교차 엔트로피 오차 −ln(1/4)를 먼저 구하고 exp를 취해 보세요")
+check(답, "C4.3-lstm/2", hint="두 글자의 교차 엔트로피 오차 −ln p를 평균한 뒤 exp를 취해 보세요")

@@ -1,10 +1,13 @@
 """C4.3-layernorm-sequences: the torch twin of ``scratch.models.normalized_lstm`` (the math is there),
-built from ``torch.nn.LayerNorm`` / ``torch.nn.BatchNorm1d`` and torch's LSTM gating."""
+built from ``torch.nn.LayerNorm`` / ``torch.nn.BatchNorm1d`` and torch's LSTM gating; autograd does the
+backward the scratch twin writes by hand."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
+
+NORMS = ("batch", "layer")
 
 
 class NormalizedLSTM(nn.Module):
@@ -12,6 +15,8 @@ class NormalizedLSTM(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, norm: str = "layer", dtype=torch.float64) -> None:
         super().__init__()
+        if norm not in NORMS:  # any other string would silently build batch norm
+            raise ValueError(f"NormalizedLSTM: expected norm to be one of {NORMS}, got {norm!r}")
         gates, self.hidden_size = 4 * hidden_size, hidden_size
         self.weight_ih = nn.Parameter(torch.empty(gates, input_size, dtype=dtype))
         self.weight_hh = nn.Parameter(torch.empty(gates, hidden_size, dtype=dtype))

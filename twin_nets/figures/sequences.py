@@ -4,6 +4,12 @@ recurrence (C4.3-layernorm-sequences), in Korean.
   C4.3-rnn-vanishing-through-time.png   ‖∂E/∂h_t‖ against t: tanh RNN, LSTM, LSTM with b_f = 1
   C4.3-lstm-recall-accuracy.png   recall the first token: test accuracy against T, the same three models
                                   (each seed a dot, the median a line; both twins)
+  C4.3-layernorm-sequences-accuracy-by-length.png   test accuracy against the test length (1×–8× the
+                                 training length) of a batch-norm and a layer-norm LSTM on the marker task
+                                 (``twin_nets.experiments.sequence_length``), one panel per norm: each
+                                 seed (thin), the median (thick line: scratch, markers: torch); batch
+                                 norm also tested with the test batch's own statistics (dashed, band:
+                                 the seeds' range)
   C4.3-layernorm-sequences.png   left: how far sequence A's outputs move when only its batch-mates or only
                                  their padding change (the seeds' mean as bars, their range as error bars,
                                  scratch and torch twins side by side); right: per step, eval mode against
@@ -11,7 +17,7 @@ recurrence (C4.3-layernorm-sequences), in Korean.
                                  range over seeds)
 
 The group ``sequences`` of ``GROUPS`` (``scripts/sequences.py``, ``scripts/figures.py --only sequences``)
-draws all three (``sequences_figures``); Korean text through the project's font (``twin_nets.font``).
+draws all four (``sequences_figures``); Korean text through the project's font (``twin_nets.font``).
 """
 
 from __future__ import annotations
@@ -177,14 +183,80 @@ def recall_figures(
 RECALL_COLORS = {"rnn-tanh": "tab:red", "lstm": "tab:gray", "lstm-forget-bias-1": "tab:green"}
 
 
+BY_LENGTH = "C4.3-layernorm-sequences-accuracy-by-length"
+BATCH_STATS_COLOR = "tab:purple"
+
+
+def length_summary(runs: dict) -> str:
+    """The measured spreads: per norm and twin, median (min–max) over the seeds at each test length."""
+    from twin_nets.experiments import sequence_length as sl
+
+    lines = [
+        f"{BY_LENGTH}: test accuracy, median (min–max) over seeds {list(SEEDS)}, lengths {sl.TEST_LENGTHS}"
+    ]
+    for norm, rows in runs.items():
+        for twin in sn.TWINS:
+            median, low, high = sl.spread(rows, twin)
+            cells = ", ".join(f"{m:.3f} ({a:.3f}–{b:.3f})" for m, a, b in zip(median, low, high, strict=True))
+            lines.append(f"  {norm:5s} {twin:7s} {cells}")
+            if rows[0].batch_stats is not None:
+                median, low, high = sl.spread(rows, twin, "batch_stats")
+                cells = ", ".join(
+                    f"{m:.3f} ({a:.3f}–{b:.3f})" for m, a, b in zip(median, low, high, strict=True)
+                )
+                lines.append(f"  {norm:5s} {twin:7s} {cells}  (the test batch's own statistics)")
+    return "\n".join(lines)
+
+
+def length_accuracy_figures(outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS) -> list[Path]:
+    """Test accuracy against the test length, one panel per norm: each seed's curve (thin, scratch), the
+    median over ``SEEDS`` (thick line: scratch, markers: torch); batch norm's panel also with the test
+    batch's own statistics (dashed median, the seeds' range as a band)."""
+    from twin_nets.experiments import sequence_length as sl
+
+    runs = sl.train_and_test_seeds(SEEDS)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
+    lengths = np.array(sl.TEST_LENGTHS)
+    for ax, norm in zip(axes, sl.NORMS, strict=True):
+        for k, run in enumerate(runs[norm]):
+            label = "시드별 (scratch)" if k == 0 else None
+            ax.plot(lengths, run.accuracy[twins[0]], color=COLORS[norm], lw=1, alpha=0.45, label=label)
+        for twin, style in zip(twins, ("-", "o"), strict=False):
+            median = sl.spread(runs[norm], twin)[0]
+            ax.plot(lengths, median, style, color=COLORS[norm], lw=3, ms=8, label=f"중앙값 ({twin})")
+        if norm == "batch":  # the same models tested with the test batch's own statistics
+            for twin, style in zip(twins, ("--", "x"), strict=False):
+                median, low, high = sl.spread(runs[norm], twin, "batch_stats")
+                label = f"배치 통계 (학습 모드): 중앙값 ({twin})"
+                ax.plot(lengths, median, style, color=BATCH_STATS_COLOR, lw=2, ms=8, label=label)
+                if RANGE_BAND[twin]:
+                    ax.fill_between(lengths, low, high, color=BATCH_STATS_COLOR, alpha=0.15)
+        ax.axhline(0.5, color="gray", ls=":")
+        ax.text(lengths[0], 0.52, "찍기 (50 %)", color="gray")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(lengths, [f"{n}\n({n // sl.TRAIN_LENGTH}×)" for n in lengths])
+        ax.set_ylim(0.45, 1.03)
+        ax.set_xlabel("시험 시퀀스 길이 (학습한 최대 길이의 몇 배)")
+        ax.set_title(NORM_KO[norm])
+        ax.legend(fontsize=10, loc="center left")
+    axes[0].set_ylabel("정확도 (실선: 평가 모드)")
+    title = (
+        f"표식 과제: 길이 1–{sl.TRAIN_LENGTH}로 학습하고 더 긴 시퀀스로 시험 (시드 {len(SEEDS)}개, 노트 §4.3)"
+    )
+    path = save_figure(fig, BY_LENGTH, outdir, board, title=title)
+    print(length_summary(runs))
+    return [path]
+
+
 def sequences_figures(
     outdir: Path, board: FigureBoard | None = None, twins=sn.TWINS, recall_setting=None
 ) -> list[Path]:
     """The group ``sequences``: ``C4.3-layernorm-sequences.png``, ``C4.3-rnn-vanishing-through-time.png``,
-    ``C4.3-lstm-recall-accuracy.png`` (the recall task on ``recall_setting``, default the documented one:
-    minutes of CPU)."""
+    ``C4.3-layernorm-sequences-accuracy-by-length.png``, ``C4.3-lstm-recall-accuracy.png`` (the recall task
+    on ``recall_setting``, default the documented one: minutes of CPU)."""
     return [
         *sequence_figures(outdir, board, twins),
         *through_time_figures(outdir, board, twins),
+        *length_accuracy_figures(outdir, board, twins),
         *recall_figures(outdir, board, twins, recall_setting),
     ]

@@ -22,7 +22,7 @@ class Notebook:
 class Step:
     """One row of the reading order: a section of the notes and where to find it."""
 
-    section: str  # the notes' section number, "" for the paired training run
+    section: str  # the notes' section number, "" for a row no one section holds (the paired run, the char LM)
     title_ko: str  # the notes' title
     notebook: str  # a Notebook.stem
     scratch: tuple[str, ...]  # files, from the repository root
@@ -304,12 +304,12 @@ STEPS: tuple[Step, ...] = (
             "scratch/models/normalized_lstm.py",
         ),
         ("torch_impl/nn/__init__.py", "torch_impl/models/normalized_lstm.py"),
-        "",
-        "",
+        "C4.3-layernorm-sequences-accuracy-by-length",
+        "scripts/sequences.py",
     ),
     Step(
-        "4.3",
-        "배치 정규화 (미리보기: 노트로 학습하는 문자 단위 언어 모델)",
+        "",
+        "3주차 미리보기 (노트의 마무리): 노트로 학습하는 문자 단위 언어 모델",
         "08_순환_신경망",
         ("scratch/models/char_lm.py",),
         ("torch_impl/models/char_lm.py",),

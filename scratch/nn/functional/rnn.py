@@ -118,14 +118,22 @@ def lstm_gates(a: np.ndarray, c: np.ndarray):
     return o * tanh_c_new, c_new, (i, f, g, o), tanh_c_new
 
 
-def lstm_cell_backward(grad_h, grad_c, cache: LSTMCellCache):
-    """Backward of ``lstm_cell``: (∂E/∂x, ∂E/∂h, ∂E/∂c, (∂E/∂W_ih, ∂E/∂W_hh, ∂E/∂b_ih, ∂E/∂b_hh))."""
-    x, h, c, (i, f, g, o), tanh_c_new, (w_ih, w_hh, bias) = cache
+def lstm_gates_backward(grad_h, grad_c, c, gates, tanh_c_new) -> tuple[np.ndarray, np.ndarray]:
+    """Backward of ``lstm_gates`` (``lstm_cell``'s δ lines): (∂E/∂a, ∂E/∂c) from g_h = ∂E/∂h', g_c = ∂E/∂c'.
+    Shared with the layer-normalized LSTM, which sends ∂E/∂a on through its normalizations."""
+    i, f, g, o = gates
     dc = grad_c + grad_h * o * (1 - tanh_c_new * tanh_c_new)
     do, di, dg, df = grad_h * tanh_c_new, dc * g, dc * i, dc * c
     da = np.concatenate([di * i * (1 - i), df * f * (1 - f), dg * (1 - g * g), do * o * (1 - o)], axis=1)
+    return da, dc * f
+
+
+def lstm_cell_backward(grad_h, grad_c, cache: LSTMCellCache):
+    """Backward of ``lstm_cell``: (∂E/∂x, ∂E/∂h, ∂E/∂c, (∂E/∂W_ih, ∂E/∂W_hh, ∂E/∂b_ih, ∂E/∂b_hh))."""
+    x, h, c, gates, tanh_c_new, (w_ih, w_hh, bias) = cache
+    da, grad_c_prev = lstm_gates_backward(grad_h, grad_c, c, gates, tanh_c_new)
     dx, dh, grads = _affine_backward(da, x, h, w_ih, w_hh, bias)
-    return dx, dh, dc * f, grads
+    return dx, dh, grad_c_prev, grads
 
 
 class GRUCellCache(NamedTuple):

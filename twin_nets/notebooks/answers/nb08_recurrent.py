@@ -56,6 +56,18 @@ def _batch_norm_on_a_doubled_batch() -> bool:
 
 
 @exercise("C4.3-lstm/2")
-def _perplexity_of_a_uniform_guess() -> float:
-    scores = np.zeros((3, 4))  # every character of a 4-character vocabulary equally likely: softmax = 1/4
-    return float(np.exp(nn.CrossEntropyLoss()(scores, np.array([0, 2, 3]))))
+def _perplexity_of_two_characters() -> float:
+    probabilities = np.array([[1 / 2, 1 / 6, 1 / 6, 1 / 6], [1 / 8, 7 / 24, 7 / 24, 7 / 24]])
+    scores = np.log(probabilities)  # softmax(log p) = p: the right character (0) gets 1/2, then 1/8
+    return float(np.exp(nn.CrossEntropyLoss()(scores, np.array([0, 0]))))
+
+
+@exercise("C4.3-layernorm-sequences/2")
+def _eval_batch_norm_depends_on_batch_mates() -> bool:
+    rng = np.random.default_rng(4)
+    model = NormalizedLSTM(3, 8, norm="batch", rng=rng)
+    model(rng.standard_normal((6, 4, 3)))  # training mode once: running statistics away from 0 and 1
+    model.eval()
+    a = rng.standard_normal((6, 1, 3))
+    with_mates = [model(np.concatenate([a, rng.standard_normal((6, 3, 3))], axis=1))[:, 0] for _ in range(2)]
+    return not bool(np.allclose(*with_mates, **tolerance(np.float64)))
