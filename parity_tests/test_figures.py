@@ -21,7 +21,7 @@ from twin_nets.experiments import regularization
 from twin_nets.experiments.batch_size import BatchSizeSetting
 from twin_nets.experiments.paths import LEAVE_RADIUS, SADDLE, run_path, steps_to_leave
 from twin_nets.experiments.recall import RecallSetting
-from twin_nets.figures import forward, normalizing, optimization, overfitting, sequences
+from twin_nets.figures import distributed, forward, normalizing, optimization, overfitting, sequences
 from twin_nets.figures.board import FIGURES_RUN, FigureBoard
 
 
@@ -338,13 +338,34 @@ def test_the_title_check_sees_a_figure_title_on_the_panels_and_not_one_above_the
 OWN_SETTING = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers",
                "surfaces", "vanishing", "initialization", "backprop",
                "unsupervised")  # fmt: skip  # documented settings
+
 SMALL_RECALL = dataclasses.replace(RecallSetting(), batch=8, steps=3, test=32, lengths=(2, 4), seeds=(0, 1))
-SMALL = {  # the groups that train for minutes, on the tests' small settings
+
+
+def _stand_in_differences(twins: tuple[str, ...]) -> dict[tuple[str, int, int, str], np.ndarray]:
+    """C4.3-sync-batchnorm: what ``distributed.differences`` measures, without its K-rank ``mpiexec`` jobs
+    (``parity_tests/distributed`` runs those): plain batch norm 4e-3 to 2.4 away from one process, sync
+    batch norm at float64 round-off, the magnitudes of the committed figure's run."""
+    plain, sync = (
+        np.geomspace(2.4, 4e-3, len(distributed.GLOBAL_BATCHES)),
+        np.full(len(distributed.GLOBAL_BATCHES), 2e-16),
+    )
+    return {
+        (kind, size, steps, twin): plain if kind == "plain" else sync
+        for kind in distributed.KINDS for size in distributed.RANKS for steps in distributed.STEPS
+        for twin in twins
+    }  # fmt: skip
+
+
+SMALL = {  # the groups that train for minutes (or start MPI jobs), on the tests' small settings
     "sequences": lambda out, board, twins: sequences.sequences_figures(out, board, twins, SMALL_RECALL),
     "dropout": lambda out, board, twins: overfitting.dropout_figures(out, board, twins, SMALL_DROPOUT),
     "batchnorm": lambda out, board, twins: normalizing.normalization_figures(
         out, board, twins, SMALL_INIT, SMALL_BATCH
     ),
+    "distributed": lambda out, board, twins: [
+        distributed.per_rank_batch_figure(_stand_in_differences(twins), out, board, twins)
+    ],
 }
 
 

@@ -94,9 +94,10 @@ show(sag.Tensor.backward)
 # %% [markdown]
 # **연쇄법칙을 숫자로.** 노트의 XOR 네트워크의 가중치 9개(은닉 (1, 1, −1.5)와 (1, 1, −0.5), 출력
 # (−1, 1, −0.5))에 계단 함수 대신 시그모이드를, 손실 함수로 노트의 E = ½(ŷ − t)²를 써서, 샘플 하나
-# x = (1, 1), t = 0의 계산 그래프를 노드마다 숫자로 적습니다. 표의 열은 노드의 값, 그 노드의 기울기
-# ∂E/∂node, 입력, 국소 미분, 그리고 둘의 곱입니다. 두 쌍둥이가 각자의 그래프에서 같은 표를 만들어 냅니다
-# (scratch는 엔진이 기록한 그래프, torch는 `grad_fn`).
+# x = (1, 1), t = 0의 계산 그래프를 노드마다 숫자로 적습니다. 표의 열은 노드, 그 노드를 만든 연산, 노드의
+# 값, 그 노드의 기울기 ∂E/∂노드, 입력, 국소 미분 ∂노드/∂입력, 그리고 ∂E/∂노드와 국소 미분의 곱입니다.
+# 연산을 거치지 않고 처음부터 주어진 입력과 가중치는 잎(leaf) 노드입니다. 두 쌍둥이가 각자의 그래프에서
+# 같은 표를 만들어 냅니다 (scratch는 엔진이 기록한 그래프, torch는 `grad_fn`).
 
 # %%
 s_example = chain_rule.worked_example(x=(1.0, 1.0), target=0.0, lr=0.5)
@@ -109,7 +110,7 @@ for key in ("value", "grad"):
 s_update = np.array([u[1:] for u in s_example["update"]])
 t_update = torch.tensor([u[1:] for u in t_example["update"]], dtype=torch.float64)
 assert_twin_close(s_update, t_update, "C3.2-autograd: the step")
-print(chain_rule.format_table(s_example))
+print(chain_rule.format_table(s_example, language="ko"))
 
 # %%
 figure("C3.2-backprop-chain-rule")

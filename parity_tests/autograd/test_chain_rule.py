@@ -6,8 +6,10 @@ w ← w − α ∂E/∂w in both twins; ``scripts/backprop.py`` prints the table
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +131,44 @@ def test_the_numbers_are_the_chain_rule_written_by_hand(x, t, lr):
 def test_the_default_step_lowers_the_loss():
     example = chain_rule.worked_example()
     assert example["loss_after"] < example["rows"][0]["value"]
+
+
+# ----------------------------------------------------------------------------------------- the table
+NUMBER = re.compile(r"-?\d+\.\d{5,6}")
+
+
+def test_the_korean_table_has_the_notebooks_words_and_the_english_ones_numbers():
+    """``format_table(language="ko")`` (notebook 04) names every column in Korean, in the figure's words,
+    and prints the very numbers of the English table (``scripts/backprop.py``), each column aligned in
+    terminal cells (a Hangul letter takes two)."""
+    example = chain_rule.worked_example()
+    en, ko = chain_rule.format_table(example), chain_rule.format_table(example, language="ko")
+    assert en.splitlines()[0].split() == ["node", "op", "value", "∂E/∂node", "input", "local", "∂node/∂input",
+                                          "product"]  # fmt: skip
+    assert ko.splitlines()[0].split() == ["노드", "연산", "값", "∂E/∂노드", "입력", "국소", "미분",
+                                          "∂노드/∂입력", "곱"]  # fmt: skip
+    assert "(잎: " in ko and "가중치" in ko and "스텝 전 E = 0.090042, 스텝 후 E = 0.078271" in ko
+    english = ("node", "input", "local", "product", "leaf", "Leaf", "weight", "before", "after")
+    assert not [word for word in english if word in ko], "an English label left in the Korean table"
+    assert NUMBER.findall(ko) == NUMBER.findall(en) and len(NUMBER.findall(en)) > 100
+    assert len(ko.splitlines()) == len(en.splitlines())
+    for language, table in (("en", en), ("ko", ko)):  # each table's lines end in its header's last cell
+        lines = table.splitlines()
+        edges = [
+            line for line in lines[: lines.index("")] if chain_rule.TABLE_LABELS[language]["leaf"] not in line
+        ]
+        steps = lines[lines.index("") + 1 : -1]
+        assert len(edges) == 1 + sum(len(row["inputs"]) for row in example["rows"]) and len(steps) == 10
+        for block in (edges, steps):
+            ends = {sum(1 + (unicodedata.east_asian_width(ch) in "WF") for ch in line) for line in block}
+            assert len(ends) == 1, f"{language}: columns out of line, lines end at {sorted(ends)} cells"
+
+
+def test_a_language_the_table_lacks_is_refused_by_name():
+    with pytest.raises(
+        ValueError, match=r"format_table: expected language to be one of \('en', 'ko'\), got 'fr'"
+    ):
+        chain_rule.format_table(chain_rule.worked_example(), language="fr")
 
 
 # ---------------------------------------------------------------------------------------- the script

@@ -31,6 +31,7 @@ Example:
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -133,24 +134,92 @@ def worked_example(
     return {"rows": rows, "update": update, "loss_after": float(seed_xor_graph(stepped, target)["E"].data)}
 
 
-def format_table(example: dict[str, Any]) -> str:
-    """``worked_example``'s result (either twin's) as ``scripts/backprop.py`` prints it: one line per
-    edge of the graph, from E back to the leaves, then the step."""
+# The table's words in each language; the numbers and the symbols (∂E/∂w, w − α ∂E/∂w) are the same in both.
+TABLE_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "node": "node",
+        "op": "op",
+        "value": "value",
+        "grad": "∂E/∂node",
+        "input": "input",
+        "local": "local ∂node/∂input",
+        "product": "product",
+        "Leaf": "Leaf",
+        "leaf": "(a leaf: its ∂E is the sum of the products into it)",
+        "parameter": "weight",
+        "loss": "E before the step {before:.6f}, after {after:.6f}",
+    },
+    "ko": {
+        "node": "노드",
+        "op": "연산",
+        "value": "값",
+        "grad": "∂E/∂노드",
+        "input": "입력",
+        "local": "국소 미분 ∂노드/∂입력",
+        "product": "곱",
+        "Leaf": "잎",
+        "leaf": "(잎: ∂E/∂노드는 이 노드가 입력인 줄들의 곱을 모두 더한 값)",
+        "parameter": "가중치",  # as the figure C3.2-backprop-chain-rule names b and c too
+        "loss": "스텝 전 E = {before:.6f}, 스텝 후 E = {after:.6f}",
+    },
+}
+# Each column's width in terminal cells (a Hangul letter takes two), widened where a label needs more.
+TABLE_WIDTHS = {"node": 10, "op": 9, "value": 10, "grad": 11, "input": 10, "local": 19, "product": 11}
+STEP_WIDTHS = {"parameter": 10, "w": 10, "grad": 11, "new": 14}
+
+
+def display_width(text: str) -> int:
+    """Cells ``text`` takes in a monospaced font: two for a wide (East Asian) letter, one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: str, width: int, align: str) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return text + fill if align == "<" else fill + text
+
+
+def format_table(example: dict[str, Any], language: str = "en") -> str:
+    """``worked_example``'s result (either twin's) as a table: one line per edge of the graph, from E back
+    to the leaves, then the step. ``language`` ("en", as ``scripts/backprop.py`` prints it, or "ko", as
+    the Korean notebook shows it) names the columns; the numbers are the same in both."""
+    if language not in TABLE_LABELS:
+        raise ValueError(
+            f"format_table: expected language to be one of {tuple(TABLE_LABELS)}, got {language!r}"
+        )
+    words = TABLE_LABELS[language]
+    width = {key: max(base, display_width(words[key]) + 1) for key, base in TABLE_WIDTHS.items()}
+    align = {"node": "<", "op": "<", "input": "<"}  # the rest are numbers, to the right
     lines = [
-        f"{'node':<10}{'op':<9}{'value':>10}{'∂E/∂node':>11}   {'input':<10}{'local ∂node/∂input':>19}"
-        f"{'product':>11}"
+        "".join(_cell(words[key], width[key], align.get(key, ">")) for key in ("node", "op", "value", "grad"))
+        + "   "
+        + "".join(_cell(words[key], width[key], align.get(key, ">")) for key in ("input", "local", "product"))
     ]
     for row in example["rows"]:
-        head = f"{row['name']:<10}{row['op']:<9}{row['value']:>10.5f}{row['grad']:>11.5f}"
+        op = words["Leaf"] if row["op"] == "Leaf" else row["op"]
+        head = (
+            _cell(row["name"], width["node"], "<")
+            + _cell(op, width["op"], "<")
+            + _cell(f"{row['value']:.5f}", width["value"], ">")
+            + _cell(f"{row['grad']:.5f}", width["grad"], ">")
+        )
         if not row["inputs"]:
-            lines.append(f"{head}   (a leaf: its ∂E is the sum of the products into it)")
+            lines.append(f"{head}   {words['leaf']}")
         for k, (source, local, product) in enumerate(row["inputs"]):
             lines.append(
-                f"{head if k == 0 else ' ' * len(head)}   {source:<10}{local:>19.5f}{product:>11.5f}"
+                f"{head if k == 0 else ' ' * display_width(head)}   {_cell(source, width['input'], '<')}"
+                f"{local:>{width['local']}.5f}{product:>{width['product']}.5f}"
             )
     lines.append("")
-    lines.append(f"{'weight':<10}{'w':>10}{'∂E/∂w':>11}{'w − α ∂E/∂w':>14}")
-    lines += [f"{name:<10}{w:>10.5f}{g:>11.5f}{new:>14.5f}" for name, w, g, new in example["update"]]
+    step = {**STEP_WIDTHS, "parameter": max(STEP_WIDTHS["parameter"], display_width(words["parameter"]) + 1)}
+    lines.append(
+        _cell(words["parameter"], step["parameter"], "<")
+        + f"{'w':>{step['w']}}{'∂E/∂w':>{step['grad']}}{'w − α ∂E/∂w':>{step['new']}}"
+    )
+    lines += [
+        _cell(name, step["parameter"], "<")
+        + f"{w:>{step['w']}.5f}{g:>{step['grad']}.5f}{new:>{step['new']}.5f}"
+        for name, w, g, new in example["update"]
+    ]
     before = next(row["value"] for row in example["rows"] if row["name"] == "E")
-    lines.append(f"E before the step {before:.6f}, after {example['loss_after']:.6f}")
+    lines.append(words["loss"].format(before=before, after=example["loss_after"]))
     return "\n".join(lines)

@@ -287,7 +287,7 @@ class Sequential(Module):
         return x
 
     def backward(self, grad_output: np.ndarray, needs_input_grad: bool = True) -> np.ndarray | None:
-        """C3.2-backprop: 역전파 (Back Propagation), seed §3.2
+        """C3.2-backprop: 역전파 (backpropagation), seed §3.2
 
         ∂E/∂x from ∂E/∂y, last layer first; ``needs_input_grad=False`` returns None (the input is the
         data) after accumulating every parameter gradient.

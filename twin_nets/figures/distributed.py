@@ -35,7 +35,7 @@ from twin_nets.distributed import jobs
 from twin_nets.distributed.proof import Case, train_case
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
-from twin_nets.figures.drawing import plot_twins
+from twin_nets.figures.drawing import legend_below, plot_twins
 from twin_nets.threads import one_thread
 
 SYNC_BATCHNORM = "C4.3-sync-batchnorm"
@@ -108,9 +108,19 @@ def differences(impls: tuple[str, ...]) -> dict[tuple[str, int, int, str], np.nd
 
 
 def sync_batchnorm_figures(outdir: Path, board: FigureBoard | None, impls: tuple[str, ...]) -> list[Path]:
-    """C4.3-sync-batchnorm-per-rank-batch.png (see the module docstring)."""
-    diffs = differences(impls)
-    fig, axes = plt.subplots(1, len(STEPS), figsize=(11, 4.4), sharey=True)
+    """C4.3-sync-batchnorm-per-rank-batch.png (see the module docstring): the K-rank jobs, then the figure."""
+    return [per_rank_batch_figure(differences(impls), outdir, board, impls)]
+
+
+def per_rank_batch_figure(
+    diffs: dict[tuple[str, int, int, str], np.ndarray],
+    outdir: Path,
+    board: FigureBoard | None,
+    impls: tuple[str, ...],
+) -> Path:
+    """The figure from ``differences(impls)``: one panel per entry of ``STEPS``, stacked, so that its
+    text reads at the width a notebook shows it."""
+    fig, axes = plt.subplots(len(STEPS), 1, figsize=(8, 8.2), sharex=True, sharey=True)
     ticks = sorted({b // k for b in GLOBAL_BATCHES for k in RANKS})
     for ax, steps in zip(axes, STEPS, strict=True):
         for size in RANKS:
@@ -121,18 +131,17 @@ def sync_batchnorm_figures(outdir: Path, board: FigureBoard | None, impls: tuple
         ax.axhline(PAIRED_TRAINING_ATOL, color="gray", linestyle=":", label="쌍 학습 허용 오차 (contract)")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("랭크당 배치 B/K (각 랭크가 정규화하는 샘플 수)")
         ax.set_title(f"SGD {steps} 스텝 뒤 (학습률 0.1, 모멘텀 0.9)")
+        ax.set_ylabel("최대 |Δw|, 랭크 K개 vs 프로세스 하나")
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xticks(ticks, [str(t) for t in ticks])
-    axes[0].set_ylabel("최대 |Δw|, 랭크 K개 vs 프로세스 하나")
-    handles, labels = axes[0].get_legend_handles_labels()  # one legend under both panels, off the data
-    fig.legend(handles, labels, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3)
+    axes[-1].set_xlabel("랭크당 배치 B/K (각 랭크가 정규화하는 샘플 수)")
+    legend_below(axes[-1], ncol=2, gap=0.2, fontsize=9)  # one legend under both panels, off the data
     title = (
-        f"{SYNC_BATCHNORM}: 랭크 K개의 보통 배치 정규화는 프로세스 하나의 학습과 달라지고, "
+        f"{SYNC_BATCHNORM}: 랭크 K개의 보통 배치 정규화는 프로세스 하나의 학습과 달라지고,\n"
         "동기화 배치 정규화는 같습니다 (float64)"
     )
-    return [save_figure(fig, f"{SYNC_BATCHNORM}-per-rank-batch", outdir, board, title=title)]
+    return save_figure(fig, f"{SYNC_BATCHNORM}-per-rank-batch", outdir, board, title=title)
 
 
 def main(argv: list[str] | None = None) -> int:
