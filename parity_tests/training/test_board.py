@@ -85,8 +85,9 @@ def test_one_events_file_per_twin(boards):
 @pytest.mark.slow
 def test_the_readmes_xor_example_prints_a_screen_and_logs_under_20_mb(tmp_path):
     """The README's XOR example (2000 epochs) from a fresh interpreter, as a user runs it: a screen of
-    output whose epoch lines name the twins, and events well under 20 MB (issue 13 measured 260 MB with a
-    histogram every epoch), with a histogram on at most 100 epochs."""
+    output whose epoch lines name the twins, the final table and the parity verdict, and events well
+    under 20 MB (issue 13 measured 260 MB with a histogram every epoch), a histogram on at most 100
+    epochs."""
     command = [sys.executable, "scripts/train.py", "--dataset", "xor", "--hidden", "4", "--lr", "0.05",
                "--epochs", "2000", "--checkpoint-every", "1000", "--logdir", str(tmp_path)]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
@@ -95,6 +96,7 @@ def test_the_readmes_xor_example_prints_a_screen_and_logs_under_20_mb(tmp_path):
     assert len(lines) < 60, len(lines)
     epoch_lines = [line for line in lines if line.startswith("epoch ") and "/2000: " in line]
     assert len(epoch_lines) == 21 and all(": [scratch | torch] train loss " in ln for ln in epoch_lines)
+    assert "train loss (scratch | torch)" in done.stdout and "parity: PASS" in done.stdout, done.stdout
     size = sum(path.stat().st_size for path in tmp_path.rglob("events.out.tfevents.*"))
     print(f"C3.2.1 2000-epoch XOR 2-4-2 run, both twins: {size / 1e6:.2f} MB of events")
     assert size < 20e6

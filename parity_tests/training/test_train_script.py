@@ -149,21 +149,6 @@ def test_mnist_offline_without_files_says_how_to_get_them(tmp_path, capsys, monk
     assert "torchvision.datasets.MNIST" in err and "download=True" in err
 
 
-@pytest.mark.slow  # a training or drawing run in a fresh interpreter, seconds of CPU
-def test_runs_as_a_script(tmp_path):
-    """``python scripts/train.py`` from the repository root (PYTHONPATH=. stands in for pip install -e .)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "scripts/train.py", *IRIS, "--logdir", str(tmp_path)]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "parity: PASS" in result.stdout
-    assert "train loss (scratch | torch)" in result.stdout
-    bad = subprocess.run(
-        [*command, "--lr", "0"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and "Traceback" not in bad.stderr
-
-
 @pytest.mark.parametrize(("flags", "every"), [({"epochs": 2000}, 100), ({}, 2), ({"epochs": 5}, 1),
                                               ({"epochs": 2000, "checkpoint_every": 3}, 3)])  # fmt: skip
 def test_the_default_checkpoint_cadence_is_twenty_pairs_a_run(flags, every):
