@@ -36,6 +36,7 @@ class RLConfig:
             mini-batch, replay capacity, steps before the first update, C (updates between target syncs),
             environment steps per update and the linear ε schedule from ``eps_start`` to ``eps_end`` over
             ``eps_decay_steps`` environment steps.
+        max_grad_norm: DQN: cap on the gradient's total norm before each Adam step (None: no cap).
         stop_when_solved: end the run once the last 100 episodes' mean return reaches 475.
     """
 
@@ -54,6 +55,7 @@ class RLConfig:
     eps_start: float = 1.0
     eps_end: float = 0.01
     eps_decay_steps: int = 10_000
+    max_grad_norm: float | None = None
     stop_when_solved: bool = True
 
     def __post_init__(self) -> None:
@@ -75,6 +77,12 @@ class RLConfig:
             raise ValueError(f"RLConfig: expected hidden to be positive integers, got {self.hidden!r}")
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"RLConfig: expected lr to be a finite number > 0, got {self.lr!r}")
+        if self.max_grad_norm is not None and not (
+            math.isfinite(self.max_grad_norm) and self.max_grad_norm > 0
+        ):
+            raise ValueError(
+                f"RLConfig: expected max_grad_norm to be None or a finite number > 0, got {self.max_grad_norm!r}"
+            )
         for name in ("gamma", "eps_start", "eps_end"):
             value = getattr(self, name)
             if not 0 <= value <= 1:  # NaN fails too
