@@ -52,7 +52,7 @@ def seed_line(result: RunResult) -> str:
     solved = ", ".join(f"{twin} {result.twin(twin).solved_at}" for twin in result.twins)
     line = f"{config.concept} seed {config.seed}: solved at episode {solved} (of at most {config.episodes})"
     if len(result.twins) > 1:
-        line += f"; {fork_text(result.fork)}; before it: steps {p.steps}, max weight diff "
+        line += f"; {fork_text(result.fork)}; paired for {p.steps} steps: max weight diff "
         line += (
             f"{p.max_weight_diff:.2e}, max output diff {p.max_output_diff:.2e}, close draws {p.close_draws}"
         )
