@@ -81,7 +81,8 @@ class RLConfig:
             math.isfinite(self.max_grad_norm) and self.max_grad_norm > 0
         ):
             raise ValueError(
-                f"RLConfig: expected max_grad_norm to be None or a finite number > 0, got {self.max_grad_norm!r}"
+                f"RLConfig: expected max_grad_norm to be None or a finite number > 0, "
+                f"got {self.max_grad_norm!r}"
             )
         for name in ("gamma", "eps_start", "eps_end"):
             value = getattr(self, name)
