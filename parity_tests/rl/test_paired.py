@@ -167,3 +167,35 @@ def test_self_drift_starts_at_the_nudge_and_is_zero_without_one():
     nudged = [diff for _, _, diff in self_drift(config, nudge=1e-6, episodes=3)]
     assert same == [0.0, 0.0, 0.0]
     assert all(0 < diff < 1e-4 for diff in nudged)
+
+
+def test_the_summary_gives_each_twins_spread_the_forks_and_the_weight_difference():
+    """``scripts/rl.py``'s last lines: per twin, solved seeds and min / median / max episodes; the forks and
+    the largest paired weight difference before them (here three made-up runs, one forked)."""
+    from twin_nets.rl.paired import Fork
+    from twin_nets.rl.solve import seed_line, summary
+
+    runs = []
+    for seed, (solved, fork, diff) in enumerate(
+        [(300, None, 1e-12), (500, (40, 3000), 2e-9), (None, None, 0.0)]
+    ):
+        result = RunResult(
+            RLConfig.for_algorithm("reinforce", seed=seed), ("scratch", "torch"), solved_at=solved
+        )
+        result.pairing.max_weight_diff = diff
+        if fork is not None:
+            result.fork = Fork(*fork, {"scratch": 1, "torch": 0})
+            result.branches = {
+                "scratch": RunResult(result.config, ("scratch",), solved_at=700),
+                "torch": RunResult(result.config, ("torch",), solved_at=None),
+            }
+        runs.append(result)
+    assert summary(runs).splitlines() == [
+        "C1.2-reinforce scratch: solved 2 of 3 seeds (0 1 2); episodes to solve: min 300, median 500, "
+        "max 700",
+        "C1.2-reinforce torch: solved 1 of 3 seeds (0 1 2); episodes to solve: min 300, median 300, max 300",
+        "C1.2-reinforce paired: forks 1 of 3 (seed 1 episode 40); largest weight difference before a fork "
+        "2.00e-09",
+    ]
+    assert "solved at episode scratch 700, torch None" in seed_line(runs[1])
+    assert "forked at episode 40, step 3000" in seed_line(runs[1])
