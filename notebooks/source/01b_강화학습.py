@@ -125,14 +125,17 @@ print("손으로 쓴 ∂E/∂z와 autograd의 기울기가 같습니다")
 # 둘, 학습 전체가 같습니다. 강화학습에는 무작위가 많습니다. 초기 가중치, 에피소드마다 환경의 seed, π에서
 # 행동을 뽑는 난수. **짝지은 실행**(paired run, `twin_nets.rl.paired.run`)은 이 난수를 NumPy 생성기 하나에서
 # 한 번씩만 뽑아 두 쌍둥이에게 똑같이 줍니다. 두 쌍둥이의 확률이 같은 한 행동도 같고, 같은 에피소드를
-# 겪습니다. 난수가 반올림 오차만큼 다른 두 확률 사이에 떨어져 행동이 갈리면 숨기지 않고 셉니다(`splits`).
-# 에피소드마다 업데이트 뒤 두 쌍둥이의 가중치 차이를 재고, 짝지은 학습의 허용 오차(1e-8)를 넘으면 멈춥니다.
+# 겪습니다. 에피소드마다 업데이트 뒤 두 쌍둥이의 가중치 차이를 잽니다(`max_weight_diff`). 난수가 반올림
+# 오차만큼 다른 두 확률 사이에 떨어져 행동이 갈리면 숨기지 않고 셉니다(`splits`). 그때 실행은 **갈라집니다**
+# (`result.fork`). 그 스텝부터 두 쌍둥이는 환경과 난수 생성기를 하나씩 복사해 가지고 각자 자기 행동으로
+# 혼자 학습을 이어 갑니다. 그래서 갈라진 뒤 한 쌍둥이의 실행은 같은 seed로 그 쌍둥이 혼자 돌린 실행과
+# 비트 하나까지 같습니다(`parity_tests/rl/test_paired.py`가 확인합니다).
 
 # %%
 result = run(RLConfig.for_algorithm("reinforce", seed=2, episodes=60))
 p = result.pairing
 print(f"스텝 {p.steps}, 갈린 행동 {p.splits}, 가중치의 가장 큰 차이 {p.max_weight_diff:.1e}")
-assert p.splits == 0 and p.max_weight_diff < PAIRED_TRAINING_ATOL
+assert result.fork is None and p.splits == 0 and p.max_weight_diff < PAIRED_TRAINING_ATOL
 first, last = np.mean(result.returns[:15]), np.mean(result.returns[-15:])
 print(f"처음 15 에피소드의 평균 보상 {first:.1f} → 마지막 15 에피소드 {last:.1f}")
 assert last > 2 * first
@@ -305,28 +308,14 @@ for delta in (0.5, 1.0, 2.0):
 print("δ = 0.5, 1, 2에서 두 쌍둥이의 값과 기울기가 같습니다")
 
 # %% [markdown]
-# 그림으로 평균 제곱 오차와 비교합니다. 왼쪽은 손실, 오른쪽은 d에 대한 미분입니다. 0 근처에서 Huber
-# 손실(δ = 1)은 노트의 ½d²과 같고, |d| ≥ 1에서는 직선이 되어 기울기가 ±1에 머뭅니다.
+# 그림으로 평균 제곱 오차와 비교합니다(`scripts/figures.py --only losses`가 두 쌍둥이로 그린 그림). 왼쪽은
+# 손실, 오른쪽은 ŷ에 대한 미분입니다. 오차 d = ŷ − y가 |d| < 1이면 Huber 손실(δ = 1)은 ½d²이고, |d| ≥ 1에서는
+# 직선이 되어 기울기가 ±1에 머뭅니다. 평균 제곱 오차 d²의 기울기 2d는 오차와 함께 끝없이 커집니다.
+# smooth L1 손실(`SmoothL1Loss`, β = 0.5)은 Huber 손실을 β로 나눈 것이라, 기울기가 |d| = β에서 벌써 ±1에
+# 닿습니다.
 
 # %%
-d = np.linspace(-3, 3, 601)
-curves = {
-    "평균 제곱 오차 d²": snn.MSELoss(reduction="none"),
-    "Huber 손실 (δ = 1)": snn.HuberLoss(reduction="none"),
-}
-fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(9, 3.5))
-for label, loss in curves.items():
-    ax_loss.plot(d, loss(d, np.zeros_like(d)), label=label)
-    ax_grad.plot(d, loss.backward(np.ones_like(d)), label=label)
-ax_loss.plot(d, 0.5 * d**2, ":", color="gray", label="½d² (노트의 오차 제곱합)")
-ax_loss.set(xlabel="오차 d = ŷ − y", ylabel="손실", ylim=(0, 6), title="손실")
-ax_grad.set(xlabel="오차 d = ŷ − y", ylabel="∂손실/∂ŷ", title="미분 (기울기)")
-for ax in (ax_loss, ax_grad):
-    ax.axvline(-1, color="lightgray", lw=0.8)
-    ax.axvline(1, color="lightgray", lw=0.8)
-    ax.legend(fontsize=8)
-fig.tight_layout()
-plt.show()
+figure("C3.1.2-huber-vs-mse")
 
 # %% [markdown]
 # **연습문제 1.** δ = 2인 Huber 손실에서 오차 d = 5일 때 ŷ에 대한 기울기 ∂ℓ/∂ŷ는 얼마일까요(원소 하나,

@@ -27,7 +27,17 @@ def reinforce_run() -> RunResult:
 @pytest.fixture(scope="module")
 def dqn_run() -> RunResult:
     config = RLConfig.for_algorithm(
-        "dqn", seed=0, episodes=40, warmup=100, eps_decay_steps=400, sync_every=50, train_every=2, lr=1e-3
+        "dqn",
+        seed=0,
+        episodes=40,
+        hidden=(128, 128),
+        warmup=100,
+        eps_end=0.01,
+        eps_decay_steps=400,
+        sync_every=50,
+        train_every=2,
+        lr=1e-3,
+        max_grad_norm=None,
     )
     return run(config)
 

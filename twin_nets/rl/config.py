@@ -111,12 +111,21 @@ class RLConfig:
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "reinforce": {"episodes": 3000, "hidden": (128,), "lr": 5e-3, "gamma": 0.99},
+    # rl-baselines3-zoo's CartPole-v1 DQN (lr 2.3e-3, batch 64, buffer 100k, 1000 steps before learning,
+    # ε to 0.04 over 8000 steps, [256, 256], gradient norm ≤ 10), with its 128 gradient steps per 256
+    # environment steps spread evenly (one update every 2 steps) and its target copied once per 128 updates
     "dqn": {
         "episodes": 1500,
-        "hidden": (128, 128),
-        "lr": 5e-4,
+        "hidden": (256, 256),
+        "lr": 2.3e-3,
         "gamma": 0.99,
+        "batch_size": 64,
+        "buffer_size": 100_000,
+        "warmup": 1000,
         "train_every": 2,
-        "sync_every": 250,
+        "sync_every": 128,
+        "eps_end": 0.04,
+        "eps_decay_steps": 8000,
+        "max_grad_norm": 10.0,
     },
 }
