@@ -1,8 +1,8 @@
 """C1.2-dqn: 강화학습 (deep Q-learning, DQN), seed §1.2, §1.3 — the torch twin
 
-The math is in ``scratch.rl.dqn``. Here Q(s, a) is picked with ``gather``, the loss is ``nn.HuberLoss``
-autograd derives ∂E/∂θ and
-``nn.utils.clip_grad_norm_`` caps its norm (when ``max_grad_norm`` is given); the target y is computed under ``torch.no_grad()``.
+The math is in ``scratch.rl.dqn``. Here Q(s, a) is picked with ``gather``, the loss is ``nn.HuberLoss``,
+autograd derives ∂E/∂θ and ``nn.utils.clip_grad_norm_`` caps its norm (when ``max_grad_norm`` is given);
+the target y is computed under ``torch.no_grad()``.
 """
 
 from __future__ import annotations
