@@ -73,7 +73,11 @@ CASES = [
     ),
     pytest.param(
         forward.loss_figures,
-        ["C3.1.2-cross-entropy-neg-log.png", "C3.1.2-mse-vs-cross-entropy-gradient.png"],
+        [
+            "C3.1.2-cross-entropy-neg-log.png",
+            "C3.1.2-mse-vs-cross-entropy-gradient.png",
+            "C3.1.2-huber-vs-mse.png",
+        ],
         "C3.1.2",
         id="C3.1.2-losses",
     ),

@@ -167,9 +167,11 @@ def test_a_script_says_where_it_writes_and_lists_each_file(tmp_path):
         "figures in out, no TensorBoard, twins: torch",
         "out/C3.1.2-cross-entropy-neg-log.png",
         "out/C3.1.2-mse-vs-cross-entropy-gradient.png",
+        "out/C3.1.2-huber-vs-mse.png",
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "C3.1.2-cross-entropy-neg-log.png",
+        "C3.1.2-huber-vs-mse.png",
         "C3.1.2-mse-vs-cross-entropy-gradient.png",
     ]
 
@@ -238,11 +240,12 @@ def test_without_mpi_the_distributed_group_is_skipped_in_one_line_and_the_others
     lines = done.stdout.splitlines()
     assert [ln for ln in lines if ln.startswith("SKIPPED")] == [f"SKIPPED distributed: {line}"]
     assert [ln.split()[:3] for ln in lines if ln.startswith(("losses ", "distributed "))] == [
-        ["losses", "ok", "2"],
+        ["losses", "ok", "3"],
         ["distributed", "skipped", "0"],
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "C3.1.2-cross-entropy-neg-log.png",
+        "C3.1.2-huber-vs-mse.png",
         "C3.1.2-mse-vs-cross-entropy-gradient.png",
     ]
 

@@ -1,9 +1,10 @@
 """C1.2-reinforce, C1.2-dqn: REINFORCE and DQN balance gymnasium's CartPole-v1, both twins paired.
 
 Every random draw (initial weights, environment seeds, actions, ε, replay indices) comes from one NumPy
-generator per seed and feeds both twins; each seed prints when it solved CartPole (the last 100 episodes'
-mean return ≥ 475) and the largest weight difference between the twins; the last line per algorithm is
-the episodes-to-solve spread over the seeds. TensorBoard: runs under --logdir; --outdir writes the
+generator per seed and feeds both twins until their actions first split, where the run forks and each twin
+goes on alone; each seed prints when each twin solved CartPole (the last 100 episodes' mean return ≥ 475),
+the fork and the largest weight difference before it; the last lines per algorithm are each twin's
+episodes-to-solve spread over the seeds. TensorBoard: runs under --logdir; --outdir writes the
 Korean return figure and a GIF of each trained policy.
 
 Usage: python scripts/rl.py [--algorithm {reinforce,dqn,both}] [--seeds 0 1 2 3 4]

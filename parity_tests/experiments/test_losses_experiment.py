@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from parity_tests.parity import assert_twin_close
-from twin_nets.experiments.curves import logit_gradients, neg_log_curve
+from twin_nets.experiments.curves import logit_gradients, neg_log_curve, robust_loss_curves
 
 
 def test_neg_log_curve_matches_in_both_twins_and_grows_without_bound():
@@ -47,3 +47,19 @@ def test_confidently_wrong_prediction_mse_gradient_vanishes_cross_entropy_does_n
     assert ce[1] > 0.99 and mse[1] < 0.003 and ce[1] / mse[1] > 300
     assert mse[0] < mse[1] < mse[2] and ce[0] > ce[1] > ce[2]
     assert np.all(grads["MSE"] < 0) and np.all(grads["cross-entropy"] < 0), "both push z up, towards y = 1"
+
+
+def test_huber_curves_match_in_both_twins_and_their_gradient_stays_within_delta():
+    """C3.1.2-huber, the figure's claim: ∂ℓ/∂ŷ = 2d for MSE, grows without bound; clip(d, −1, 1) for Huber
+    (δ = 1) and clip(d/β, −1, 1) for smooth L1 (β = 0.5), so never beyond ±1; Huber is ½d² inside δ."""
+    d = np.linspace(-3, 3, 61)
+    curves = robust_loss_curves(d, "scratch")
+    for name, (value, grad) in robust_loss_curves(d, "torch").items():
+        assert_twin_close(curves[name][0], torch.from_numpy(value), f"C3.1.2-huber: {name} ℓ(d)")
+        assert_twin_close(curves[name][1], torch.from_numpy(grad), f"C3.1.2-huber: {name} ∂ℓ/∂ŷ")
+    np.testing.assert_allclose(curves["MSE"][1], 2 * d, atol=1e-12)
+    np.testing.assert_allclose(curves["Huber δ=1"][1], np.clip(d, -1, 1), atol=1e-12)
+    np.testing.assert_allclose(curves["SmoothL1 β=0.5"][1], np.clip(d / 0.5, -1, 1), atol=1e-12)
+    inside = np.abs(d) < 1
+    np.testing.assert_allclose(curves["Huber δ=1"][0][inside], 0.5 * d[inside] ** 2, atol=1e-12)
+    assert np.abs(curves["MSE"][1]).max() == pytest.approx(6.0)

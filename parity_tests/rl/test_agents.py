@@ -93,12 +93,14 @@ def test_td_targets_match_torch(rng):
     assert_twin_close(y, trl.td_targets(*map(torch.from_numpy, (q, r, done)), 0.9), "C1.2-dqn: y")
 
 
-def test_dqn_updates_match_torch_with_target_syncs(rng):
+@pytest.mark.parametrize("max_grad_norm", [None, 0.05], ids=["C1.2-dqn", "C1.2-dqn-clipped"])
+def test_dqn_updates_match_torch_with_target_syncs(max_grad_norm, rng):
     """20 Adam steps on the same mini-batches, the target synced every 5: the same weights after each,
-    and the target network really lags between syncs."""
+    and the target network really lags between syncs; with ``max_grad_norm`` the gradient's norm is capped
+    (C3.2.3-clip-grad) before each step in both twins (0.05 is below every norm here: each step clips)."""
     net, opt, net_t, opt_t = twin_networks(rng)
-    agent = srl.DQNAgent(net, opt, gamma=0.99, sync_every=5)
-    agent_t = trl.DQNAgent(net_t, opt_t, gamma=0.99, sync_every=5)
+    agent = srl.DQNAgent(net, opt, gamma=0.99, sync_every=5, max_grad_norm=max_grad_norm)
+    agent_t = trl.DQNAgent(net_t, opt_t, gamma=0.99, sync_every=5, max_grad_norm=max_grad_norm)
     buffers = srl.ReplayBuffer(50, 4), trl.ReplayBuffer(50, 4)
     for _ in range(60):  # more than the capacity: the ring wraps
         transition = (
@@ -115,6 +117,10 @@ def test_dqn_updates_match_torch_with_target_syncs(rng):
         E, E_t = agent.update(buffers[0].sample(indices)), agent_t.update(buffers[1].sample(indices))
         np.testing.assert_allclose(E, E_t, rtol=1e-10, atol=1e-12)
         assert_same_weights(net, net_t, f"C1.2-dqn: after update {update}")
+        norm = np.sqrt(sum(np.sum(p.grad**2) for p in net.parameters()))
+        if max_grad_norm is not None:  # the gradient Adam used: max_norm · ‖g‖ / (‖g‖ + 1e-6), ‖g‖ > 0.05
+            clipped = max_grad_norm * (1 - 2e-5) < norm <= max_grad_norm
+            assert clipped, f"C1.2-dqn: clipped norm {norm} at update {update}"
         lag = np.abs(agent.target_net.state_dict()["0.weight"] - net.state_dict()["0.weight"]).max()
         assert (lag == 0) == (update % 5 == 0), f"C1.2-dqn: target sync at update {update}"
     assert_same_weights(agent.target_net, agent_t.target_net, "C1.2-dqn: target network")

@@ -8,14 +8,13 @@ training contract, and learning (the return rising). Episodes-to-solve is measur
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
 from twin_nets.contract import PAIRED_TRAINING_ATOL
+from twin_nets.kit import kit
 from twin_nets.rl.config import RLConfig
-from twin_nets.rl.paired import CLOSE, Pairing, RunResult, _act, run
+from twin_nets.rl.paired import CLOSE, Pairing, RunResult, _act, network, run
 
 pytest.importorskip("gymnasium", reason="the RL runs need gymnasium (pip install -e .)")
 
@@ -28,7 +27,17 @@ def reinforce_run() -> RunResult:
 @pytest.fixture(scope="module")
 def dqn_run() -> RunResult:
     config = RLConfig.for_algorithm(
-        "dqn", seed=0, episodes=40, warmup=100, eps_decay_steps=400, sync_every=50, train_every=2, lr=1e-3
+        "dqn",
+        seed=0,
+        episodes=40,
+        hidden=(128, 128),
+        warmup=100,
+        eps_end=0.01,
+        eps_decay_steps=400,
+        sync_every=50,
+        train_every=2,
+        lr=1e-3,
+        max_grad_norm=None,
     )
     return run(config)
 
@@ -39,7 +48,7 @@ def test_paired_run_keeps_the_twins_on_the_same_actions_and_weights(name, reques
     result = request.getfixturevalue(name)
     p = result.pairing
     assert p.steps == len(result.actions) == sum(result.returns) > 500
-    assert p.splits == 0, f"{name}: the twins chose different actions {p.splits} times"
+    assert p.splits == 0 and result.fork is None, f"{name}: the twins' actions split at {result.fork}"
     assert 0 < p.max_weight_diff < PAIRED_TRAINING_ATOL  # > 0: two twins really ran
     assert p.max_output_diff < 1e-10
     for twin in ("scratch", "torch"):
@@ -96,30 +105,67 @@ class FixedDraw:
     ids=["C1.2-reinforce-far", "C1.2-reinforce-split", "C1.2-reinforce-close"],
 )
 def test_round_off_between_the_twins_is_counted_not_hidden(torch_p, u, close, split):
-    """A draw within CLOSE of a boundary is counted; a split takes scratch's action and is counted."""
+    """A draw within CLOSE of a boundary is counted; a split is counted and each twin's action returned."""
     result = RunResult(RLConfig(), ("scratch", "torch"))
     result.agents = {"scratch": FakeAgent([0.3, 0.7]), "torch": FakeAgent(torch_p)}
-    action = _act(result.config, result, np.zeros(4), FixedDraw(u), 0)
-    assert action == int(u >= 0.3)  # scratch's: a = the number of boundaries ≤ u
+    chosen = _act(result.config, result, np.zeros(4), FixedDraw(u), 0)
+    assert chosen["scratch"] == int(u >= 0.3)  # a = the number of boundaries ≤ u
+    assert chosen["torch"] == int(u >= torch_p[0])
     assert result.pairing == Pairing(
         steps=1, close_draws=close, splits=split, max_output_diff=result.pairing.max_output_diff
     )
     assert abs(u - 0.3) < CLOSE or not close
 
 
-def test_a_run_with_splits_warns(monkeypatch):
-    """The run ends with a warning naming the number of splits (here forced: torch's π is perturbed)."""
+def lean_right_tipped(original):
+    """The torch twin's output, except that once it has made 3 updates it pushes left (action 0) whenever
+    the pole leans right by more than 0.02 rad: a split made on purpose, the same in every run of the torch
+    twin (it depends on the state and the twin's own updates only)."""
+
+    def output(self, s):
+        steps = [int(state["step"]) for state in self.optimizer.state.values()]
+        return np.array([1.0, 0.0]) if s[2] > 0.02 and steps and steps[0] >= 3 else original(self, s)
+
+    return output
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "changes"),
+    [
+        ("reinforce", {}),
+        ("dqn", {"warmup": 16, "batch_size": 8, "eps_start": 0.1, "eps_end": 0.1}),
+    ],
+    ids=["C1.2-reinforce-fork", "C1.2-dqn-fork"],
+)
+def test_a_split_forks_the_run_and_each_branch_is_that_twins_run_alone(algorithm, changes, monkeypatch):
+    """After a split each twin goes on alone: its returns, actions, losses, ε and weights are bit for bit
+    those of a one-twin run with the same seed; the shared episodes before the fork are the paired run's."""
     import torch_impl.rl
 
-    original = torch_impl.rl.ReinforceAgent.probabilities
-    monkeypatch.setattr(
-        torch_impl.rl.ReinforceAgent, "probabilities", lambda self, s: original(self, s)[::-1].copy()
-    )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = run(RLConfig.for_algorithm("reinforce", seed=0, episodes=2))
-    assert result.pairing.splits > 0
-    assert any("chose different actions" in str(w.message) for w in caught)
+    agent = torch_impl.rl.ReinforceAgent if algorithm == "reinforce" else torch_impl.rl.DQNAgent
+    method = "probabilities" if algorithm == "reinforce" else "q_values"
+    monkeypatch.setattr(agent, method, lean_right_tipped(getattr(agent, method)))
+    config = RLConfig.for_algorithm(algorithm, seed=0, hidden=(8,), episodes=6, **changes)
+    paired = run(config)
+    fork = paired.fork
+    assert fork is not None and paired.pairing.splits == 1 and fork.step == paired.pairing.steps
+    assert fork.actions == {"scratch": 1, "torch": 0}
+    assert 1 < fork.episode <= 6 and len(paired.returns) == fork.episode - 1  # the shared episodes
+    assert 0 < paired.pairing.max_weight_diff < PAIRED_TRAINING_ATOL  # both twins learned before it
+    for twin in ("scratch", "torch"):
+        branch, alone = paired.twin(twin), run(config, (twin,))
+        assert branch.twins == (twin,) and alone.fork is None
+        assert branch.returns[: fork.episode - 1] == paired.returns
+        assert branch.returns == alone.returns and branch.actions == alone.actions
+        assert branch.solved_at == alone.solved_at
+        np.testing.assert_array_equal(branch.losses[twin], alone.losses[twin])  # nan where no update
+        np.testing.assert_array_equal(branch.epsilons, alone.epsilons)
+        mine, theirs = (kit(twin).state(network(r.agents[twin])) for r in (branch, alone))
+        for key in mine:
+            np.testing.assert_array_equal(mine[key], theirs[key], err_msg=f"{config.concept}: {twin} {key}")
+    assert paired.twin("scratch").returns != paired.twin("torch").returns
+    with pytest.raises(ValueError, match="expected one of"):
+        paired.twin("jax")
 
 
 def test_self_drift_starts_at_the_nudge_and_is_zero_without_one():
@@ -131,3 +177,35 @@ def test_self_drift_starts_at_the_nudge_and_is_zero_without_one():
     nudged = [diff for _, _, diff in self_drift(config, nudge=1e-6, episodes=3)]
     assert same == [0.0, 0.0, 0.0]
     assert all(0 < diff < 1e-4 for diff in nudged)
+
+
+def test_the_summary_gives_each_twins_spread_the_forks_and_the_weight_difference():
+    """``scripts/rl.py``'s last lines: per twin, solved seeds and min / median / max episodes; the forks and
+    the largest paired weight difference before them (here three made-up runs, one forked)."""
+    from twin_nets.rl.paired import Fork
+    from twin_nets.rl.solve import seed_line, summary
+
+    runs = []
+    for seed, (solved, fork, diff) in enumerate(
+        [(300, None, 1e-12), (500, (40, 3000), 2e-9), (None, None, 0.0)]
+    ):
+        result = RunResult(
+            RLConfig.for_algorithm("reinforce", seed=seed), ("scratch", "torch"), solved_at=solved
+        )
+        result.pairing.max_weight_diff = diff
+        if fork is not None:
+            result.fork = Fork(*fork, {"scratch": 1, "torch": 0})
+            result.branches = {
+                "scratch": RunResult(result.config, ("scratch",), solved_at=700),
+                "torch": RunResult(result.config, ("torch",), solved_at=None),
+            }
+        runs.append(result)
+    assert summary(runs).splitlines() == [
+        "C1.2-reinforce scratch: solved 2 of 3 seeds (0 1 2); episodes to solve: min 300, median 500, "
+        "max 700",
+        "C1.2-reinforce torch: solved 1 of 3 seeds (0 1 2); episodes to solve: min 300, median 300, max 300",
+        "C1.2-reinforce paired: forks 1 of 3 (seed 1 episode 40); largest weight difference before a fork "
+        "2.00e-09",
+    ]
+    assert "solved at episode scratch 700, torch None" in seed_line(runs[1])
+    assert "forked at episode 40, step 3000" in seed_line(runs[1])

@@ -9,7 +9,8 @@ Math (one mini-batch of B transitions (s, a, r, s′, done) drawn from the repla
     loss              E = mean_i Huber_δ(Q(s_i, a_i) − y_i)              (``nn.HuberLoss``, δ = 1)
 Backward (by hand):
     ∂E/∂Q(s_i, ·) = onehot(a_i) · clip(Q(s_i, a_i) − y_i, −δ, δ) / B      (only the action taken)
-    then the Q-network's own backward, then Adam.
+    then the Q-network's own backward, the gradient's norm capped at ``max_grad_norm`` (C3.2.3-clip-grad,
+    when given), then Adam.
 Target network: a copy of the Q-network, synced (weights copied) every C updates, so the target y does
 not move with every step (Mnih et al., 2015).
 """
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from scratch.nn.loss import HuberLoss
+from scratch.nn.utils import clip_grad_norm_
 
 
 class ReplayBuffer:
@@ -84,6 +86,7 @@ class DQNAgent:
         gamma: discount γ.
         sync_every: C, updates between two copies of the Q-network into the target network.
         delta: the Huber loss's δ.
+        max_grad_norm: cap on the gradient's total 2-norm before each Adam step (None: no cap).
 
     Example:
         >>> from scratch.models.mlp import MLPSpec, build_mlp
@@ -94,10 +97,19 @@ class DQNAgent:
         (2,)
     """
 
-    def __init__(self, q_net: Any, optimizer: Any, gamma: float, sync_every: int, delta: float = 1.0) -> None:
+    def __init__(
+        self,
+        q_net: Any,
+        optimizer: Any,
+        gamma: float,
+        sync_every: int,
+        delta: float = 1.0,
+        max_grad_norm: float | None = None,
+    ) -> None:
         self.q_net, self.optimizer, self.gamma, self.sync_every = q_net, optimizer, gamma, sync_every
         self.target_net = copy.deepcopy(q_net)
         self.loss = HuberLoss(delta=delta)
+        self.max_grad_norm = max_grad_norm
         self.updates = 0
 
     def q_values(self, state: np.ndarray) -> np.ndarray:
@@ -115,6 +127,8 @@ class DQNAgent:
         grad_Q[rows, a] = self.loss.backward()  # only the action taken: onehot(a) · ∂E/∂Q(s, a)
         self.optimizer.zero_grad()
         self.q_net.backward(grad_Q, needs_input_grad=False)
+        if self.max_grad_norm is not None:
+            clip_grad_norm_(self.q_net.parameters(), self.max_grad_norm)
         self.optimizer.step()
         self.updates += 1
         if self.updates % self.sync_every == 0:

@@ -1,7 +1,8 @@
 """C1.2-dqn: 강화학습 (deep Q-learning, DQN), seed §1.2, §1.3 — the torch twin
 
-The math is in ``scratch.rl.dqn``. Here Q(s, a) is picked with ``gather``, the loss is ``nn.HuberLoss``
-and autograd derives ∂E/∂θ; the target y is computed under ``torch.no_grad()``.
+The math is in ``scratch.rl.dqn``. Here Q(s, a) is picked with ``gather``, the loss is ``nn.HuberLoss``,
+autograd derives ∂E/∂θ and ``nn.utils.clip_grad_norm_`` caps its norm (when ``max_grad_norm`` is given);
+the target y is computed under ``torch.no_grad()``.
 """
 
 from __future__ import annotations
@@ -76,10 +77,19 @@ class DQNAgent:
         (2,)
     """
 
-    def __init__(self, q_net: Any, optimizer: Any, gamma: float, sync_every: int, delta: float = 1.0) -> None:
+    def __init__(
+        self,
+        q_net: Any,
+        optimizer: Any,
+        gamma: float,
+        sync_every: int,
+        delta: float = 1.0,
+        max_grad_norm: float | None = None,
+    ) -> None:
         self.q_net, self.optimizer, self.gamma, self.sync_every = q_net, optimizer, gamma, sync_every
         self.target_net = copy.deepcopy(q_net)
         self.loss = nn.HuberLoss(delta=delta)
+        self.max_grad_norm = max_grad_norm
         self.dtype = next(q_net.parameters()).dtype
         self.updates = 0
 
@@ -95,6 +105,8 @@ class DQNAgent:
         E = self.loss(q, y)
         self.optimizer.zero_grad()
         E.backward()
+        if self.max_grad_norm is not None:
+            nn.utils.clip_grad_norm_(self.q_net.parameters(), self.max_grad_norm)
         self.optimizer.step()
         self.updates += 1
         if self.updates % self.sync_every == 0:

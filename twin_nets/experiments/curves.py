@@ -98,3 +98,24 @@ def logit_gradients(z: np.ndarray, impl: str) -> dict[str, tuple[np.ndarray, np.
         "MSE": (k.numpy(mse_value), k.numpy(mse_grad)),
         "cross-entropy": (k.numpy(ce_value), k.numpy(ce_grad)),
     }
+
+
+# C3.1.2-huber: the losses drawn against the error d = ŷ − y, each as (class name, keyword arguments)
+ROBUST_LOSSES = {
+    "MSE": ("MSELoss", {}),
+    "Huber δ=1": ("HuberLoss", {"delta": 1.0}),
+    "SmoothL1 β=0.5": ("SmoothL1Loss", {"beta": 0.5}),
+}
+
+
+def robust_loss_curves(d: np.ndarray, impl: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """C3.1.2-huber: ℓ(d) and ∂ℓ/∂ŷ element by element (``reduction="none"``, the target 0, an upstream
+    gradient of ones) for each loss of ``ROBUST_LOSSES``, read off the twin's backward."""
+    k = kit(impl)
+    curves = {}
+    for label, (name, kwargs) in ROBUST_LOSSES.items():
+        loss, y_hat = getattr(k.nn, name)(reduction="none", **kwargs), k.array(d, requires_grad=True)
+        value = loss(y_hat, k.array(np.zeros_like(d)))
+        grad = k.backward([loss], y_hat, value, k.array(np.ones_like(d)))
+        curves[label] = (k.numpy(value), k.numpy(grad))
+    return curves

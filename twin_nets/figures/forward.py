@@ -7,6 +7,7 @@ the gradient with respect to the logit of MSE against cross-entropy (C3.1.2-mse)
   C3.1.1-softmax-example.png               scores → eˢ → normalised, and the one-hot label
   C3.1.2-cross-entropy-neg-log.png         E = −log ŷ for the true class
   C3.1.2-mse-vs-cross-entropy-gradient.png  for a confidently wrong prediction MSE's gradient vanishes
+  C3.1.2-huber-vs-mse.png                  Huber (δ = 1) and smooth L1 (β = 0.5) against MSE, and ∂ℓ/∂ŷ
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ from twin_nets.experiments.curves import (
     activation_curve,
     logit_gradients,
     neg_log_curve,
+    robust_loss_curves,
     softmax_example,
 )
 from twin_nets.figures import plt, save_figure
 from twin_nets.figures.board import FigureBoard
 from twin_nets.figures.drawing import legend_below, plot_twins
 
+HUBER_LABELS = {
+    "MSE": "평균 제곱 오차 (MSELoss): d²",
+    "Huber δ=1": "Huber 손실 (HuberLoss, δ = 1)",
+    "SmoothL1 β=0.5": "smooth L1 손실 (SmoothL1Loss, β = 0.5)",
+}
 FUNCTION_COLOR, DERIVATIVE_COLOR = "tab:blue", "purple"
 # the overview draws seven curves, four of them equal for x > 0 (f = x, f′ = 1): each its own dashes and
 # width, widest first, so a curve under another still shows
@@ -196,4 +203,32 @@ def loss_figures(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> li
         y=1.03,
     )
     paths.append(save_figure(fig, "C3.1.2-mse-vs-cross-entropy-gradient", outdir, board))
+    paths.append(_huber_figure(outdir, board, twins))
     return paths
+
+
+def _huber_figure(outdir: Path, board: FigureBoard, twins: tuple[str, ...]) -> Path:
+    """C3.1.2-huber: each loss and its derivative against the error d = ŷ − y, in each twin."""
+    d = np.linspace(-3, 3, 601)
+    curves = {twin: robust_loss_curves(d, twin) for twin in twins}
+    fig, (ax_e, ax_g) = plt.subplots(1, 2, figsize=(11, 3.8))
+    styles = {"MSE": "tab:orange", "Huber δ=1": "tab:blue", "SmoothL1 β=0.5": "tab:green"}
+    for name, color in styles.items():
+        label = HUBER_LABELS[name]
+        plot_twins(ax_e, d, {t: curves[t][name][0] for t in twins}, label, color, every=40)
+        plot_twins(ax_g, d, {t: curves[t][name][1] for t in twins}, label, color, every=40)
+    for ax in (ax_e, ax_g):
+        for edge in (-1.0, 1.0):
+            ax.axvline(edge, color="0.8", linewidth=0.8, zorder=0)
+        ax.axhline(0, color="0.6", linewidth=0.8, zorder=0)
+    ax_e.set(title="손실 ℓ(d)", xlabel="오차 d = ŷ − y", ylim=(0, 6))
+    ax_g.set(title="기울기 ∂ℓ/∂ŷ", xlabel="오차 d = ŷ − y", ylim=(-4, 4))
+    handles, labels = ax_e.get_legend_handles_labels()  # one legend for both panels, under them
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8)
+    fig.suptitle(
+        "C3.1.2-huber: Huber 손실은 |d| < δ에서 ½d², 그 밖에서 직선이라 기울기가 ±δ를 넘지 않습니다 "
+        "(MSE의 기울기 2d는 끝없이 커집니다)",
+        fontsize=10,
+        y=1.03,
+    )
+    return save_figure(fig, "C3.1.2-huber-vs-mse", outdir, board)

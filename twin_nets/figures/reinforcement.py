@@ -1,9 +1,9 @@
 """C1.2-reinforce, C1.2-dqn: the return per episode of a paired run on CartPole-v1, Korean labels.
 
 One panel per algorithm: each episode's return (보상의 합) as thin points, the mean of the last 100 as a
-line, the threshold 475 and the episode at which the run solved CartPole. One line, not one per twin: the
-paired run's episodes are the ones both twins learned from, acted by the first twin (scratch) wherever the
-twins' actions split (the panel's title gives the number of split steps when the run counted them).
+line, the threshold 475 and the episode at which each twin solved CartPole. While the paired run keeps the
+twins on the same actions there is one line; where their actions first split the run forks
+(``twin_nets.rl.paired``) and each twin's own run goes on as its own line, the fork marked.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from twin_nets.figures.drawing import legend_below
 from twin_nets.rl.config import SOLVED_RETURN, SOLVED_WINDOW
 from twin_nets.rl.paired import RunResult
 
+TWIN_COLORS = {"scratch": "tab:blue", "torch": "tab:orange"}
 TITLES = {"reinforce": "REINFORCE (정책 경사, policy gradient)", "dqn": "DQN (Q-러닝)"}
 
 
@@ -34,16 +35,22 @@ def return_figure(results: Mapping[str, RunResult]) -> Figure:
     """``results``: algorithm -> its run (one panel each)."""
     fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 3.8), squeeze=False)
     for ax, (algorithm, result) in zip(axes[0], results.items(), strict=True):
-        episodes = np.arange(1, len(result.returns) + 1)
-        ax.plot(episodes, result.returns, ".", color="0.6", markersize=2, label="에피소드의 보상")
-        ax.plot(episodes, moving_mean(result.returns), color="tab:blue", label="최근 100 에피소드 평균")
+        for twin in result.twins:
+            own = result.twin(twin)
+            episodes = np.arange(1, len(own.returns) + 1)
+            name = f" ({twin})" if len(result.twins) > 1 else ""
+            ax.plot(episodes, own.returns, ".", color=TWIN_COLORS[twin], alpha=0.25, markersize=2)
+            mean = moving_mean(own.returns)
+            ax.plot(episodes, mean, color=TWIN_COLORS[twin], label=f"최근 100 에피소드 평균{name}")
+            if own.solved_at is not None:
+                ax.plot(own.solved_at, mean[own.solved_at - 1], "o", color=TWIN_COLORS[twin],
+                        label=f"해결{name}: {own.solved_at}번째 에피소드")  # fmt: skip
         ax.axhline(SOLVED_RETURN, color="tab:green", linestyle=":", label=f"해결 기준 {SOLVED_RETURN:.0f}")
-        if result.solved_at is not None:
-            ax.axvline(
-                result.solved_at, color="tab:red", linestyle="--", label=f"해결: {result.solved_at}번째"
-            )
-        splits = f", 행동이 갈린 스텝 {result.pairing.splits}" if len(result.twins) > 1 else ""
-        ax.set_title(f"{TITLES[algorithm]}, seed {result.config.seed}{splits}", fontsize=10)
+        fork = ""
+        if result.fork is not None:
+            ax.axvline(result.fork.episode, color="0.4", linestyle="--", label="두 쌍둥이의 행동이 처음 갈림")
+            fork = f", {result.fork.episode}번째 에피소드에서 갈림"
+        ax.set_title(f"{TITLES[algorithm]}, seed {result.config.seed}{fork}", fontsize=10)
         ax.set_xlabel("에피소드")
         ax.set_ylabel("보상 (막대가 선 스텝 수)")
         ax.set_ylim(0, 520)

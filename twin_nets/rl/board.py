@@ -1,7 +1,8 @@
 """C1.2: TensorBoard for a paired run, one run folder per twin: ``<logdir>/<concept>/seed<k>/<twin>``.
 
-Both twins log the same tags, so TensorBoard overlays them (one line, since the paired run keeps them on
-the same episodes; the ``parity`` group is the proof that both ran and agree):
+Both twins log the same tags, so TensorBoard overlays them (one line while the paired run keeps them on
+the same episodes, two after a fork; the ``parity`` group, written until the fork, is the proof that both
+ran and agreed):
 
 * ``episode/return``: the episode's total reward (CartPole: the steps the pole stayed up);
 * ``episode/mean_return_100``: the mean of the last 100 returns (solved at 475);
@@ -35,14 +36,15 @@ class RLBoard:
     def __call__(self, result: RunResult) -> None:
         k = len(result.returns)
         pairing = result.pairing
-        for twin, writer in self.writers.items():
+        for twin in result.twins:  # both, or after a fork the branch's one twin
+            writer = self.writers[twin]
             writer.add_scalar("episode/return", result.returns[-1], k)
             writer.add_scalar("episode/mean_return_100", float(np.mean(result.returns[-SOLVED_WINDOW:])), k)
             if math.isfinite(result.losses[twin][-1]):
                 writer.add_scalar("train/loss", result.losses[twin][-1], k)
             if math.isfinite(result.epsilons[-1]):
                 writer.add_scalar("train/epsilon", result.epsilons[-1], k)
-            if len(self.writers) > 1:
+            if len(result.twins) > 1:
                 writer.add_scalar("parity/max_weight_diff", pairing.max_weight_diff, k)
                 writer.add_scalar("parity/splits", pairing.splits, k)
                 writer.add_scalar("parity/close_draws", pairing.close_draws, k)

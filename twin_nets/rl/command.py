@@ -10,6 +10,7 @@ and the episodes-to-solve spread. With ``--outdir``: the return-per-episode figu
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def parser(description: str) -> OneLineParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from twin_nets.rl.board import RLBoard
-    from twin_nets.rl.solve import progress, summary
+    from twin_nets.rl.solve import progress, seed_line, summary
 
     p = parser(__doc__)
     args = p.parse_args(argv)
@@ -55,11 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             board = None if args.no_tensorboard else RLBoard(args.logdir, config.concept, config.seed, twins)
             report = progress(args.every)
             callbacks = [report] if board is None else [report, board]
+            start = time.perf_counter()
             result = run(config, twins, on_episode=lambda r, cs=callbacks: [c(r) for c in cs])
             if board is not None:
                 board.text("config", str(config.to_dict()))
                 board.close()
-            print(f"{config.concept} seed {config.seed}: solved at episode {result.solved_at}", flush=True)
+            print(f"{seed_line(result)} ({time.perf_counter() - start:.0f} s)", flush=True)
             results.append(result)
         first[algorithm] = results[0]
         print(summary(results), flush=True)

@@ -36,6 +36,7 @@ class RLConfig:
             mini-batch, replay capacity, steps before the first update, C (updates between target syncs),
             environment steps per update and the linear ε schedule from ``eps_start`` to ``eps_end`` over
             ``eps_decay_steps`` environment steps.
+        max_grad_norm: DQN: cap on the gradient's total norm before each Adam step (None: no cap).
         stop_when_solved: end the run once the last 100 episodes' mean return reaches 475.
     """
 
@@ -54,6 +55,7 @@ class RLConfig:
     eps_start: float = 1.0
     eps_end: float = 0.01
     eps_decay_steps: int = 10_000
+    max_grad_norm: float | None = None
     stop_when_solved: bool = True
 
     def __post_init__(self) -> None:
@@ -75,6 +77,13 @@ class RLConfig:
             raise ValueError(f"RLConfig: expected hidden to be positive integers, got {self.hidden!r}")
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"RLConfig: expected lr to be a finite number > 0, got {self.lr!r}")
+        if self.max_grad_norm is not None and not (
+            math.isfinite(self.max_grad_norm) and self.max_grad_norm > 0
+        ):
+            raise ValueError(
+                f"RLConfig: expected max_grad_norm to be None or a finite number > 0, "
+                f"got {self.max_grad_norm!r}"
+            )
         for name in ("gamma", "eps_start", "eps_end"):
             value = getattr(self, name)
             if not 0 <= value <= 1:  # NaN fails too
@@ -102,12 +111,21 @@ class RLConfig:
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "reinforce": {"episodes": 3000, "hidden": (128,), "lr": 5e-3, "gamma": 0.99},
+    # rl-baselines3-zoo's CartPole-v1 DQN (lr 2.3e-3, batch 64, buffer 100k, 1000 steps before learning,
+    # ε to 0.04 over 8000 steps, [256, 256], gradient norm ≤ 10), with its 128 gradient steps per 256
+    # environment steps spread evenly (one update every 2 steps) and its target copied once per 128 updates
     "dqn": {
         "episodes": 1500,
-        "hidden": (128, 128),
-        "lr": 5e-4,
+        "hidden": (256, 256),
+        "lr": 2.3e-3,
         "gamma": 0.99,
+        "batch_size": 64,
+        "buffer_size": 100_000,
+        "warmup": 1000,
         "train_every": 2,
-        "sync_every": 250,
+        "sync_every": 128,
+        "eps_end": 0.04,
+        "eps_decay_steps": 8000,
+        "max_grad_norm": 10.0,
     },
 }

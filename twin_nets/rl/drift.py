@@ -4,7 +4,8 @@ Two agents of the *same* twin, one with a single weight nudged by ``nudge`` (rel
 episodes (the first agent acts, every draw from one generator, as in the paired run). If their weights
 drift apart as fast as the two twins' do, the drift is the training magnifying round-off, not a twin
 disagreeing. ``python -m twin_nets.rl.drift [episodes] [twin]`` prints the largest weight difference every
-25 episodes (seed 0: 3e-11 after 150 episodes and 5e-3 after 225, as the twins' 7e-11 and 7e-3).
+25 episodes (seed 0: 3e-11 after 150 episodes, 9e-5 after 200; the twins' paired run: 1.1e-4 after 200,
+then its fork at episode 218).
 """
 
 from __future__ import annotations
