@@ -293,16 +293,19 @@ def test_a_signal_during_start_up_exits_128_plus_it_in_one_line(
 
 
 # ``python scripts/train.py`` with one addition: the first ``import torch`` (inside ``main``, after its
-# signal handlers are installed) touches a marker file and waits there for a signal
+# signal handlers are installed) touches a marker file and waits there for a signal. It waits in short
+# sleeps, not ``signal.pause()``: a signal that lands between the touch and the pause would be handled
+# (its handler raises) only once a second one came, and the test timed out once in CI that way.
 PAUSE_AT_TORCH = """
-import importlib.abc, pathlib, runpy, signal, sys
+import importlib.abc, pathlib, runpy, sys, time
 
 class PauseAtTorch(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name == "torch":
             sys.meta_path.remove(self)
             pathlib.Path(sys.argv.pop(1)).touch()
-            signal.pause()
+            while True:  # until the signal's handler raises (KeyboardInterrupt, Terminated)
+                time.sleep(0.05)
         return None
 
 sys.meta_path.insert(0, PauseAtTorch())
