@@ -293,11 +293,14 @@ def test_a_signal_during_start_up_exits_128_plus_it_in_one_line(
 
 
 # ``python scripts/train.py`` with one addition: the first ``import torch`` (inside ``main``, after its
-# signal handlers are installed) touches a marker file and waits there for a signal. It waits in short
-# sleeps, not ``signal.pause()``: a signal that lands between the touch and the pause would be handled
-# (its handler raises) only once a second one came, and the test timed out once in CI that way.
+# signal handlers are installed) touches a marker file and waits there for a signal. Ctrl-C gets Python's
+# own handler, as in a terminal: a suite started in the background (``cmd &`` in a script) hands its
+# processes SIGINT ignored, and Python then installs none. It waits in short sleeps, not
+# ``signal.pause()``, which would wait for a second signal if the first landed just before it.
 PAUSE_AT_TORCH = """
-import importlib.abc, pathlib, runpy, sys, time
+import importlib.abc, pathlib, runpy, signal, sys, time
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 class PauseAtTorch(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
