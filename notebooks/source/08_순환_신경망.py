@@ -496,13 +496,13 @@ check(답, "C4.3-layernorm-sequences/1", hint="단계마다 쓰는 평균과 분
 #
 # 배치 정규화가 출력을 바꾼다면 정확도도 떨어질까요? 특히 학습 때 보지 못한 길이에서 그럴까요? 순환 안에 배치
 # 정규화를 넣은 LSTM과 레이어 정규화를 넣은 LSTM에 선형 출력층을 하나씩 붙여 같은 과제를 학습시키고, 학습보다
-# 긴 시퀀스로 시험합니다(`twin_nets/experiments/sequence_length.py`).
+# 긴 시퀀스로 테스트합니다(`twin_nets/experiments/sequence_length.py`).
 #
 # - **과제**: 토큰 1, 2, 3으로 된 시퀀스에 표식 토큰 0이 있었는지 맞히기. 절반의 시퀀스에만 표식이 한 번,
 #   아무 자리에나 들어갑니다. 규칙이 길이와 상관없고, 어느 길이에서나 찍으면 50 %입니다.
 # - **학습**: 길이 1–5의 시퀀스 32개를 0으로 패딩한 배치 150개, Adam. 각 시퀀스의 마지막 단계 h를 읽습니다.
-# - **시험**: 평가 모드(배치 정규화는 학습 때 모은 이동 평균 통계를 씀)에서 길이 5, 10, 20, 40인 시퀀스를
-#   길이마다 500개씩. 배치 정규화는 시험 배치 자체의 통계로도(학습 모드) 시험합니다.
+# - **테스트**: 평가 모드(배치 정규화는 학습 때 모은 이동 평균 통계를 씀)에서 길이 5, 10, 20, 40인 시퀀스를
+#   길이마다 500개씩. 배치 정규화는 테스트 배치 자체의 통계로도(학습 모드) 테스트합니다.
 #
 # 학습하려면 역전파가 필요합니다. 시간 펼침 역전파에 정규화의 역전파가 단계마다 끼어듭니다. 정규화 모듈 하나가
 # 모든 단계에서 쓰이므로(W처럼 γ, β도 공유), 단계마다 따로 저장한 값으로 역전파를 부르고 기울기를 더합니다.
@@ -532,7 +532,7 @@ cells = ", ".join(
     f"길이 {n}: {m:.3f} ({a:.3f}~{b:.3f})"
     for n, m, a, b in zip(sequence_length.TEST_LENGTHS, median, low, high, strict=True)
 )
-print(f"batch 시험 배치의 통계 (학습 모드) 정확도 중앙값 (최소~최대) — {cells}")
+print(f"batch 테스트 배치의 통계 (학습 모드) 정확도 중앙값 (최소~최대) — {cells}")
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True)
@@ -543,10 +543,10 @@ for ax, (norm, name) in zip(axes, (("batch", "배치 정규화"), ("layer", "레
     ax.plot(lengths, sequence_length.spread(runs[norm])[0], "o-", lw=3, label="중앙값 (평가 모드)")
     if norm == "batch":
         batch_median = sequence_length.spread(runs[norm], field="batch_stats")[0]
-        ax.plot(lengths, batch_median, "s--", lw=2, label="중앙값 (시험 배치의 통계)")
+        ax.plot(lengths, batch_median, "s--", lw=2, label="중앙값 (테스트 배치의 통계)")
     ax.set_xscale("log", base=2)
     ax.set_xticks(lengths, [str(n) for n in lengths])
-    ax.set(title=name, xlabel="시험 시퀀스 길이 (학습: 1–5)", ylim=(0.45, 1.03))
+    ax.set(title=name, xlabel="테스트 시퀀스 길이 (학습: 1–5)", ylim=(0.45, 1.03))
     ax.legend(loc="lower left")
 axes[0].set_ylabel("정확도 (회색: 시드별)")
 plt.show()
@@ -557,9 +557,9 @@ plt.show()
 # 0.998)입니다. 중앙값이 같고 가장 나쁜 시드끼리도 0.03 차이라서, 시드 5개로는 평가 모드의 배치 정규화가 긴
 # 시퀀스에서 정확도를 뚜렷이 더 잃는다고 말할 수 없습니다.
 #
-# 같은 배치 정규화 모델을 이동 평균 통계 대신 **시험 배치 자체의 통계**로 시험하면(학습 모드, 점선) 결과가
+# 같은 배치 정규화 모델을 이동 평균 통계 대신 **테스트 배치 자체의 통계**로 테스트하면(학습 모드, 점선) 결과가
 # 다릅니다. 길이 5에서는 모든 시드가 1.000인데, 길이 40에서는 모든 시드가 떨어집니다(중앙값 0.846, 최소~최대
-# 0.778~0.966). 이때 각 단계의 평균과 분산은 시험 배치가 그 단계에 담은 값으로 구합니다. 그런데 길이 40인
+# 0.778~0.966). 이때 각 단계의 평균과 분산은 테스트 배치가 그 단계에 담은 값으로 구합니다. 그런데 길이 40인
 # 시퀀스의 배치는 학습 배치와 길이만 다른 것이 아닙니다. 6번째 이후 단계는 학습 때 없었고, 한 단계에 표식이
 # 있는 시퀀스도 80개에 하나꼴로 훨씬 드뭅니다(길이 5에서는 10개에 하나, 학습 배치에서는 단계에 따라 평균
 # 2~23 %). 배치 정규화의 출력이 정규화에 쓰는 배치에 따라 바뀐다는 앞의 결과가 여기서는 정확도로 나타난
@@ -587,7 +587,7 @@ assert gap < 1e-12
 # 가깝습니다.
 #
 # 정리하면, 노트의 "Sequence에 강건"은 레이어 정규화에서 한 시퀀스의 출력과 기울기가 다른 시퀀스와 패딩에
-# 따라 바뀌지 않는다는 뜻으로는 그대로 맞습니다. 학습보다 긴 시퀀스의 정확도로는, 배치 정규화가 시험
+# 따라 바뀌지 않는다는 뜻으로는 그대로 맞습니다. 학습보다 긴 시퀀스의 정확도로는, 배치 정규화가 테스트
 # 배치의 통계를 쓸 때 약점이 드러났고, 이동 평균 통계를 쓰는 평가 모드에서는 이 과제와 설정에서 레이어
 # 정규화와 뚜렷한 차이가 보이지 않았습니다.
 #
@@ -618,7 +618,7 @@ show(char_lm.CharLM, char_lm.train_step)
 notes = charlm.notes_split(bptt=16)  # 16글자씩 자른 조각
 _, _, vocab = charlm.load_text()
 V = notes.num_classes
-print(f"어휘 크기 V = {V}, 학습 조각 {len(notes.x_train)}개, 평가 조각 {len(notes.x_test)}개")
+print(f"어휘 크기 V = {V}, 학습 조각 {len(notes.x_train)}개, 테스트 조각 {len(notes.x_test)}개")
 print("입력:", repr("".join(vocab[k] for k in notes.x_train[3])))
 print("정답:", repr("".join(vocab[k] for k in notes.y_train[3])))
 

@@ -1,12 +1,12 @@
 """C3.2.1-data-parallel, C4.3-sync-batchnorm: K-rank training on the real engines equals one process.
 
-The suite launches the jobs itself: ``mpiexec -n K`` for K = 1, 2, 4, where every rank runs both twins
+The suite launches the jobs itself: ``mpiexec -n K`` for K = 2, 4, where every rank runs both twins
 (the scratch twin over MPI with the hand-written ring all-reduce, the torch twin over gloo initialised
 from the MPI rank and size); torchrun is tested through ``scripts/train.py`` (``test_train_distributed``).
 Each job trains the same small cases as the one-process run in this process, and the final weights are
 compared with the paired-training contract (max |Δw| < 1e-8, float64): without normalization (with
 dropout, whose masks each rank takes from the whole batch's draw), with sync batch norm; with plain
-batch norm the K-rank run (K ≥ 2) must fail that contract. In the same MPI jobs the ring all-reduce is
+batch norm the K-rank run must fail that contract. In the same MPI jobs the ring all-reduce is
 compared with MPI's own ``Allreduce``.
 """
 
@@ -22,15 +22,14 @@ from parity_tests.parity import PAIRED_TRAINING_ATOL, tolerance
 from twin_nets.distributed import jobs
 from twin_nets.distributed.proof import Case, train_case
 
-# The per-rank batch is 16/K: 16, 8, 4 for K = 1, 2, 4.
+# The per-rank batch is 16/K: 8 and 4 for K = 2 and 4.
 CASES = [
     Case("plain", dropout=0.25),  # C3.2.1-data-parallel, masks drawn per whole batch
     Case("sync-bn", norm="batch", sync_bn=True),  # C4.3-sync-batchnorm
     Case("plain-bn", norm="batch"),  # C4.3-sync-batchnorm: the difference plain batch norm makes
 ]
 EQUAL = ("plain", "sync-bn")
-RANKS = [pytest.param(k, marks=pytest.mark.slow) for k in (1, 2, 4)]  # each an mpiexec launch
-IDS = [f"C3.2.1-data-parallel-mpiexec-K{k}" for k in (1, 2, 4)]
+RANKS = [pytest.param(k, marks=pytest.mark.slow, id=f"C3.2.1-data-parallel-mpiexec-K{k}") for k in (2, 4)]
 
 
 @pytest.fixture(scope="module")
@@ -39,39 +38,32 @@ def one_process() -> dict[str, dict[str, dict[str, np.ndarray]]]:
     return {case.name: train_case(case) for case in CASES}
 
 
-@pytest.fixture(scope="module", params=RANKS, ids=IDS)
-def mpi_job(request, tmp_path_factory) -> tuple[int, dict[str, np.ndarray]]:
-    size = request.param
-    return size, run_proof(mpi_launcher(size), CASES, tmp_path_factory.mktemp(f"mpi{size}"))
-
-
-@pytest.mark.parametrize("impl", ["scratch", "torch"])
-@pytest.mark.parametrize("case", EQUAL)
-def test_k_ranks_end_with_the_weights_of_one_process(mpi_job, one_process, case, impl):
-    size, result = mpi_job
-    difference = max_difference(result, f"{case}/{impl}", one_process[case][impl])
-    assert difference < PAIRED_TRAINING_ATOL, (
-        f"C3.2.1-data-parallel: {impl} twin, case {case}, K={size}: max |Δw| {difference:.3e} vs one process"
-    )
-
-
-@pytest.mark.parametrize("impl", ["scratch", "torch"])
-def test_plain_batchnorm_on_k_ranks_is_not_one_process(mpi_job, one_process, impl):
-    """C4.3-sync-batchnorm: without synchronisation each rank normalises with its shard's statistics."""
-    size, result = mpi_job
-    difference = max_difference(result, f"plain-bn/{impl}", one_process["plain-bn"][impl])
-    if size == 1:  # one rank's shard is the whole batch
-        assert difference < PAIRED_TRAINING_ATOL
-    else:
+@pytest.mark.parametrize("size", RANKS)
+def test_k_ranks_train_as_one_process_and_the_ring_sums_as_mpi(size, one_process, tmp_path):
+    """One ``mpiexec -n K`` job per K, everything asserted on it (one test, so that no two workers of a
+    parallel suite launch the same job): each twin ends with the one-process weights without
+    normalization and with sync batch norm, and not with plain batch norm; the twins agree inside the job;
+    the ring all-reduce equals MPI's."""
+    result = run_proof(mpi_launcher(size), CASES, tmp_path)
+    for case in EQUAL:
+        for impl in ("scratch", "torch"):
+            difference = max_difference(result, f"{case}/{impl}", one_process[case][impl])
+            assert difference < PAIRED_TRAINING_ATOL, (
+                f"C3.2.1-data-parallel: {impl} twin, case {case}, K={size}: max |Δw| {difference:.3e} "
+                "vs one process"
+            )
+    for impl in ("scratch", "torch"):  # C4.3-sync-batchnorm: each rank normalises with its shard's statistics
+        difference = max_difference(result, f"plain-bn/{impl}", one_process["plain-bn"][impl])
         assert difference > 1e3 * PAIRED_TRAINING_ATOL, (
             f"C4.3-sync-batchnorm: plain batch norm on {size} ranks should differ from one process, "
             f"max |Δw| {difference:.3e}"
         )
+    _twins_agree(size, result)
+    _ring_equals_mpi(size, result)
 
 
-def test_the_twins_agree_with_each_other_on_k_ranks(mpi_job):
+def _twins_agree(size: int, result: dict[str, np.ndarray]) -> None:
     """The paired-run contract holds between the twins inside one K-rank job, for every case."""
-    size, result = mpi_job
     for case in (c.name for c in CASES):
         keys = [k.removeprefix(f"{case}/scratch/") for k in result if k.startswith(f"{case}/scratch/")]
         assert keys, f"{case}: no scratch weights in the K={size} job"
@@ -80,11 +72,10 @@ def test_the_twins_agree_with_each_other_on_k_ranks(mpi_job):
         assert difference < PAIRED_TRAINING_ATOL, f"{case}, K={size}: scratch vs torch {difference:.3e}"
 
 
-def test_ring_allreduce_equals_mpi_allreduce(mpi_job):
+def _ring_equals_mpi(size: int, result: dict[str, np.ndarray]) -> None:
     """C3.2.1-data-parallel: the hand-written ring against MPI's ``Allreduce``: exactly on integers
     (every partial sum is exact), within float64 round-off on random data (the orders differ); the
     ring's own order exactly, and the same bits on every rank."""
-    size, result = mpi_job
     prefixes = sorted({k.rsplit("/", 1)[0] for k in result if k.startswith("ring/")})
     assert len(prefixes) == 8, prefixes
     for prefix in prefixes:

@@ -236,12 +236,13 @@ def length_accuracy_figures(outdir: Path, board: FigureBoard | None = None, twin
         ax.set_xscale("log", base=2)
         ax.set_xticks(lengths, [f"{n}\n({n // sl.TRAIN_LENGTH}×)" for n in lengths])
         ax.set_ylim(0.45, 1.03)
-        ax.set_xlabel("시험 시퀀스 길이 (학습한 최대 길이의 몇 배)")
+        ax.set_xlabel("테스트 시퀀스 길이 (학습한 최대 길이의 몇 배)")
         ax.set_title(NORM_KO[norm])
         ax.legend(fontsize=10, loc="center left")
     axes[0].set_ylabel("정확도 (실선: 평가 모드)")
     title = (
-        f"표식 과제: 길이 1–{sl.TRAIN_LENGTH}로 학습하고 더 긴 시퀀스로 시험 (시드 {len(SEEDS)}개, 노트 §4.3)"
+        f"표식 과제: 길이 1–{sl.TRAIN_LENGTH}로 학습하고 더 긴 시퀀스로 테스트"
+        f" (시드 {len(SEEDS)}개, 노트 §4.3)"
     )
     path = save_figure(fig, BY_LENGTH, outdir, board, title=title)
     print(length_summary(runs))
