@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from parity_tests.once import once_per_run
 from parity_tests.parity import PAIRED_TRAINING_ATOL, assert_twin_close
 from twin_nets.cli import TWINS
 from twin_nets.experiments import recall as rc
@@ -80,14 +81,17 @@ CONTRAST = 20
 
 
 @pytest.fixture(scope="module")
-def contrast():
-    return {
-        model: [
-            rc.train(SETTING, model, CONTRAST, seed, TWINS if seed == SETTING.seeds[0] else ("scratch",))
-            for seed in SETTING.seeds
-        ]
-        for model in ("rnn-tanh", "lstm")
-    }
+def contrast(request):
+    def train():
+        return {
+            model: [
+                rc.train(SETTING, model, CONTRAST, seed, TWINS if seed == SETTING.seeds[0] else ("scratch",))
+                for seed in SETTING.seeds
+            ]
+            for model in ("rnn-tanh", "lstm")
+        }
+
+    return once_per_run(request, "recall-contrast", train)
 
 
 def _lockstep(run, model):

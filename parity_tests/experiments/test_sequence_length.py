@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from parity_tests.once import once_per_run
 from parity_tests.parity import PAIRED_TRAINING_ATOL, TOLERANCES
 from twin_nets.experiments import sequence_length as sl
 
@@ -56,8 +57,8 @@ def test_eval_mode_batch_norm_lstm_is_a_plain_lstm():
 
 
 @pytest.fixture(scope="module")
-def runs():
-    return sl.train_and_test_seeds(SEEDS)
+def runs(request):
+    return once_per_run(request, "sequence-length-runs", lambda: sl.train_and_test_seeds(SEEDS))
 
 
 @pytest.mark.slow  # 2 norms × 5 seeds × 2 twins, 150 updates each: about 16 s of one core
