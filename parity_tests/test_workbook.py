@@ -414,13 +414,11 @@ def test_scratchs_own_functions_in_a_workbook_grade_right(concept_id, tmp_path):
     assert not any("부르지 않은" in line for line in result.lines), result.render(path)
 
 
-# σ′ written as σ (sigmoid) grades wrong in the fast run: test_sigmoid_from_not_started_to_unfilled_to_wrong.
+# One mistake of each kind (a functional pair, the engine, an optimizer); σ′ written as σ (sigmoid) grades
+# wrong in the fast run: test_sigmoid_from_not_started_to_unfilled_to_wrong.
 MISTAKES = [  # (id, concept, {function: (right, wrong)}, what the report must say)
     ("missing-transpose", "C3.1-forward", {"linear_backward": ("g2.T @ x2", "x2.T @ g2")},
      "∂E/∂weight"),
-    ("forgotten-1/N", "C3.1.2-mse",
-     {"mse_loss_backward": ('2 / max(cache.diff.size, 1) if cache.reduction == "mean" else 2', "2")},
-     "∂E/∂x가 torch와 다릅니다"),
     ("gradient-overwritten", "C3.2-autograd",
      {"Tensor.backward": ("grads[id(source)] + source_grad if id(source) in grads else source_grad",
                           "source_grad")},
