@@ -13,14 +13,9 @@ import torch
 from twin_nets.threads import one_thread
 
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.cuda)]
-LONGEST_FIRST = ("test_notebooks.py", "test_workbook.py", "/training/", "/distributed/")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The longest tests first (notebooks, workbook grades, training and K-rank processes), so that under
-    # pytest-xdist the run ends on short tests and no worker waits alone at the end. A stable sort keeps
-    # each module's tests together and in pytest's order (its module fixtures are set up once).
-    items.sort(key=lambda item: not any(part in item.nodeid for part in LONGEST_FIRST))
     if torch.cuda.is_available():
         # Parity on a GPU: float32 matmul and convolutions must not silently use TF32.
         torch.backends.cuda.matmul.allow_tf32 = False
