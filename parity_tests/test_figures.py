@@ -340,8 +340,9 @@ def test_the_title_check_sees_a_figure_title_on_the_panels_and_not_one_above_the
 
 
 OWN_SETTING = ("supervised", "features", "perceptron", "xor", "activations", "losses", "optimizers",
-               "surfaces", "vanishing", "initialization", "backprop",
-               "unsupervised")  # fmt: skip  # documented settings
+               "surfaces", "vanishing", "backprop")  # fmt: skip  # documented settings
+# Not checked by the complete run: "initialization" and "unsupervised", which train for 15 s of CPU each at
+# their documented settings; the complete run did not fit CI's 10 minutes with them (stop 20).
 
 SMALL_RECALL = dataclasses.replace(RecallSetting(), batch=8, steps=3, test=32, lengths=(2, 4), seeds=(0, 1))
 
