@@ -398,10 +398,9 @@ def test_the_grade_follows_the_plugins_report(blank_forward, changes, status, li
 
 
 # -------------------------------------------------------------------------- graded: right and mistakes
-# One concept of each kind the workbook hands over (a functional pair, an optimizer's rule, the engine's ops,
-# a recurrent cell): each grade is a pytest run of its own (about 10 s), so the complete run grades these
-# four; every concept's blank file is checked above.
-# (the optimizer rule and the engine ops are graded wrong below: their substitution reaches the tests)
+# Each grade is a pytest run of its own (about 10 s), so the complete run grades right a functional pair
+# and a recurrent cell; an optimizer's rule and the engine's ops are graded wrong below (their substitution
+# reaches the tests). Every concept's blank file is checked above.
 GRADED = ["C3.1.1-sigmoid", "C4.3-lstm"]
 
 
