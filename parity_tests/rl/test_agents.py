@@ -93,14 +93,59 @@ def test_td_targets_match_torch(rng):
     assert_twin_close(y, trl.td_targets(*map(torch.from_numpy, (q, r, done)), 0.9), "C1.2-dqn: y")
 
 
-@pytest.mark.parametrize("max_grad_norm", [None, 0.05], ids=["C1.2-dqn", "C1.2-dqn-clipped"])
-def test_dqn_updates_match_torch_with_target_syncs(max_grad_norm, rng):
+def test_double_dqn_targets_value_the_q_networks_action_with_the_target(rng):
+    """Double DQN: y = r + γ(1 − done) Q_target(s′, argmax Q(s′, ·)); where the two networks' argmax
+    differ, y is below DQN's max-based target (the over-estimation it removes)."""
+    q_target, q_online = rng.standard_normal((64, 2)), rng.standard_normal((64, 2))
+    r, done = rng.standard_normal(64), (rng.random(64) < 0.3).astype(float)
+    a_star = q_online.argmax(axis=1)
+    y = srl.td_targets(q_target, r, done, 0.9, a_star)
+    np.testing.assert_array_equal(y, r + 0.9 * (1 - done) * q_target[np.arange(64), a_star])
+    y_t = trl.td_targets(*map(torch.from_numpy, (q_target, r, done)), 0.9, torch.from_numpy(a_star))
+    assert_twin_close(y, y_t, "C1.2-dqn: Double DQN's y")
+    differs = (a_star != q_target.argmax(axis=1)) & (done == 0)
+    assert differs.any() and np.all(y[differs] < srl.td_targets(q_target, r, done, 0.9)[differs])
+
+
+def test_lambda_lr_follows_torchs_factor_in_every_group():
+    """C1.2-dqn's schedule: η_k = η_0 · λ(k) per group, k = 0 at construction, as torch's LambdaLR."""
+    from scratch.nn.module import Parameter
+    from scratch.optim import SGD
+    from scratch.optim.lr_scheduler import LambdaLR
+
+    decay = lambda k: 1.0 + min(k / 7, 1.0) * (1e-3 - 1.0)  # noqa: E731 (the config's linear decay)
+    groups = [{"params": [Parameter(np.zeros(1))], "lr": 0.3}, {"params": [Parameter(np.zeros(1))]}]
+    scheduler = LambdaLR(SGD(groups, lr=0.1), decay)
+    groups_t = [{"params": [torch.zeros(1)], "lr": 0.3}, {"params": [torch.zeros(1)]}]
+    scheduler_t = torch.optim.lr_scheduler.LambdaLR(torch.optim.SGD(groups_t, lr=0.1), decay)
+    seen = []
+    for _ in range(10):
+        assert scheduler.get_last_lr() == scheduler_t.get_last_lr()
+        seen.append(scheduler.get_last_lr()[0])
+        scheduler.step(), scheduler_t.optimizer.step(), scheduler_t.step()
+    assert seen[0] == 0.3 and seen[7] == seen[9] == 0.3 * decay(7) and seen == sorted(seen, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("max_grad_norm", "double", "decay"),
+    [(None, False, False), (0.05, False, False), (None, True, True)],
+    ids=["C1.2-dqn", "C1.2-dqn-clipped", "C1.2-dqn-double-lr-decay"],
+)
+def test_dqn_updates_match_torch_with_target_syncs(max_grad_norm, double, decay, rng):
     """20 Adam steps on the same mini-batches, the target synced every 5: the same weights after each,
     and the target network really lags between syncs; with ``max_grad_norm`` the gradient's norm is capped
-    (C3.2.3-clip-grad) before each step in both twins (0.05 is below every norm here: each step clips)."""
+    (C3.2.3-clip-grad) before each step in both twins (0.05 is below every norm here: each step clips);
+    with ``double`` and ``decay``, Double DQN's target and a learning rate falling to 1/10 over 20 steps."""
     net, opt, net_t, opt_t = twin_networks(rng)
-    agent = srl.DQNAgent(net, opt, gamma=0.99, sync_every=5, max_grad_norm=max_grad_norm)
-    agent_t = trl.DQNAgent(net_t, opt_t, gamma=0.99, sync_every=5, max_grad_norm=max_grad_norm)
+    schedules = (None, None)
+    if decay:
+        factor = lambda k: 1.0 - 0.9 * min(k / 20, 1.0)  # noqa: E731
+        from scratch.optim.lr_scheduler import LambdaLR
+
+        schedules = LambdaLR(opt, factor), torch.optim.lr_scheduler.LambdaLR(opt_t, factor)
+    kwargs = {"gamma": 0.99, "sync_every": 5, "max_grad_norm": max_grad_norm, "double": double}
+    agent = srl.DQNAgent(net, opt, scheduler=schedules[0], **kwargs)
+    agent_t = trl.DQNAgent(net_t, opt_t, scheduler=schedules[1], **kwargs)
     buffers = srl.ReplayBuffer(50, 4), trl.ReplayBuffer(50, 4)
     for _ in range(60):  # more than the capacity: the ring wraps
         transition = (
@@ -123,6 +168,8 @@ def test_dqn_updates_match_torch_with_target_syncs(max_grad_norm, rng):
             assert clipped, f"C1.2-dqn: clipped norm {norm} at update {update}"
         lag = np.abs(agent.target_net.state_dict()["0.weight"] - net.state_dict()["0.weight"]).max()
         assert (lag == 0) == (update % 5 == 0), f"C1.2-dqn: target sync at update {update}"
+        lr = 0.01 * (1.0 - 0.9 * min(update / 20, 1.0)) if decay else 0.01
+        assert opt.param_groups[0]["lr"] == opt_t.param_groups[0]["lr"] == lr, f"C1.2-dqn: lr at {update}"
     assert_same_weights(agent.target_net, agent_t.target_net, "C1.2-dqn: target network")
 
 

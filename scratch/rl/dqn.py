@@ -4,13 +4,18 @@ The agent learns Q(s, a), the discounted reward it expects after taking action a
 well from then on, and acts greedily on it, exploring with probability ε (ε-greedy).
 
 Math (one mini-batch of B transitions (s, a, r, s′, done) drawn from the replay buffer):
-    target            y = r + γ (1 − done) max_{a′} Q_target(s′, a′)     (data: no gradient flows into y;
+    next action       a* = argmax_{a′} Q_target(s′, a′)                 (DQN: the target picks and values)
+                      a* = argmax_{a′} Q(s′, a′)                        (Double DQN, ``double=True``: the
+                                                                         Q-network picks, the target values)
+    target            y = r + γ (1 − done) Q_target(s′, a*)             (data: no gradient flows into y;
                       done = the pole fell, not the 500-step time limit, after which s′ still has a value)
     loss              E = mean_i Huber_δ(Q(s_i, a_i) − y_i)              (``nn.HuberLoss``, δ = 1)
 Backward (by hand):
     ∂E/∂Q(s_i, ·) = onehot(a_i) · clip(Q(s_i, a_i) − y_i, −δ, δ) / B      (only the action taken)
     then the Q-network's own backward, the gradient's norm capped at ``max_grad_norm`` (C3.2.3-clip-grad,
-    when given), then Adam.
+    when given), then Adam, then the learning-rate schedule's step (``LambdaLR``, when given).
+Double DQN (van Hasselt et al., 2016): max_{a′} Q_target(s′, a′) picks the action whose value is most
+over-estimated; letting the Q-network pick it removes most of that upward bias.
 Target network: a copy of the Q-network, synced (weights copied) every C updates, so the target y does
 not move with every step (Mnih et al., 2015).
 """
@@ -63,16 +68,28 @@ class ReplayBuffer:
         return self.states[i], self.actions[i], self.rewards[i], self.next_states[i], self.done[i]
 
 
-def td_targets(next_q: np.ndarray, rewards: np.ndarray, done: np.ndarray, gamma: float) -> np.ndarray:
+def td_targets(
+    next_q: np.ndarray,
+    rewards: np.ndarray,
+    done: np.ndarray,
+    gamma: float,
+    next_actions: np.ndarray | None = None,
+) -> np.ndarray:
     """C1.2-dqn: 강화학습 (TD target), seed §1.2
 
-    y = r + γ (1 − done) max_{a′} Q_target(s′, a′), from the target network's Q(s′, ·) (B, A).
+    y = r + γ (1 − done) Q_target(s′, a*), from the target network's Q(s′, ·) (B, A); a* is
+    ``next_actions`` (Double DQN: the Q-network's argmax) or, when None, the target's own argmax (DQN).
 
     Example:
         >>> td_targets(np.array([[1.0, 3.0], [2.0, 0.0]]), np.ones(2), np.array([0.0, 1.0]), 0.5).tolist()
         [2.5, 1.0]
+        >>> q, a_star = np.array([[1.0, 3.0]]), np.array([0])  # Double DQN: the Q-network picked action 0
+        >>> td_targets(q, np.ones(1), np.zeros(1), 0.5, next_actions=a_star).tolist()
+        [1.5]
     """
-    return rewards + gamma * (1 - done) * next_q.max(axis=1)
+    if next_actions is None:
+        next_actions = next_q.argmax(axis=1)
+    return rewards + gamma * (1 - done) * next_q[np.arange(len(next_q)), next_actions]
 
 
 class DQNAgent:
@@ -87,6 +104,9 @@ class DQNAgent:
         sync_every: C, updates between two copies of the Q-network into the target network.
         delta: the Huber loss's δ.
         max_grad_norm: cap on the gradient's total 2-norm before each Adam step (None: no cap).
+        double: Double DQN's target (the Q-network picks a*, the target network values it).
+        scheduler: a ``scratch.optim.lr_scheduler.LambdaLR`` stepped after each Adam step (None: a
+            constant learning rate).
 
     Example:
         >>> from scratch.models.mlp import MLPSpec, build_mlp
@@ -105,11 +125,13 @@ class DQNAgent:
         sync_every: int,
         delta: float = 1.0,
         max_grad_norm: float | None = None,
+        double: bool = False,
+        scheduler: Any = None,
     ) -> None:
         self.q_net, self.optimizer, self.gamma, self.sync_every = q_net, optimizer, gamma, sync_every
         self.target_net = copy.deepcopy(q_net)
         self.loss = HuberLoss(delta=delta)
-        self.max_grad_norm = max_grad_norm
+        self.max_grad_norm, self.double, self.scheduler = max_grad_norm, double, scheduler
         self.updates = 0
 
     def q_values(self, state: np.ndarray) -> np.ndarray:
@@ -119,7 +141,8 @@ class DQNAgent:
     def update(self, batch: tuple[np.ndarray, ...]) -> float:
         """One Adam step on E for one mini-batch (s, a, r, s′, done); syncs the target every C updates."""
         s, a, r, s_next, done = batch
-        y = td_targets(self.target_net(s_next), r, done, self.gamma)
+        a_next = self.q_net(s_next).argmax(axis=1) if self.double else None  # Double DQN: Q picks a*
+        y = td_targets(self.target_net(s_next), r, done, self.gamma, a_next)
         Q = self.q_net(s)
         rows = np.arange(len(a))
         E = self.loss(Q[rows, a], y)
@@ -130,6 +153,8 @@ class DQNAgent:
         if self.max_grad_norm is not None:
             clip_grad_norm_(self.q_net.parameters(), self.max_grad_norm)
         self.optimizer.step()
+        if self.scheduler is not None:
+            self.scheduler.step()
         self.updates += 1
         if self.updates % self.sync_every == 0:
             self.sync()

@@ -2,7 +2,8 @@
 
 The math is in ``scratch.rl.dqn``. Here Q(s, a) is picked with ``gather``, the loss is ``nn.HuberLoss``,
 autograd derives ∂E/∂θ and ``nn.utils.clip_grad_norm_`` caps its norm (when ``max_grad_norm`` is given);
-the target y is computed under ``torch.no_grad()``.
+the target y is computed under ``torch.no_grad()``; the learning-rate schedule is
+``torch.optim.lr_scheduler.LambdaLR``.
 """
 
 from __future__ import annotations
@@ -50,17 +51,25 @@ class ReplayBuffer:
         return self.states[i], self.actions[i], self.rewards[i], self.next_states[i], self.done[i]
 
 
-def td_targets(next_q: torch.Tensor, rewards: torch.Tensor, done: torch.Tensor, gamma: float) -> torch.Tensor:
+def td_targets(
+    next_q: torch.Tensor,
+    rewards: torch.Tensor,
+    done: torch.Tensor,
+    gamma: float,
+    next_actions: torch.Tensor | None = None,
+) -> torch.Tensor:
     """C1.2-dqn: 강화학습 (TD target), seed §1.2
 
-    y = r + γ (1 − done) max_{a′} Q_target(s′, a′).
+    y = r + γ (1 − done) Q_target(s′, a*), a* = ``next_actions`` or the target's own argmax.
 
     Example:
         >>> q = torch.tensor([[1.0, 3.0], [2.0, 0.0]])
         >>> td_targets(q, torch.ones(2), torch.tensor([0.0, 1.0]), 0.5).tolist()
         [2.5, 1.0]
     """
-    return rewards + gamma * (1 - done) * next_q.max(dim=1).values
+    if next_actions is None:
+        next_actions = next_q.argmax(dim=1)
+    return rewards + gamma * (1 - done) * next_q.gather(1, next_actions[:, None])[:, 0]
 
 
 class DQNAgent:
@@ -85,11 +94,13 @@ class DQNAgent:
         sync_every: int,
         delta: float = 1.0,
         max_grad_norm: float | None = None,
+        double: bool = False,
+        scheduler: Any = None,
     ) -> None:
         self.q_net, self.optimizer, self.gamma, self.sync_every = q_net, optimizer, gamma, sync_every
         self.target_net = copy.deepcopy(q_net)
         self.loss = nn.HuberLoss(delta=delta)
-        self.max_grad_norm = max_grad_norm
+        self.max_grad_norm, self.double, self.scheduler = max_grad_norm, double, scheduler
         self.dtype = next(q_net.parameters()).dtype
         self.updates = 0
 
@@ -100,7 +111,8 @@ class DQNAgent:
     def update(self, batch: tuple[torch.Tensor, ...]) -> float:
         s, a, r, s_next, done = batch
         with torch.no_grad():
-            y = td_targets(self.target_net(s_next), r, done, self.gamma)
+            a_next = self.q_net(s_next).argmax(dim=1) if self.double else None  # Double DQN: Q picks a*
+            y = td_targets(self.target_net(s_next), r, done, self.gamma, a_next)
         q = self.q_net(s).gather(1, a[:, None])[:, 0]
         E = self.loss(q, y)
         self.optimizer.zero_grad()
@@ -108,6 +120,8 @@ class DQNAgent:
         if self.max_grad_norm is not None:
             nn.utils.clip_grad_norm_(self.q_net.parameters(), self.max_grad_norm)
         self.optimizer.step()
+        if self.scheduler is not None:
+            self.scheduler.step()
         self.updates += 1
         if self.updates % self.sync_every == 0:
             self.sync()

@@ -37,6 +37,9 @@ class RLConfig:
             environment steps per update and the linear ε schedule from ``eps_start`` to ``eps_end`` over
             ``eps_decay_steps`` environment steps.
         max_grad_norm: DQN: cap on the gradient's total norm before each Adam step (None: no cap).
+        double: DQN: Double DQN's target (the Q-network picks the next action, the target network values it).
+        lr_end, lr_decay_updates: DQN: the learning rate falls linearly from ``lr`` to ``lr_end`` over
+            ``lr_decay_updates`` updates, then stays (``LambdaLR``; None: constant).
         stop_when_solved: end the run once the last 100 episodes' mean return reaches 475.
     """
 
@@ -56,6 +59,9 @@ class RLConfig:
     eps_end: float = 0.01
     eps_decay_steps: int = 10_000
     max_grad_norm: float | None = None
+    double: bool = False
+    lr_end: float | None = None
+    lr_decay_updates: int = 50_000
     stop_when_solved: bool = True
 
     def __post_init__(self) -> None:
@@ -63,7 +69,15 @@ class RLConfig:
             raise ValueError(
                 f"RLConfig: expected algorithm to be one of {ALGORITHMS}, got {self.algorithm!r}"
             )
-        for name in ("episodes", "batch_size", "buffer_size", "sync_every", "train_every", "eps_decay_steps"):
+        for name in (
+            "episodes",
+            "batch_size",
+            "buffer_size",
+            "sync_every",
+            "train_every",
+            "eps_decay_steps",
+            "lr_decay_updates",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"RLConfig: expected {name} to be a positive integer, got {value!r}")
@@ -84,6 +98,10 @@ class RLConfig:
                 f"RLConfig: expected max_grad_norm to be None or a finite number > 0, "
                 f"got {self.max_grad_norm!r}"
             )
+        if self.lr_end is not None and not (math.isfinite(self.lr_end) and 0 <= self.lr_end <= self.lr):
+            raise ValueError(
+                f"RLConfig: expected lr_end to be None or in [0, lr={self.lr}], got {self.lr_end!r}"
+            )
         for name in ("gamma", "eps_start", "eps_end"):
             value = getattr(self, name)
             if not 0 <= value <= 1:  # NaN fails too
@@ -92,6 +110,12 @@ class RLConfig:
     @property
     def concept(self) -> str:
         return CONCEPT[self.algorithm]
+
+    def lr_factor(self, updates: int) -> float:
+        """λ(k): the learning rate after ``updates`` updates is lr · λ(k), linear to lr_end, then constant."""
+        if self.lr_end is None:
+            return 1.0
+        return 1.0 + min(updates / self.lr_decay_updates, 1.0) * (self.lr_end / self.lr - 1.0)
 
     def epsilon(self, step: int) -> float:
         """ε after ``step`` environment steps: linear from eps_start to eps_end, then constant."""

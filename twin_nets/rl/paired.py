@@ -119,7 +119,18 @@ def build_agent(twin: Kit, config: RLConfig, state: dict[str, np.ndarray]) -> An
     rl = _package(twin)
     if config.algorithm == "reinforce":
         return rl.ReinforceAgent(net, optimizer, config.gamma, config.normalize)
-    agent = rl.DQNAgent(net, optimizer, config.gamma, config.sync_every, max_grad_norm=config.max_grad_norm)
+    schedule = (
+        None if config.lr_end is None else twin.optim.lr_scheduler.LambdaLR(optimizer, config.lr_factor)
+    )
+    agent = rl.DQNAgent(
+        net,
+        optimizer,
+        config.gamma,
+        config.sync_every,
+        max_grad_norm=config.max_grad_norm,
+        double=config.double,
+        scheduler=schedule,
+    )
     agent.buffer = rl.ReplayBuffer(config.buffer_size, 4)
     return agent
 
