@@ -1,4 +1,4 @@
-r"""C1.2-dqn: 학습률 스케줄 (a learning rate that changes with the step), seed §3.2.1
+r"""C1.2-dqn: 학습률 스케줄 (a learning rate that changes with the step), seed §1.2
 
 The twin of ``torch.optim.lr_scheduler.LambdaLR``: after k calls of ``step()``, every group's learning
 rate is its starting one times λ(k),
@@ -19,7 +19,7 @@ from typing import Any
 
 
 class LambdaLR:
-    """C1.2-dqn: 학습률 스케줄 (LambdaLR), seed §3.2.1
+    """C1.2-dqn: 학습률 스케줄 (LambdaLR), seed §1.2
 
     Args:
         optimizer: a ``scratch.optim`` optimizer; each group's ``lr`` at construction is its η_0.
