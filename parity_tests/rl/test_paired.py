@@ -26,23 +26,23 @@ def reinforce_run() -> RunResult:
 
 @pytest.fixture(scope="module")
 def dqn_run() -> RunResult:
+    # The defaults (Double DQN, the learning-rate decay, the gradient-norm cap), shortened: ε reaches 0
+    # after 1000 steps. With ε at 0.01 after 400 steps, seeds 1 and 2 fell to about 10 steps an
+    # episode over their last 10 episodes; this schedule rose on each of seeds 0-3.
     config = RLConfig.for_algorithm(
         "dqn",
         seed=0,
-        episodes=40,
+        episodes=60,
         hidden=(128, 128),
-        warmup=100,
-        eps_end=0.01,
-        eps_decay_steps=400,
+        warmup=200,
+        eps_decay_steps=1000,
         sync_every=50,
-        train_every=2,
         lr=1e-3,
-        max_grad_norm=None,
     )
     return run(config)
 
 
-@pytest.mark.slow  # two short learning runs, each 1000-2000 steps of both twins
+@pytest.mark.slow  # two short learning runs, each 1000-4000 steps of both twins
 @pytest.mark.parametrize("name", ["reinforce_run", "dqn_run"], ids=["C1.2-reinforce", "C1.2-dqn"])
 def test_paired_run_keeps_the_twins_on_the_same_actions_and_weights(name, request):
     result = request.getfixturevalue(name)
@@ -70,8 +70,9 @@ def test_reinforce_learns(reinforce_run):
 
 @pytest.mark.slow
 def test_dqn_explores_then_learns(dqn_run):
-    """ε falls from about 1 to its floor; then the mostly greedy episodes get longer (seed 0 measured a
-    mean of 17.2 over the first 10 episodes and 72.9 over the last 10)."""
+    """ε falls from about 1 to its floor; then the mostly greedy episodes get longer (the mean over the
+    first 10 episodes, then the last 10, measured: seed 0 15.8 then 119.1; seeds 1-3 19.4, 24.2, 21.8 then
+    98.2, 92.2, 105.4)."""
     eps = dqn_run.epsilons
     assert eps[0] > 0.9 and eps[-1] == pytest.approx(dqn_run.config.eps_end)
     assert np.all(np.diff(eps) <= 0)

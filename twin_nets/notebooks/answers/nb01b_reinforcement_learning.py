@@ -1,4 +1,4 @@
-"""01b_강화학습: returns, the REINFORCE gradient, the TD target, the Huber loss."""
+"""01b_강화학습: returns, the REINFORCE gradient, the TD target (DQN and Double DQN), the Huber loss."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def _td_target() -> float:
 @exercise("C1.2-dqn/2")
 def _td_target_at_the_end() -> float:
     return float(td_targets(np.array([[10.0, 4.0]]), np.ones(1), np.ones(1), 0.9)[0])
+
+
+@exercise("C1.2-dqn/3")
+def _double_td_target() -> float:
+    next_actions = np.array([[1.0, 3.0]]).argmax(axis=1)  # the Q-network picks a*
+    return float(td_targets(np.array([[10.0, 4.0]]), np.ones(1), np.zeros(1), 0.9, next_actions)[0])
 
 
 def _huber(delta: float, d: float) -> tuple[float, float]:
